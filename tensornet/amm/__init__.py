@@ -1,0 +1,1 @@
+"""amm layer of tensornet."""

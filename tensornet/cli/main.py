@@ -1,0 +1,53 @@
+"""`tnet` entry point.
+
+Subcommands are imported lazily so that `tnet --help` and simple read commands never pay for
+numba, numpy or the runtime: each entry in ``SUBCOMMANDS`` names the module and attribute of a
+click command, imported only when that command runs.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+# name -> (module, attribute, one-line help shown by `tnet --help`)
+SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
+    "yuma": ("tensornet.cli.yuma_cmd", "yuma", "Run the Yuma consensus engine on a JSON scenario."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in SUBCOMMANDS:
+            module, attr, _ = SUBCOMMANDS[name]
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUBCOMMANDS[name][2]) for name in sorted(SUBCOMMANDS)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="tensornet")
+def cli() -> None:
+    """tensornet: a Python node and one-command devnet for a Bittensor-style chain."""
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

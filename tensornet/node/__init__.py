@@ -1,0 +1,1 @@
+"""node layer of tensornet."""

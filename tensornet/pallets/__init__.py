@@ -1,0 +1,1 @@
+"""pallets layer of tensornet."""

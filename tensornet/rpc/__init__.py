@@ -1,0 +1,1 @@
+"""rpc layer of tensornet."""

@@ -1,0 +1,1 @@
+"""subnet layer of tensornet."""
