@@ -1,0 +1,220 @@
+"""Storage item declarations: one declaration gives keys, typed access and metadata.
+
+``StorageItem`` covers FRAME's StorageValue, StorageMap, StorageDoubleMap and StorageNMap. The key of
+an entry is ``twox128(pallet) ‖ twox128(item) ‖ hasher1(SCALE(k1)) ‖ …`` exactly as Substrate builds
+it, so real clients computing keys from our metadata read our state. Every access takes the state
+explicitly (anything with ``get``/``put``/``delete``/``iterate``, normally an ``Overlay``); pallets get
+bound views (``BoundItem``) that fetch the current state from the runtime for them.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator, Sequence
+
+from tensornet.primitives.hashing import HASHER_PREFIX_LEN, STORAGE_HASHERS, twox128
+from tensornet.primitives.scale import ScaleError, ScaleType
+
+_NO_DEFAULT = object()
+
+
+class StorageItem:
+    """A storage declaration. ``keys`` is a list of (hasher name, key type); empty for a value."""
+
+    def __init__(self, value: ScaleType, *, keys: Sequence[tuple[str, ScaleType]] = (),
+                 default: Any = _NO_DEFAULT, optional: bool = False, docs: str = "",
+                 name: str | None = None) -> None:
+        for h, _ in keys:
+            if h not in STORAGE_HASHERS:
+                raise ValueError(f"unknown storage hasher {h!r}")
+        self.value_type = value
+        self.keys = tuple(keys)
+        self.optional = optional
+        self.docs = docs
+        self.name = name or ""
+        self.pallet = ""
+        self.prefix = b""
+        if optional:
+            self._default = None
+        elif default is _NO_DEFAULT:
+            self._default = value.default()
+        else:
+            self._default = default
+        self._default_bytes = b"\x00" if optional else value.encode(self._default)
+        self._hashers = [(STORAGE_HASHERS[h], t.encode) for h, t in keys]
+        self._enc = value.encode
+        self._dec = value.decode
+
+    # declaration -------------------------------------------------------------------------------
+    def __set_name__(self, owner: type, name: str) -> None:
+        if not self.name:
+            self.name = name
+
+    def bind(self, pallet_prefix: str) -> None:
+        """Fix the pallet this item lives in (called once by the Pallet class machinery)."""
+        self.pallet = pallet_prefix
+        self.prefix = twox128(pallet_prefix.encode()) + twox128(self.name.encode())
+
+    @property
+    def default(self) -> Any:
+        return self._default
+
+    @property
+    def default_bytes(self) -> bytes:
+        """The metadata ``default``: SCALE of the default value (``0x00`` = None when optional)."""
+        return self._default_bytes
+
+    # keys --------------------------------------------------------------------------------------
+    def key(self, *keys: Any) -> bytes:
+        if len(keys) != len(self._hashers):
+            raise TypeError(f"{self.pallet}.{self.name} takes {len(self._hashers)} key(s), got {len(keys)}")
+        out = [self.prefix]
+        for (h, enc), k in zip(self._hashers, keys):
+            out.append(h(enc(k)))
+        return b"".join(out)
+
+    def prefix_key(self, *keys: Any) -> bytes:
+        """The key prefix shared by all entries whose first ``len(keys)`` keys are given."""
+        out = [self.prefix]
+        for (h, enc), k in zip(self._hashers, keys):
+            out.append(h(enc(k)))
+        return b"".join(out)
+
+    def decode_key(self, raw: bytes, skip: int = 0) -> tuple:
+        """Recover the keys of an entry (only possible with Concat/Identity hashers)."""
+        offset = len(self.prefix)
+        out = []
+        for i, (hname, ktype) in enumerate(self.keys):
+            n = HASHER_PREFIX_LEN[hname]
+            if n is None:
+                raise ScaleError(f"{self.pallet}.{self.name}: keys hashed with {hname} cannot be decoded")
+            offset += n
+            k, offset = ktype.decode(raw, offset)
+            if i >= skip:
+                out.append(k)
+        return tuple(out)
+
+    # access ------------------------------------------------------------------------------------
+    def get(self, state, *keys: Any) -> Any:
+        raw = state.get(self.key(*keys))
+        if raw is None:
+            return self._default
+        return self._dec(raw, 0)[0]
+
+    def try_get(self, state, *keys: Any) -> Any:
+        """The stored value or None when absent (whatever the query kind)."""
+        raw = state.get(self.key(*keys))
+        return None if raw is None else self._dec(raw, 0)[0]
+
+    def contains(self, state, *keys: Any) -> bool:
+        return state.get(self.key(*keys)) is not None
+
+    def set(self, state, *keys_and_value: Any) -> None:
+        *keys, value = keys_and_value
+        k = self.key(*keys)
+        if value is None and self.optional:
+            state.delete(k)
+        else:
+            state.put(k, self._enc(value))
+
+    def insert(self, state, *keys_and_value: Any) -> None:
+        self.set(state, *keys_and_value)
+
+    def remove(self, state, *keys: Any) -> None:
+        state.delete(self.key(*keys))
+
+    def take(self, state, *keys: Any) -> Any:
+        value = self.get(state, *keys)
+        self.remove(state, *keys)
+        return value
+
+    def mutate(self, state, *keys_and_fn: Any) -> Any:
+        """Apply ``fn(old) -> new`` and store the result; returns it."""
+        *keys, fn = keys_and_fn
+        new = fn(self.get(state, *keys))
+        self.set(state, *keys, new)
+        return new
+
+    def iter(self, state, *partial: Any) -> Iterator[tuple[tuple, Any]]:
+        """(remaining keys, value) for every entry under the given leading keys, in key order."""
+        prefix = self.prefix_key(*partial)
+        dec = self._dec
+        skip = len(partial)
+        for raw_key, raw in state.iterate(prefix):
+            yield self.decode_key(raw_key, skip), dec(raw, 0)[0]
+
+    def iter_values(self, state, *partial: Any) -> Iterator[Any]:
+        dec = self._dec
+        for _, raw in state.iterate(self.prefix_key(*partial)):
+            yield dec(raw, 0)[0]
+
+    def clear_prefix(self, state, *partial: Any) -> int:
+        return state.delete_prefix(self.prefix_key(*partial))
+
+    def __repr__(self) -> str:
+        return f"<storage {self.pallet}.{self.name}>"
+
+    # pallets get bound views --------------------------------------------------------------------
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return BoundItem(self, instance.env)
+
+
+def StorageValue(value: ScaleType, **kw) -> StorageItem:
+    return StorageItem(value, **kw)
+
+
+def StorageMap(hasher: str, key: ScaleType, value: ScaleType, **kw) -> StorageItem:
+    return StorageItem(value, keys=[(hasher, key)], **kw)
+
+
+def StorageDoubleMap(h1: str, k1: ScaleType, h2: str, k2: ScaleType, value: ScaleType, **kw) -> StorageItem:
+    return StorageItem(value, keys=[(h1, k1), (h2, k2)], **kw)
+
+
+def StorageNMap(keys: Sequence[tuple[str, ScaleType]], value: ScaleType, **kw) -> StorageItem:
+    return StorageItem(value, keys=keys, **kw)
+
+
+class BoundItem:
+    """A storage item bound to a runtime environment: ``pallet.Account.get(who)``."""
+
+    __slots__ = ("item", "env")
+
+    def __init__(self, item: StorageItem, env) -> None:
+        self.item = item
+        self.env = env
+
+    def get(self, *keys):
+        return self.item.get(self.env.state, *keys)
+
+    def try_get(self, *keys):
+        return self.item.try_get(self.env.state, *keys)
+
+    def contains(self, *keys) -> bool:
+        return self.item.contains(self.env.state, *keys)
+
+    def set(self, *keys_and_value) -> None:
+        self.item.set(self.env.state, *keys_and_value)
+
+    insert = set
+
+    def remove(self, *keys) -> None:
+        self.item.remove(self.env.state, *keys)
+
+    def take(self, *keys):
+        return self.item.take(self.env.state, *keys)
+
+    def mutate(self, *keys_and_fn: Callable):
+        return self.item.mutate(self.env.state, *keys_and_fn)
+
+    def iter(self, *partial):
+        return self.item.iter(self.env.state, *partial)
+
+    def iter_values(self, *partial):
+        return self.item.iter_values(self.env.state, *partial)
+
+    def clear_prefix(self, *partial) -> int:
+        return self.item.clear_prefix(self.env.state, *partial)
+
+    def key(self, *keys) -> bytes:
+        return self.item.key(*keys)

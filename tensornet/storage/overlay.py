@@ -1,0 +1,125 @@
+"""The state overlay: uncommitted writes over a read-only base, with nested transactional layers.
+
+Reads are O(1) whatever the nesting depth: all writes live in one dict and each open layer keeps an
+undo journal (the value each key had before the layer first touched it), as py-evm's Journal does.
+``rollback`` replays the journal; ``commit`` folds it into the parent layer. A failed dispatch thus
+undoes exactly its own writes, while the fee withdrawn before it (outside its layer) stays.
+"""
+from __future__ import annotations
+
+import heapq
+from contextlib import contextmanager
+from typing import Iterator, Protocol
+
+MAX_DEPTH = 1024
+_MISSING = object()
+
+
+class StateReader(Protocol):
+    def get(self, key: bytes) -> bytes | None: ...
+
+    def iterate(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]: ...
+
+
+class TransactionDepthExceeded(RuntimeError):
+    """More nested storage layers than ``MAX_DEPTH`` (Substrate limits this to 255)."""
+
+
+class Overlay:
+    """Uncommitted state changes over ``base``; ``None`` as a value means deleted."""
+
+    def __init__(self, base: StateReader) -> None:
+        self.base = base
+        self._writes: dict[bytes, bytes | None] = {}
+        self._journal: list[dict[bytes, object]] = []
+
+    # reads ------------------------------------------------------------------------------------
+    def get(self, key: bytes) -> bytes | None:
+        w = self._writes
+        if key in w:
+            return w[key]
+        return self.base.get(key)
+
+    def contains(self, key: bytes) -> bool:
+        return self.get(key) is not None
+
+    def iterate(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
+        """Ascending (key, value) of the merged view for keys with ``prefix`` and ``>= start``."""
+        lo = prefix if start is None or start < prefix else start
+        mine = sorted((k, v) for k, v in self._writes.items() if k.startswith(prefix) and k >= lo)
+        writes = self._writes
+        base = ((k, v) for k, v in self.base.iterate(prefix, start) if k not in writes)
+        for k, v in heapq.merge(mine, base, key=lambda kv: kv[0]):
+            if v is not None:
+                yield k, v
+
+    # writes -----------------------------------------------------------------------------------
+    def put(self, key: bytes, value: bytes) -> None:
+        if self._journal:
+            j = self._journal[-1]
+            if key not in j:
+                j[key] = self._writes.get(key, _MISSING) if key in self._writes else _MISSING
+        self._writes[key] = value
+
+    def delete(self, key: bytes) -> None:
+        if self._journal:
+            j = self._journal[-1]
+            if key not in j:
+                j[key] = self._writes[key] if key in self._writes else _MISSING
+        self._writes[key] = None
+
+    def delete_prefix(self, prefix: bytes) -> int:
+        keys = [k for k, _ in self.iterate(prefix)]
+        for k in keys:
+            self.delete(k)
+        return len(keys)
+
+    # layers -----------------------------------------------------------------------------------
+    @property
+    def depth(self) -> int:
+        return len(self._journal)
+
+    def begin(self) -> None:
+        if len(self._journal) >= MAX_DEPTH:
+            raise TransactionDepthExceeded(f"more than {MAX_DEPTH} nested storage layers")
+        self._journal.append({})
+
+    def commit(self) -> None:
+        j = self._journal.pop()
+        if self._journal:
+            parent = self._journal[-1]
+            for k, prev in j.items():
+                if k not in parent:
+                    parent[k] = prev
+
+    def rollback(self) -> None:
+        j = self._journal.pop()
+        w = self._writes
+        for k, prev in j.items():
+            if prev is _MISSING:
+                w.pop(k, None)
+            else:
+                w[k] = prev  # type: ignore[assignment]
+
+    @contextmanager
+    def layer(self) -> Iterator["Overlay"]:
+        """Run a block of code in its own layer: committed on success, rolled back on exception."""
+        self.begin()
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            self.commit()
+
+    # results ----------------------------------------------------------------------------------
+    def changes(self) -> dict[bytes, bytes | None]:
+        """All pending writes (only meaningful with no open layer)."""
+        if self._journal:
+            raise RuntimeError("changes() called with open storage layers")
+        return dict(self._writes)
+
+    def clear(self) -> None:
+        self._writes.clear()
+        self._journal.clear()
