@@ -1,0 +1,46 @@
+"""SS58 addresses: the one place that turns user-typed account text into a 32-byte public key."""
+from __future__ import annotations
+
+from scalecodec.utils.ss58 import ss58_decode, ss58_encode
+
+from tensornet.wallet.errors import InvalidAddress
+
+SS58_FORMAT = 42
+
+
+def encode_ss58(public_key: bytes, ss58_format: int = SS58_FORMAT) -> str:
+    return ss58_encode(public_key, ss58_format=ss58_format)
+
+
+def decode_ss58(address: str) -> bytes:
+    """The 32-byte public key of an SS58 address (any network prefix); checksum verified."""
+    text = address.strip()
+    try:
+        public_key = bytes.fromhex(ss58_decode(text))
+    except (ValueError, TypeError, IndexError):
+        raise InvalidAddress(f"malformed SS58 address {text!r}: check for a typo or a truncated copy") from None
+    if len(public_key) != 32:
+        raise InvalidAddress(f"{text!r} is not an account address (expected a 32-byte public key)")
+    return public_key
+
+
+def parse_account(text: str) -> bytes:
+    """An account given as an SS58 address or as 0x-prefixed 32-byte hex."""
+    value = text.strip()
+    if value[:2].lower() == "0x":
+        try:
+            public_key = bytes.fromhex(value[2:])
+        except ValueError:
+            raise InvalidAddress(f"malformed public key {value!r}: expected 0x and 64 hex digits") from None
+        if len(public_key) != 32:
+            raise InvalidAddress(f"malformed public key {value!r}: expected 32 bytes, got {len(public_key)}")
+        return public_key
+    return decode_ss58(value)
+
+
+def is_valid_ss58(address: str) -> bool:
+    try:
+        decode_ss58(address)
+    except InvalidAddress:
+        return False
+    return True
