@@ -1,0 +1,143 @@
+"""The method registry: which JSON-RPC names exist, which handler serves each, and how params bind.
+
+Namespace modules (system, chain, state, author, ...) register into one `MethodRegistry`; the server
+resolves every request by name here, so `rpc_methods` and the dispatcher can never disagree.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
+
+from tensornet.rpc.errors import RpcError
+
+if TYPE_CHECKING:
+    from tensornet.rpc.subscriptions import SubscriptionTable
+
+RESERVED_NAMES = frozenset({"rpc_methods"})  # served by the server itself
+
+Kind = Literal["call", "subscribe", "unsubscribe"]
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What a handler may know about the caller and its connection."""
+
+    method: str  # the name the client used (may be an alias)
+    remote: str | None
+    is_websocket: bool
+    connection_id: int
+    subscriptions: SubscriptionTable | None = None  # None over HTTP
+
+    @property
+    def subscriptions_allowed(self) -> bool:
+        return self.subscriptions is not None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered handler; aliases share the same entry."""
+
+    name: str  # canonical name
+    kind: Kind
+    handler: Callable[..., Any]
+    unsafe: bool
+    signature: inspect.Signature
+    subscription_kind: str | None = None  # for subscribe/unsubscribe: the subscribe method's name
+    notification: str | None = None  # for subscribe: the notification method name
+
+    def bind(self, leading: tuple[Any, ...], params: Any) -> inspect.BoundArguments:
+        """Bind JSON params (list → positional, object → keywords) after the leading arguments.
+
+        A mismatch is the client's fault, so it is reported as -32602 rather than a server error.
+        """
+        if params is None:
+            params = []
+        try:
+            if isinstance(params, list):
+                return self.signature.bind(*leading, *params)
+            if isinstance(params, dict):
+                return self.signature.bind(*leading, **params)
+        except TypeError as exc:
+            raise RpcError.invalid_params(str(exc)) from None
+        raise RpcError.invalid_params("params must be an array or an object")
+
+    async def invoke(self, bound: inspect.BoundArguments) -> Any:
+        result = self.handler(*bound.args, **bound.kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+
+def _unsubscribe_signature(sub_id: Any) -> None:
+    """Signature every unsubscribe method binds its params against: exactly one subscription id."""
+
+
+_UNSUBSCRIBE_SIGNATURE = inspect.signature(_unsubscribe_signature)
+
+
+class MethodRegistry:
+    """Name → handler table shared by every connection of one server."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Entry] = {}
+
+    def _add(self, names: Sequence[str], entry: Entry) -> None:
+        for name in names:
+            if not isinstance(name, str) or not name:
+                raise ValueError(f"invalid RPC method name {name!r}")
+            if name in RESERVED_NAMES:
+                raise ValueError(f"{name} is served by the RPC server itself")
+            if name in self._entries:
+                raise ValueError(f"RPC method {name} is already registered")
+        for name in names:
+            self._entries[name] = entry
+
+    def method(self, name: str, *, aliases: Sequence[str] = (), unsafe: bool = False
+               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register `f(ctx, *params)` (sync or async) under `name` and its aliases."""
+
+        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
+            entry = Entry(name=name, kind="call", handler=handler, unsafe=unsafe,
+                          signature=inspect.signature(handler))
+            self._add([name, *aliases], entry)
+            return handler
+
+        return decorator
+
+    def subscription(self, subscribe: str, unsubscribe: str, notification: str, *,
+                     aliases: Sequence[str] = (), unsubscribe_aliases: Sequence[str] = (),
+                     unsafe: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register `f(ctx, sub, *params)` as the subscribe method; the unsubscribe is generated.
+
+        The handler runs before the id is answered: if it raises, the client gets that error and no
+        subscription; what it `send`s meanwhile is held back until the id has been queued.
+        """
+
+        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
+            sub_entry = Entry(name=subscribe, kind="subscribe", handler=handler, unsafe=unsafe,
+                              signature=inspect.signature(handler), subscription_kind=subscribe,
+                              notification=notification)
+            unsub_entry = Entry(name=unsubscribe, kind="unsubscribe", handler=_unsubscribe_signature,
+                                unsafe=unsafe, signature=_UNSUBSCRIBE_SIGNATURE,
+                                subscription_kind=subscribe)
+            all_names = [subscribe, *aliases, unsubscribe, *unsubscribe_aliases]
+            if len(set(all_names)) != len(all_names):
+                raise ValueError(f"duplicate names in subscription {subscribe}")
+            self._add([subscribe, *aliases], sub_entry)
+            self._add([unsubscribe, *unsubscribe_aliases], unsub_entry)
+            return handler
+
+        return decorator
+
+    def lookup(self, name: str) -> Entry | None:
+        return self._entries.get(name)
+
+    def names(self, *, include_unsafe: bool = True) -> list[str]:
+        """All served names including aliases, sorted (what `rpc_methods` lists)."""
+        return sorted(n for n, e in self._entries.items() if include_unsafe or not e.unsafe)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+

@@ -1,0 +1,408 @@
+"""The JSON-RPC 2.0 server: HTTP POST and WebSocket on one port and path, as Substrate nodes serve.
+
+Framing (batches, ids, error objects) and the limits live here; what each method does lives in the
+namespace modules that fill a `MethodRegistry`. The server runs inside the node's asyncio loop
+(`await server.start()` / `await server.stop()`), and nothing a client does can block that loop:
+requests are served in tasks, and everything a connection sends goes through its bounded `Outbox`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import itertools
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal, Sequence
+
+from aiohttp import WSMsgType, web
+
+from tensornet.rpc.errors import RpcError, to_rpc_error
+from tensornet.rpc.registry import CallContext, MethodRegistry
+from tensornet.rpc.subscriptions import Outbox, Subscription, SubscriptionTable, encode_json
+
+log = logging.getLogger(__name__)
+
+MiB = 2**20
+RpcMethodsPolicy = Literal["auto", "safe", "unsafe"]
+_VERSION = "2.0"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def origin_allowed(origin: str | None, allowed: Sequence[str] | None) -> bool:
+    """Substrate-style `--rpc-cors` matching: exact origins, `all`/`*`, and `scheme://host:*`."""
+    if origin is None or allowed is None:
+        return True
+    for pattern in allowed:
+        if pattern in ("*", "all") or pattern == origin:
+            return True
+        if pattern.endswith(":*"):
+            base = pattern[:-2]
+            if origin == base or (origin.startswith(base + ":") and origin[len(base) + 1:].isdigit()):
+                return True
+    return False
+
+
+def _valid_id(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, float, str)) and not isinstance(value, bool))
+
+
+def _error_frame(req_id: Any, error: RpcError) -> str:
+    return encode_json({"jsonrpc": _VERSION, "error": error.to_json(), "id": req_id})
+
+
+@dataclass(eq=False)
+class _Connection:
+    """Per-connection state the dispatcher needs; HTTP requests get a throwaway one."""
+
+    id: int
+    remote: str | None
+    subscriptions: SubscriptionTable | None = None
+    request: web.Request | None = None
+    ws: web.WebSocketResponse | None = None
+    outbox: Outbox | None = None
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    dropped: bool = False
+
+    def drop(self) -> None:
+        """Cut a WebSocket connection at once (slow reader, shutdown): no flush, nothing retained."""
+        if self.dropped:
+            return
+        self.dropped = True
+        if self.outbox is not None:
+            self.outbox.close()
+        if self.subscriptions is not None:
+            self.subscriptions.close_all()
+        transport = self.request.transport if self.request is not None else None
+        if transport is not None:
+            transport.abort()
+
+
+class RpcServer:
+    """Serves one `MethodRegistry` over HTTP and WebSocket on `host:port`, path `/`."""
+
+    def __init__(
+        self,
+        registry: MethodRegistry,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 9944,
+        cors: Sequence[str] | None = None,
+        rpc_methods: RpcMethodsPolicy = "auto",
+        max_connections: int = 100,
+        max_subscriptions_per_connection: int = 1024,
+        max_request_bytes: int = 15 * MiB,
+        max_response_bytes: int = 64 * MiB,
+        send_queue_limit: int = 4096,
+        send_queue_bytes: int = 16 * MiB,
+        max_concurrent_requests_per_connection: int = 64,
+    ) -> None:
+        if rpc_methods not in ("auto", "safe", "unsafe"):
+            raise ValueError(f"rpc_methods must be auto, safe or unsafe, not {rpc_methods!r}")
+        self.registry = registry
+        self.host = host
+        self._requested_port = port
+        self.cors = list(cors) if cors is not None else None
+        self.rpc_methods = rpc_methods
+        self.allow_unsafe = rpc_methods == "unsafe" or (rpc_methods == "auto" and is_loopback(host))
+        self.max_connections = max_connections
+        self.max_subscriptions_per_connection = max_subscriptions_per_connection
+        self.max_request_bytes = max_request_bytes
+        self.max_response_bytes = max_response_bytes
+        self.send_queue_limit = send_queue_limit
+        self.send_queue_bytes = send_queue_bytes
+        self.max_concurrent_requests = max_concurrent_requests_per_connection
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._ids = itertools.count(1)
+        self._open = 0  # WebSocket sessions plus HTTP requests in flight
+        self._websockets: set[_Connection] = set()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Bind and start serving in the running loop; `port` is known afterwards."""
+        if self._runner is not None:
+            raise RuntimeError("RPC server already started")
+        app = web.Application(client_max_size=self.max_request_bytes)
+        app.router.add_route("*", "/", self._entry)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self._requested_port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self._port = runner.addresses[0][1]
+        log.info("RPC server listening on %s (unsafe methods %s)", self.url,
+                 "allowed" if self.allow_unsafe else "refused")
+
+    async def stop(self) -> None:
+        """Close every WebSocket (ending its subscriptions), then stop listening."""
+        runner, self._runner = self._runner, None
+        if runner is None:
+            return
+        for conn in list(self._websockets):
+            if conn.subscriptions is not None:
+                conn.subscriptions.close_all()
+            if conn.ws is not None and not conn.ws.closed:
+                try:
+                    await asyncio.wait_for(conn.ws.close(code=1001, message=b"server shutdown"), 1.0)
+                except (asyncio.TimeoutError, ConnectionError, RuntimeError):
+                    pass
+            conn.drop()
+        await runner.cleanup()
+        self._port = None
+
+    async def __aenter__(self) -> RpcServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("RPC server is not running")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self.port}"
+
+    @property
+    def http_url(self) -> str:
+        return "http" + self.url[2:]
+
+    @property
+    def open_connections(self) -> int:
+        return self._open
+
+    # ------------------------------------------------------------------ transports
+
+    async def _entry(self, request: web.Request) -> web.StreamResponse:
+        origin = request.headers.get("Origin")
+        if not origin_allowed(origin, self.cors):
+            return web.Response(status=403, text="Origin is not allowed")
+        if request.method == "OPTIONS":
+            return self._preflight(request, origin)
+        if self._open >= self.max_connections:
+            return web.Response(status=429, text="Too many connections. Please try again later.")
+        if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
+            return await self._serve_websocket(request)
+        if request.method != "POST":
+            return web.Response(status=405, headers={"Allow": "POST, OPTIONS"},
+                                text="Send JSON-RPC by POST or over a WebSocket")
+        response = await self._serve_http(request)
+        if origin is not None:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
+        return response
+
+    def _preflight(self, request: web.Request, origin: str | None) -> web.Response:
+        headers = {"Access-Control-Allow-Methods": "POST, OPTIONS",
+                   "Access-Control-Allow-Headers": request.headers.get(
+                       "Access-Control-Request-Headers", "content-type"),
+                   "Access-Control-Max-Age": "86400", "Vary": "Origin"}
+        if origin is not None:
+            headers["Access-Control-Allow-Origin"] = origin
+        return web.Response(status=204, headers=headers)
+
+    async def _serve_http(self, request: web.Request) -> web.Response:
+        self._open += 1
+        try:
+            too_big = _error_frame(None, RpcError.oversized_request(self.max_request_bytes))
+            if (request.content_length or 0) > self.max_request_bytes:
+                return web.Response(status=413, text=too_big, content_type="application/json")
+            try:
+                body = await request.read()
+            except web.HTTPRequestEntityTooLarge:
+                return web.Response(status=413, text=too_big, content_type="application/json")
+            conn = _Connection(id=next(self._ids), remote=request.remote)
+            frame, _ = await self._process(body, conn)
+            return web.Response(text=frame or "", content_type="application/json")
+        finally:
+            self._open -= 1
+
+    async def _serve_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=self.max_request_bytes, compress=False)
+        await ws.prepare(request)
+        outbox = Outbox(self.send_queue_limit, self.send_queue_bytes)
+        conn = _Connection(id=next(self._ids), remote=request.remote, request=request, ws=ws,
+                           outbox=outbox)
+        conn.subscriptions = SubscriptionTable(outbox, self.max_subscriptions_per_connection,
+                                               on_overflow=lambda: self._slow_reader(conn))
+        self._open += 1
+        self._websockets.add(conn)
+        writer = asyncio.create_task(self._write_loop(conn))
+        slots = asyncio.Semaphore(self.max_concurrent_requests)
+        try:
+            async for msg in ws:
+                if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    await slots.acquire()
+                    task = asyncio.create_task(self._serve_frame(conn, msg.data))
+                    conn.tasks.add(task)
+                    task.add_done_callback(lambda t: (conn.tasks.discard(t), slots.release()))
+                elif msg.type == WSMsgType.ERROR:
+                    log.info("RPC connection %d closed: %s", conn.id, ws.exception())
+                    break
+        finally:
+            self._websockets.discard(conn)
+            self._open -= 1
+            for task in list(conn.tasks):
+                task.cancel()
+            self._close_quietly(conn)
+            writer.cancel()
+            if not ws.closed:
+                try:
+                    await asyncio.wait_for(ws.close(), 1.0)
+                except (asyncio.TimeoutError, ConnectionError, RuntimeError):
+                    conn.drop()
+        return ws
+
+    def _close_quietly(self, conn: _Connection) -> None:
+        """End a connection the client closed: its subscriptions end, queued frames are dropped."""
+        if conn.subscriptions is not None:
+            conn.subscriptions.close_all()
+        if conn.outbox is not None:
+            conn.outbox.close()
+
+    def _slow_reader(self, conn: _Connection) -> None:
+        log.warning("RPC connection %d from %s dropped: its send queue is over the bound "
+                    "(%d messages / %d bytes)", conn.id, conn.remote, self.send_queue_limit,
+                    self.send_queue_bytes)
+        conn.drop()
+
+    async def _write_loop(self, conn: _Connection) -> None:
+        assert conn.outbox is not None and conn.ws is not None
+        try:
+            while (frame := await conn.outbox.get()) is not None:
+                await conn.ws.send_str(frame)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the peer went away while we were writing
+            log.debug("RPC connection %d write failed: %s", conn.id, exc)
+            conn.drop()
+
+    async def _serve_frame(self, conn: _Connection, data: str | bytes) -> None:
+        assert conn.outbox is not None
+        frame, subs = await self._process(data, conn)
+        if frame is not None:
+            await conn.outbox.put(frame)
+        for sub in subs:
+            sub.activate()
+
+    # ------------------------------------------------------------------ JSON-RPC
+
+    async def _process(self, data: str | bytes, conn: _Connection) -> tuple[str | None, list[Subscription]]:
+        """One frame or body in, at most one frame out, plus the subscriptions it opened.
+
+        The subscriptions are activated by the caller only after the frame is queued.
+        """
+        try:
+            text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
+            payload = _DECODER.decode(text)
+        except (ValueError, RecursionError) as exc:  # also UnicodeDecodeError, JSONDecodeError
+            return _error_frame(None, RpcError.parse_error(str(exc)[:200])), []
+        subs: list[Subscription] = []
+        if not isinstance(payload, list):
+            return await self._process_one(payload, conn, subs), subs
+        if not payload:
+            return _error_frame(None, RpcError.invalid_request("empty batch")), []
+        frames = []
+        size = 2
+        for item in payload:
+            frame = await self._process_one(item, conn, subs)
+            if frame is not None:
+                frames.append(frame)
+                size += len(frame) + 1
+        if not frames:
+            return None, subs
+        if size > self.max_response_bytes:
+            for sub in subs:
+                sub.close()
+            return _error_frame(None, RpcError.oversized_response(self.max_response_bytes)), []
+        return "[" + ",".join(frames) + "]", subs
+
+    async def _process_one(self, request: Any, conn: _Connection, subs: list[Subscription]) -> str | None:
+        if not isinstance(request, dict):
+            return _error_frame(None, RpcError.invalid_request("a request must be a JSON object"))
+        has_id = "id" in request
+        req_id = request.get("id")
+        if not _valid_id(req_id):
+            return _error_frame(None, RpcError.invalid_request("id must be a number, a string or null"))
+        method = request.get("method")
+        if request.get("jsonrpc") != _VERSION or not isinstance(method, str):
+            return _error_frame(req_id, RpcError.invalid_request(
+                'a request needs "jsonrpc": "2.0" and a string "method"'))
+        try:
+            result, sub = await self._call(method, request.get("params"), conn)
+        except Exception as exc:
+            return _error_frame(req_id, to_rpc_error(exc, method=method)) if has_id else None
+        if not has_id:  # a notification: no answer, so nobody could learn a subscription's id
+            if sub is not None:
+                sub.close()
+            return None
+        try:
+            frame = encode_json({"jsonrpc": _VERSION, "result": result, "id": req_id})
+        except (TypeError, ValueError) as exc:
+            if sub is not None:
+                sub.close()
+            return _error_frame(req_id, to_rpc_error(exc, method=method))
+        if len(frame) > self.max_response_bytes:
+            if sub is not None:
+                sub.close()
+            return _error_frame(req_id, RpcError.oversized_response(self.max_response_bytes))
+        if sub is not None:
+            subs.append(sub)
+        return frame
+
+    async def _call(self, method: str, params: Any, conn: _Connection) -> tuple[Any, Subscription | None]:
+        if method == "rpc_methods":
+            return {"methods": self.method_names(), "version": 1}, None
+        entry = self.registry.lookup(method)
+        if entry is None:
+            raise RpcError.method_not_found()
+        if entry.unsafe and not self.allow_unsafe:
+            raise RpcError.unsafe_call()
+        table = conn.subscriptions
+        if entry.kind == "call":
+            ctx = CallContext(method, conn.remote, conn.ws is not None, conn.id, table)
+            return await entry.invoke(entry.bind((ctx,), params)), None
+        if table is None:
+            raise RpcError.internal("Subscriptions are only available over WebSocket")
+        if entry.kind == "unsubscribe":
+            bound = entry.bind((), params)
+            return table.unsubscribe(bound.arguments["sub_id"], entry.subscription_kind or ""), None
+        sub = table.open(entry.subscription_kind or method, entry.notification or method)
+        try:
+            ctx = CallContext(method, conn.remote, True, conn.id, table)
+            await entry.invoke(entry.bind((ctx, sub), params))
+        except BaseException:
+            sub.close()
+            raise
+        return sub.id, sub
+
+    def method_names(self) -> list[str]:
+        """What `rpc_methods` lists: every name this server answers, aliases included."""
+        return sorted([*self.registry.names(include_unsafe=self.allow_unsafe), "rpc_methods"])
