@@ -1,0 +1,43 @@
+"""tensornet's state root: Substrate's base-16 Patricia-Merkle trie (sp-trie ``LayoutV1``).
+
+Byte-compatible with Substrate state version 1: blake2b-256, Substrate's node header encoding, no
+extension nodes (branches carry partial keys), children under 32 bytes inlined, values of 33 bytes
+or more stored as their hash. The root is updated incrementally from a content-addressed node
+store, so a block costs in proportion to the keys it changes.
+
+The public surface lives here; the pieces are ``trie_codec`` (node bytes), ``trie_store`` (node
+reading and caching), ``trie_build`` (from-scratch reference root), ``trie_update`` (incremental
+root) and ``trie_read`` (lookups, iteration, proofs).
+"""
+from __future__ import annotations
+
+from tensornet.storage.trie_build import trie_root
+from tensornet.storage.trie_codec import EMPTY_ROOT, TrieCodecError
+from tensornet.storage.trie_read import (
+    IncompleteProofError,
+    get,
+    iter_items,
+    iter_keys,
+    read_proof,
+    verify_proof,
+)
+from tensornet.storage.trie_store import MemoryNodes, MissingNodeError, NodeCache, NODE_CACHE, NodeReader
+from tensornet.storage.trie_update import apply_changes
+
+__all__ = [
+    "EMPTY_ROOT",
+    "NodeReader",
+    "apply_changes",
+    "trie_root",
+    "get",
+    "iter_keys",
+    "iter_items",
+    "read_proof",
+    "verify_proof",
+    "MemoryNodes",
+    "MissingNodeError",
+    "IncompleteProofError",
+    "TrieCodecError",
+    "NodeCache",
+    "NODE_CACHE",
+]

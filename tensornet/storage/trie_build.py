@@ -1,0 +1,95 @@
+"""Build a trie from scratch out of sorted entries: the reference root, and bulk loading.
+
+Independent of the incremental updater on purpose (it walks sorted key ranges instead of
+mutating nodes), so each one checks the other in the tests. Iterative, so key length never meets
+Python's recursion limit.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from tensornet.storage.trie_codec import (
+    EMPTY_ROOT,
+    NIBBLE,
+    blake2_256,
+    child_reference,
+    encode_node,
+    prepare_value,
+)
+
+
+def common_prefix_length(a: str, b: str, start: int) -> int:
+    """Length of the common prefix of ``a`` and ``b``, known to agree before ``start``."""
+    n = min(len(a), len(b))
+    if start >= n or a[start] != b[start]:
+        return start
+    if a[start:n] == b[start:n]:
+        return n
+    lo, hi = start + 1, n  # a[:lo] == b[:lo]; a[:hi] != b[:hi]
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def build_sorted(keys: Sequence[str], values: Sequence[bytes], sink: dict[bytes, bytes]) -> bytes:
+    """Root hash of the trie holding hex ``keys`` (sorted, distinct) -> ``values``.
+
+    Every node with a hash reference, the root, and every hashed value is written to ``sink``.
+    """
+    if not keys:
+        return EMPTY_ROOT
+    top = _open(keys, values, 0, len(keys), 0, sink)
+    if type(top) is bytes:  # a single leaf
+        encoded = top
+    else:
+        stack = [top]
+        encoded = b""
+        while stack:
+            frame = stack[-1]
+            lo, hi, depth, cut, value, refs, cursor, slot = frame
+            if cursor < hi:
+                nib = keys[cursor][cut]
+                end = cursor + 1
+                while end < hi and keys[end][cut] == nib:
+                    end += 1
+                frame[6] = end
+                child = _open(keys, values, cursor, end, cut + 1, sink)
+                if type(child) is bytes:
+                    refs[NIBBLE[nib]] = child_reference(child, sink)
+                else:
+                    child[7] = NIBBLE[nib]
+                    stack.append(child)
+                continue
+            stack.pop()
+            node = encode_node(keys[lo][depth:cut], value, refs)
+            if stack:
+                stack[-1][5][slot] = child_reference(node, sink)
+            else:
+                encoded = node
+    root = blake2_256(encoded)
+    sink[root] = encoded
+    return root
+
+
+def _open(keys, values, lo: int, hi: int, depth: int, sink: dict[bytes, bytes]):
+    """A leaf's encoding for a single key, else a branch frame to be filled in by the caller."""
+    first = keys[lo]
+    if hi - lo == 1:
+        return encode_node(first[depth:], prepare_value(values[lo], sink), None)
+    cut = common_prefix_length(first, keys[hi - 1], depth)
+    value = None
+    start = lo
+    if len(first) == cut:
+        value = prepare_value(values[lo], sink)
+        start += 1
+    return [lo, hi, depth, cut, value, [None] * 16, start, 0]
+
+
+def trie_root(items: Mapping[bytes, bytes]) -> bytes:
+    """Substrate state root (V1) of ``items``, computed from scratch; no node store involved."""
+    ordered = sorted(items.items())
+    return build_sorted([k.hex() for k, _ in ordered], [v for _, v in ordered], {})
