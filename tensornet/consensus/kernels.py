@@ -1,0 +1,488 @@
+"""The live (sparse) epoch as numba kernels over CSR arrays.
+
+Same steps and the same I32F32 rounding as ``reference.epoch_sparse``; only the data layout
+differs (CSR int64 arrays instead of lists of tuples) and the stake-weighted median uses its
+closed form (the smallest column value whose cumulative stake exceeds the minority), which equals
+the chain's pivot search exactly.  Compiled once into numba's on-disk cache: numba reads the
+directory from ``NUMBA_CACHE_DIR`` (the Makefile sets ``.numba_cache``); call ``warm_up()`` off
+the block path so the first real epoch does not pay for loading.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from tensornet.consensus.fixed_nb import (
+    ONE, alpha_sigmoid, emission_rao, mul, proportion_to_u16, safe_div, sat_add, sat_sub,
+    saturating_div, u16_proportion, udiv_shl32,
+)
+
+_JIT = dict(cache=True, nogil=True)
+
+
+@njit(**_JIT)
+def normalize_stake_int(stake: np.ndarray, threshold: np.int64, owner: np.int64) -> np.ndarray:
+    """Threshold filter + I64F64 normalisation cast to I32F32, for integer stakes."""
+    n = stake.shape[0]
+    out = np.zeros(n, np.int64)
+    total = np.uint64(0)
+    filt = np.zeros(n, np.uint64)
+    for i in range(n):
+        if i == owner or stake[i] >= np.uint64(threshold):
+            filt[i] = stake[i]
+            total += stake[i]
+    if total == np.uint64(0):
+        return out
+    for i in range(n):
+        q, ok = udiv_shl32(filt[i], total)
+        out[i] = np.int64(q)
+    return out
+
+
+@njit(**_JIT)
+def normalize(x: np.ndarray) -> np.ndarray:
+    s = np.int64(0)
+    for v in x:
+        s += v
+    out = x.copy()
+    if s != 0:
+        for i in range(x.shape[0]):
+            out[i] = safe_div(x[i], s)
+    return out
+
+
+@njit(**_JIT)
+def is_topk_nonzero(x: np.ndarray, k: np.int64) -> np.ndarray:
+    n = x.shape[0]
+    out = x != 0
+    if n < k:
+        return out
+    order = np.argsort(x, kind="mergesort")
+    for t in range(n - k):
+        out[order[t]] = False
+    return out
+
+
+@njit(**_JIT)
+def col_normalize(indptr, indices, values, n):
+    sums = np.zeros(n, np.int64)
+    for e in range(values.shape[0]):
+        sums[indices[e]] = sat_add(sums[indices[e]], values[e])
+    out = values.copy()
+    for e in range(values.shape[0]):
+        s = sums[indices[e]]
+        if s != 0:
+            out[e] = safe_div(values[e], s)
+    return out
+
+
+@njit(**_JIT)
+def ema_dense_rows(n_ptr, n_idx, n_val, o_ptr, o_idx, o_val, alpha, n):
+    """``alpha·new + (1−alpha)·old`` row by row over the union, keeping > 0, sorted by column."""
+    one_minus = sat_sub(ONE, alpha)
+    rows = n_ptr.shape[0] - 1
+    acc = np.zeros(n, np.int64)
+    touched = np.zeros(n, np.bool_)
+    ptr = np.zeros(rows + 1, np.int64)
+    cap = n_val.shape[0] + o_val.shape[0]
+    idx = np.empty(cap, np.int64)
+    val = np.empty(cap, np.int64)
+    m = 0
+    for i in range(rows):
+        for e in range(n_ptr[i], n_ptr[i + 1]):
+            j = n_idx[e]
+            acc[j] = sat_add(acc[j], mul(alpha, n_val[e]))
+            touched[j] = True
+        for e in range(o_ptr[i], o_ptr[i + 1]):
+            j = o_idx[e]
+            acc[j] = sat_add(acc[j], mul(one_minus, o_val[e]))
+            touched[j] = True
+        if n_ptr[i + 1] - n_ptr[i] + o_ptr[i + 1] - o_ptr[i] > n // 8:
+            for j in range(n):
+                if touched[j]:
+                    if acc[j] > 0:
+                        idx[m] = j
+                        val[m] = acc[j]
+                        m += 1
+                    acc[j] = 0
+                    touched[j] = False
+        else:
+            # few entries: gather touched columns, sort them, emit
+            cols = np.empty(n_ptr[i + 1] - n_ptr[i] + o_ptr[i + 1] - o_ptr[i], np.int64)
+            c = 0
+            for e in range(n_ptr[i], n_ptr[i + 1]):
+                j = n_idx[e]
+                if touched[j]:
+                    cols[c] = j
+                    c += 1
+                    touched[j] = False
+            for e in range(o_ptr[i], o_ptr[i + 1]):
+                j = o_idx[e]
+                if touched[j]:
+                    cols[c] = j
+                    c += 1
+                    touched[j] = False
+            cols = np.sort(cols[:c])
+            for t in range(c):
+                j = cols[t]
+                if acc[j] > 0:
+                    idx[m] = j
+                    val[m] = acc[j]
+                    m += 1
+                acc[j] = 0
+        ptr[i + 1] = m
+    return ptr, idx[:m].copy(), val[:m].copy()
+
+
+@njit(**_JIT)
+def weighted_median_cols(active_stake, w_ptr, w_idx, w_val, kappa, n):
+    """Per column: min value v with Σ_{score ≤ v} s' > Σs' − κ over staked rows (else the max)."""
+    rows = w_ptr.shape[0] - 1
+    use = np.zeros(rows, np.int64)
+    k = 0
+    s_sum = np.int64(0)
+    for i in range(rows):
+        if active_stake[i] > 0:
+            s_sum += active_stake[i]
+            k += 1
+    consensus = np.zeros(n, np.int64)
+    if k == 0:
+        return consensus
+    norm_sum = np.int64(0)
+    for i in range(rows):
+        if active_stake[i] > 0:
+            use[i] = safe_div(active_stake[i], s_sum) if s_sum != 0 else active_stake[i]
+            norm_sum += use[i]
+    minority = sat_sub(norm_sum, kappa)
+    # CSC of the positive entries of staked rows
+    cnt = np.zeros(n + 1, np.int64)
+    for i in range(rows):
+        if active_stake[i] > 0:
+            for e in range(w_ptr[i], w_ptr[i + 1]):
+                if w_val[e] > 0:
+                    cnt[w_idx[e] + 1] += 1
+    for j in range(n):
+        cnt[j + 1] += cnt[j]
+    fill = cnt[:n].copy()
+    cval = np.empty(cnt[n], np.int64)
+    cstk = np.empty(cnt[n], np.int64)
+    for i in range(rows):
+        if active_stake[i] > 0:
+            for e in range(w_ptr[i], w_ptr[i + 1]):
+                if w_val[e] > 0:
+                    p = fill[w_idx[e]]
+                    cval[p] = w_val[e]
+                    cstk[p] = use[i]
+                    fill[w_idx[e]] += 1
+    for j in range(n):
+        a, b = cnt[j], cnt[j + 1]
+        npos = b - a
+        pos_stake = np.int64(0)
+        for p in range(a, b):
+            pos_stake += cstk[p]
+        cum = norm_sum - pos_stake
+        if npos < k:  # some staked row scores 0 here
+            if cum > minority or npos == 0:
+                consensus[j] = 0
+                continue
+        if npos == 0:
+            continue
+        vals = cval[a:b]
+        stks = cstk[a:b]
+        order = np.argsort(vals)
+        result = vals[order[npos - 1]]
+        t = 0
+        while t < npos:
+            v = vals[order[t]]
+            while t < npos and vals[order[t]] == v:
+                cum += stks[order[t]]
+                t += 1
+            if cum > minority:
+                result = v
+                break
+        consensus[j] = result
+    return consensus
+
+
+@njit(**_JIT)
+def walk_lookup(idx, val, start, end, n, out):
+    """Dense view of one row as the chain's forward walk reads it (assumes sorted uids)."""
+    pos = start
+    for j in range(n):
+        out[j] = 0
+        while pos < end:
+            i = idx[pos]
+            if i < j:
+                pos += 1
+                continue
+            if i == j:
+                out[j] = val[pos]
+            break
+
+
+@njit(**_JIT)
+def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_val,
+                        last_update, reg, permit_in, commit_blocks, owner,
+                        max_validators, kappa_u16, bonds_penalty_u16, bma_alpha,
+                        liquid_alpha, alpha_low_u16, alpha_high_u16, steepness, yuma3,
+                        commit_reveal, last_tempo, rao):
+    """One ``epoch_mechanism``; ``stake`` is the normalised I32F32 stake, ``active`` step 1."""
+    # 3. permits
+    permit = permit_in.copy()
+    new_permit = is_topk_nonzero(stake, max_validators)
+    if owner >= 0 and owner < n:
+        permit[owner] = True
+        new_permit[owner] = True
+    # 4. active stake
+    astake = np.zeros(n, np.int64)
+    for i in range(n):
+        if active[i] and permit[i]:
+            astake[i] = stake[i]
+    astake = normalize(astake)
+    # 5. weights: masks + row normalisation
+    nnz = w_val.shape[0]
+    wp = np.zeros(n + 1, np.int64)
+    wi = np.empty(nnz, np.int64)
+    wv = np.empty(nnz, np.int64)
+    m = 0
+    for i in range(n):
+        if permit[i]:
+            start = m
+            s = np.int64(0)
+            for e in range(w_ptr[i], w_ptr[i + 1]):
+                j = w_idx[e]
+                if j == i and i != owner:
+                    continue
+                if last_update[i] <= reg[j]:
+                    continue
+                if commit_reveal and commit_blocks[i] < reg[j]:
+                    continue
+                wi[m] = j
+                wv[m] = w_val[e] << np.int64(32)
+                s += w_val[e]
+                m += 1
+            if s > 0:
+                s32 = s << np.int64(32)
+                for e in range(start, m):
+                    wv[e] = safe_div(wv[e], s32)
+        wp[i + 1] = m
+    wi = wi[:m]
+    wv = wv[:m]
+    # 6. consensus
+    kappa = u16_proportion(kappa_u16)
+    consensus = weighted_median_cols(astake, wp, wi, wv, kappa, n)
+    # 7. clip
+    cp = np.zeros(n + 1, np.int64)
+    ci = np.empty(m, np.int64)
+    cv = np.empty(m, np.int64)
+    mc = 0
+    for i in range(n):
+        for e in range(wp[i], wp[i + 1]):
+            j = wi[e]
+            c = consensus[j]
+            v = wv[e]
+            if c < v:
+                if c > 0:
+                    ci[mc] = j
+                    cv[mc] = c
+                    mc += 1
+            else:
+                ci[mc] = j
+                cv[mc] = v
+                mc += 1
+        cp[i + 1] = mc
+    ci = ci[:mc]
+    cv = cv[:mc]
+    # 8. validator trust, ranks, incentive
+    vtrust = np.zeros(n, np.int64)
+    ranks = np.zeros(n, np.int64)
+    for i in range(n):
+        a = astake[i]
+        for e in range(cp[i], cp[i + 1]):
+            vtrust[i] += cv[e]
+            ranks[ci[e]] = sat_add(ranks[ci[e]], mul(a, cv[e]))
+    incentive = normalize(ranks)
+    # 9. weights for bonds
+    ratio = u16_proportion(bonds_penalty_u16)
+    if ratio == 0:
+        bp_, bi_, bv_ = wp, wi, wv
+    elif ratio == ONE:
+        bp_, bi_, bv_ = cp, ci, cv
+    else:
+        bp_ = np.zeros(n + 1, np.int64)
+        bi_ = np.empty(m, np.int64)
+        bv_ = np.empty(m, np.int64)
+        d1 = np.zeros(n, np.int64)
+        d2 = np.zeros(n, np.int64)
+        mb = 0
+        for i in range(n):
+            for e in range(wp[i], wp[i + 1]):
+                d1[wi[e]] = wv[e]
+            for e in range(cp[i], cp[i + 1]):
+                d2[ci[e]] = cv[e]
+            # only columns present in W can be non-zero (Ŵ ⊆ W); emit in column order
+            cols = np.sort(wi[wp[i]:wp[i + 1]])
+            for t in range(cols.shape[0]):
+                j = cols[t]
+                x = sat_add(d1[j], mul(ratio, sat_sub(d2[j], d1[j])))
+                if x > 0:
+                    bi_[mb] = j
+                    bv_[mb] = x
+                    mb += 1
+            for e in range(wp[i], wp[i + 1]):
+                d1[wi[e]] = 0
+            for e in range(cp[i], cp[i + 1]):
+                d2[ci[e]] = 0
+            bp_[i + 1] = mb
+        bi_ = bi_[:mb]
+        bv_ = bv_[:mb]
+    # 10. bonds: drop columns registered since the last tempo
+    nb_ = b_val.shape[0]
+    op = np.zeros(n + 1, np.int64)
+    oi = np.empty(nb_, np.int64)
+    ov = np.empty(nb_, np.int64)
+    mo = 0
+    for i in range(n):
+        for e in range(b_ptr[i], b_ptr[i + 1]):
+            j = b_idx[e]
+            if last_tempo <= reg[j]:
+                continue
+            oi[mo] = j
+            if yuma3:
+                ov[mo] = u16_proportion(b_val[e])
+            else:
+                ov[mo] = b_val[e] << np.int64(32)
+            mo += 1
+        op[i + 1] = mo
+    oi = oi[:mo]
+    ov = ov[:mo]
+    # 11. bonds EMA and dividends
+    dividends = np.zeros(n, np.int64)
+    if yuma3:
+        any_c = False
+        for j in range(n):
+            if consensus[j] != 0:
+                any_c = True
+                break
+        if liquid_alpha and any_c:
+            lo = u16_proportion(alpha_low_u16)
+            hi = u16_proportion(alpha_high_u16)
+            slope = saturating_div(np.int64(steepness) << np.int64(32),
+                                   np.int64(-100) << np.int64(32))
+            ep = np.zeros(n + 1, np.int64)
+            ei = np.empty(bi_.shape[0], np.int64)
+            ev = np.empty(bi_.shape[0], np.int64)
+            wd = np.zeros(n, np.int64)
+            bd = np.zeros(n, np.int64)
+            old = np.zeros(n, np.int64)
+            has_old = np.zeros(n, np.bool_)
+            me = 0
+            for i in range(n):
+                if bp_[i + 1] == bp_[i]:
+                    ep[i + 1] = me
+                    continue
+                walk_lookup(bi_, bv_, bp_[i], bp_[i + 1], n, wd)
+                walk_lookup(oi, ov, op[i], op[i + 1], n, bd)
+                for e in range(op[i], op[i + 1]):
+                    old[oi[e]] = ov[e]
+                    has_old[oi[e]] = True
+                for e in range(bp_[i], bp_[i + 1]):
+                    j = bi_[e]
+                    a = alpha_sigmoid(consensus[j], wd[j], bd[j], lo, hi, slope)
+                    decayed = mul(sat_sub(ONE, a), old[j]) if has_old[j] else np.int64(0)
+                    inc = mul(a, bv_[e])
+                    if inc < 0:
+                        inc = np.int64(0)
+                    x = sat_add(decayed, inc)
+                    if x > ONE:
+                        x = ONE
+                    if x > 0:
+                        ei[me] = j
+                        ev[me] = x
+                        me += 1
+                for e in range(op[i], op[i + 1]):
+                    old[oi[e]] = 0
+                    has_old[oi[e]] = False
+                ep[i + 1] = me
+            ei = ei[:me]
+            ev = ev[:me]
+        else:
+            ep, ei, ev = ema_dense_rows(bp_, bi_, bv_, op, oi, ov, bma_alpha, n)
+        en = col_normalize(ep, ei, ev, n)
+        for i in range(n):
+            t = np.int64(0)
+            for e in range(ep[i], ep[i + 1]):
+                t += mul(en[e], incentive[ei[e]])
+            dividends[i] = mul(t, astake[i])
+        dividends = normalize(dividends)
+    else:
+        ov = col_normalize(op, oi, ov, n)
+        dv = bv_.copy()
+        for i in range(n):
+            for e in range(bp_[i], bp_[i + 1]):
+                dv[e] = mul(bv_[e], astake[i])
+        dv = col_normalize(bp_, bi_, dv, n)
+        ep, ei, ev = ema_dense_rows(bp_, bi_, dv, op, oi, ov, bma_alpha, n)
+        ev = col_normalize(ep, ei, ev, n)
+        for i in range(n):
+            t = np.int64(0)
+            for e in range(ep[i], ep[i + 1]):
+                t = sat_add(t, mul(incentive[ei[e]], ev[e]))
+            dividends[i] = t
+        dividends = normalize(dividends)
+        cmax = np.zeros(n, np.int64)
+        for e in range(ev.shape[0]):
+            if cmax[ei[e]] < ev[e]:
+                cmax[ei[e]] = ev[e]
+        for e in range(ev.shape[0]):
+            if cmax[ei[e]] != 0:
+                ev[e] = safe_div(ev[e], cmax[ei[e]])
+    # 12. emissions
+    total = np.int64(0)
+    for i in range(n):
+        total += sat_add(incentive[i], dividends[i])
+    nse = incentive.copy()
+    nve = dividends.copy()
+    nce = np.zeros(n, np.int64)
+    for i in range(n):
+        nce[i] = sat_add(incentive[i], dividends[i])
+    if total != 0:
+        for i in range(n):
+            nse[i] = safe_div(incentive[i], total)
+            nve[i] = safe_div(dividends[i], total)
+    nce = normalize(nce)
+    if total == 0:
+        a_sum = np.int64(0)
+        for i in range(n):
+            a_sum += astake[i]
+        src = stake if a_sum == 0 else astake
+        for i in range(n):
+            nve[i] = src[i]
+            nce[i] = src[i]
+    emission = np.zeros(n, np.uint64)
+    server = np.zeros(n, np.uint64)
+    validator = np.zeros(n, np.uint64)
+    for i in range(n):
+        emission[i] = emission_rao(nce[i], rao)
+        server[i] = emission_rao(nse[i], rao)
+        validator[i] = emission_rao(nve[i], rao)
+    # 13. outputs
+    u16 = np.zeros((5, n), np.int64)
+    for i in range(n):
+        u16[0, i] = proportion_to_u16(stake[i])
+        u16[1, i] = proportion_to_u16(consensus[i])
+        u16[2, i] = proportion_to_u16(incentive[i])
+        u16[3, i] = proportion_to_u16(dividends[i])
+        u16[4, i] = proportion_to_u16(vtrust[i])
+    rp = np.zeros(n + 1, np.int64)
+    ri = np.empty(ei.shape[0], np.int64)
+    rv = np.empty(ei.shape[0], np.int64)
+    mr = 0
+    for i in range(n):
+        if new_permit[i]:
+            for e in range(ep[i], ep[i + 1]):
+                ri[mr] = ei[e]
+                rv[mr] = proportion_to_u16(ev[e])
+                mr += 1
+        rp[i + 1] = mr
+    return (new_permit, u16, emission, server, validator, rp, ri[:mr].copy(), rv[:mr].copy())

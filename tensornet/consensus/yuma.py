@@ -1,0 +1,148 @@
+"""The Yuma epoch's faces: typed ``epoch`` for the runtime, ``epoch_json`` for everyone else.
+
+``epoch`` validates the typed inputs, runs the numba kernel for the live sparse epoch (the dense
+test variant runs on the reference path) and returns typed outputs.  Kernels compile into
+numba's on-disk cache, whose directory numba takes from ``NUMBA_CACHE_DIR`` (the Makefile sets
+``.numba_cache``; CI should keep it between runs).  A node calls ``warm_up()`` once at start-up,
+off the block path, so that the first real epoch only runs.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tensornet.consensus import fixed as fx
+from tensornet.consensus import reference
+from tensornet.consensus.errors import ScenarioError
+from tensornet.consensus.types import NO_COMMIT, Csr, EpochInputs, EpochOutputs
+from tensornet.consensus.validate import check_inputs, inputs_from_json
+
+__all__ = ["Csr", "EpochInputs", "EpochOutputs", "ScenarioError", "epoch", "epoch_json",
+           "run_scenario", "warm_up", "outputs_to_json"]
+
+_I64_MAX_BLOCK = np.uint64((1 << 63) - 1)
+
+
+def _last_tempo(inp: EpochInputs) -> int:
+    if inp.last_mechanism_step_block == 0:
+        return max(inp.current_block - inp.tempo, 0)
+    return inp.last_mechanism_step_block + 1
+
+
+def _normalized_stake(inp: EpochInputs) -> np.ndarray:
+    from tensornet.consensus import kernels
+    owner = -1 if inp.owner_uid is None else inp.owner_uid
+    if inp.stake_fraction is not None and inp.stake_fraction.any():
+        return np.array(fx.normalize_stake(inp.stake.tolist(), inp.stake_fraction.tolist(),
+                                           inp.stake_threshold, inp.owner_uid), np.int64)
+    return kernels.normalize_stake_int(inp.stake, np.int64(min(inp.stake_threshold, (1 << 63) - 1)),
+                                       np.int64(owner))
+
+
+def _run_kernel(inp: EpochInputs) -> EpochOutputs:
+    from tensornet.consensus import kernels
+    n = inp.n
+    stake = _normalized_stake(inp)
+    lu = inp.last_update.astype(np.int64)
+    active = ~(lu + inp.activity_cutoff < inp.current_block)
+    commit = np.minimum(inp.commit_blocks, _I64_MAX_BLOCK).astype(np.int64)
+    (new_permit, u16, emission, server, validator, rp, ri, rv) = kernels.epoch_sparse_kernel(
+        np.int64(n), stake, active, inp.weights.indptr, inp.weights.indices,
+        inp.weights.values, inp.bonds.indptr, inp.bonds.indices, inp.bonds.values,
+        lu, inp.block_at_registration.astype(np.int64), inp.validator_permit, commit,
+        np.int64(-1 if inp.owner_uid is None else inp.owner_uid),
+        np.int64(inp.max_allowed_validators), np.int64(inp.kappa), np.int64(inp.bonds_penalty),
+        np.int64(fx.bonds_moving_average_alpha(inp.bonds_moving_average)),
+        bool(inp.liquid_alpha_enabled), np.int64(inp.alpha_low), np.int64(inp.alpha_high),
+        np.int64(inp.alpha_sigmoid_steepness), bool(inp.yuma3_enabled),
+        bool(inp.commit_reveal_enabled), np.int64(_last_tempo(inp)),
+        np.uint64(inp.rao_emission))
+    return EpochOutputs(
+        active=active, new_validator_permit=new_permit, stake_weight=u16[0], consensus=u16[1],
+        incentive=u16[2], dividends=u16[3], validator_trust=u16[4], emission=emission,
+        server_emission=server, validator_emission=validator, bonds=Csr(rp, ri, rv))
+
+
+def epoch(inputs: EpochInputs, *, engine: str = "kernel") -> EpochOutputs:
+    """Run one epoch; ``engine="reference"`` forces the pure-Python path (tests, comparisons).
+
+    Raises ``ScenarioError`` (a ``ValueError``) naming the key of any bad input.
+    """
+    inp = check_inputs(inputs)
+    if inp.n == 0:
+        return reference.epoch(inp)
+    if engine == "reference" or inp.variant == "dense":
+        return reference.epoch(inp)
+    if engine != "kernel":
+        raise ValueError(f"unknown engine {engine!r}")
+    return _run_kernel(inp)
+
+
+def outputs_to_json(out: EpochOutputs) -> dict[str, Any]:
+    """The JSON face's output object (``spec/yuma-scenario.md``)."""
+    ip, ix, vs = out.bonds.indptr.tolist(), out.bonds.indices.tolist(), out.bonds.values.tolist()
+    pairs = [[a, b] for a, b in zip(ix, vs)]
+    return {
+        "active": out.active.tolist(),
+        "new_validator_permit": out.new_validator_permit.tolist(),
+        "stake_weight": out.stake_weight.tolist(),
+        "consensus": out.consensus.tolist(),
+        "incentive": out.incentive.tolist(),
+        "dividends": out.dividends.tolist(),
+        "validator_trust": out.validator_trust.tolist(),
+        "emission": out.emission.tolist(),
+        "server_emission": out.server_emission.tolist(),
+        "validator_emission": out.validator_emission.tolist(),
+        "bonds": [pairs[ip[i]:ip[i + 1]] for i in range(len(ip) - 1)],
+    }
+
+
+def epoch_json(inputs: dict, *, engine: str = "kernel") -> dict:
+    """One epoch, JSON-able dicts in and out, exactly as ``spec/yuma-scenario.md`` says."""
+    return outputs_to_json(epoch(inputs_from_json(inputs), engine=engine))
+
+
+def run_scenario(doc: Any, *, engine: str = "kernel") -> dict:
+    """One epoch (an object) or a sequence ``{"epochs": [...], "carry": bool}``.
+
+    With ``carry`` each epoch after the first inherits the previous epoch's output ``bonds`` and
+    ``validator_permit := new_validator_permit`` unless it sets them itself.
+    """
+    if isinstance(doc, dict) and "epochs" in doc:
+        extra = sorted(set(doc) - {"epochs", "carry"})
+        if extra:
+            raise ScenarioError(extra[0], "unknown key in a sequence scenario")
+        epochs = doc["epochs"]
+        if not isinstance(epochs, list) or not epochs:
+            raise ScenarioError("epochs", "expected a non-empty list of epoch objects")
+        carry = doc.get("carry", False)
+        if not isinstance(carry, bool):
+            raise ScenarioError("carry", "expected true/false")
+        results: list[dict] = []
+        for k, ep in enumerate(epochs):
+            if not isinstance(ep, dict):
+                raise ScenarioError(f"epochs[{k}]", "expected a JSON object")
+            if carry and results:
+                ep = dict(ep)
+                ep.setdefault("bonds", results[-1]["bonds"])
+                ep.setdefault("validator_permit", results[-1]["new_validator_permit"])
+            try:
+                results.append(epoch_json(ep, engine=engine))
+            except ScenarioError as e:
+                raise ScenarioError(f"epochs[{k}].{e.key}", e.problem) from None
+        return {"epochs": results}
+    return epoch_json(doc, engine=engine)
+
+
+def warm_up() -> None:
+    """Load (or compile, the first time) every kernel specialisation the node will use."""
+    n = 4
+    w = Csr.from_rows([[(2, 65535), (3, 30000)], [(2, 1000), (3, 65535)], [], []])
+    b = Csr.from_rows([[(2, 60000)], [(3, 100)], [], []])
+    base = dict(n=n, stake=np.array([10, 20, 0, 0], np.uint64), weights=w, bonds=b,
+                validator_permit=np.array([True, True, False, False]), current_block=10,
+                last_update=np.full(n, 10, np.uint64), commit_blocks=np.full(n, NO_COMMIT))
+    for yuma3, liquid, penalty in ((False, False, 65535), (True, True, 30000), (True, False, 0)):
+        epoch(EpochInputs(**base, yuma3_enabled=yuma3, liquid_alpha_enabled=liquid,
+                          bonds_penalty=penalty))
