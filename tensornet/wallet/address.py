@@ -1,7 +1,11 @@
-"""SS58 addresses: the one place that turns user-typed account text into a 32-byte public key."""
+"""Account text typed by a user → 32-byte public key, with wallet-style error messages.
+
+The SS58 codec itself lives in :mod:`tensornet.primitives.ss58`; this module only turns its errors into
+:class:`InvalidAddress`, which the CLI prints as a one-line hint.
+"""
 from __future__ import annotations
 
-from scalecodec.utils.ss58 import ss58_decode, ss58_encode
+from tensornet.primitives.ss58 import AddressError, ss58_decode, ss58_encode
 
 from tensornet.wallet.errors import InvalidAddress
 
@@ -9,19 +13,18 @@ SS58_FORMAT = 42
 
 
 def encode_ss58(public_key: bytes, ss58_format: int = SS58_FORMAT) -> str:
-    return ss58_encode(public_key, ss58_format=ss58_format)
+    return ss58_encode(public_key, ss58_format)
 
 
 def decode_ss58(address: str) -> bytes:
     """The 32-byte public key of an SS58 address (any network prefix); checksum verified."""
     text = address.strip()
+    if text.startswith("0x"):
+        raise InvalidAddress(f"malformed SS58 address {text!r}: expected an address such as 5Grwva…, not hex")
     try:
-        public_key = bytes.fromhex(ss58_decode(text))
-    except (ValueError, TypeError, IndexError):
+        return ss58_decode(text)
+    except AddressError:
         raise InvalidAddress(f"malformed SS58 address {text!r}: check for a typo or a truncated copy") from None
-    if len(public_key) != 32:
-        raise InvalidAddress(f"{text!r} is not an account address (expected a 32-byte public key)")
-    return public_key
 
 
 def parse_account(text: str) -> bytes:

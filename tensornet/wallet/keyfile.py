@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from tensornet.wallet import encryption, keys, password as passwords
 from tensornet.wallet.address import decode_ss58, encode_ss58
-from tensornet.wallet.errors import KeyfileExists, KeyfileFormatError, KeyfileNotFound, WalletError
+from tensornet.wallet.errors import KeyfileExists, KeyfileFormatError, KeyfileNotFound, WalletError, WrongPassword
 
 if TYPE_CHECKING:
     from substrateinterface import Keypair
@@ -208,7 +208,12 @@ class Keyfile:
         data = self.read_bytes()
         if encryption.is_encrypted(data):
             secret = passwords.resolve_password(self.path, password, prompt)
-            data = encryption.decrypt(data, secret)
+            try:
+                data = encryption.decrypt(data, secret)
+            except WrongPassword:
+                raise WrongPassword(
+                    f"wrong password for {self.path}: try again (or fix ${passwords.PASSWORD_ENV})"
+                ) from None
         try:
             return keypair_from_json(data)
         except KeyfileFormatError as exc:

@@ -46,10 +46,16 @@ def decode_btwallet_env_password(var_name: str, value: str) -> str | None:
         return None
 
 
+def plain_password_from_env(environ: Mapping[str, str] | None = None) -> str | None:
+    """``TNET_WALLET_PASSWORD`` if set and non-empty: the one variable that also encrypts new keys."""
+    env = os.environ if environ is None else environ
+    return env.get(PASSWORD_ENV) or None
+
+
 def password_from_env(keyfile_path: str, environ: Mapping[str, str] | None = None) -> str | None:
     """The password for ``keyfile_path`` from the environment, or ``None``."""
     env = os.environ if environ is None else environ
-    plain = env.get(PASSWORD_ENV)
+    plain = plain_password_from_env(env)
     if plain:
         return plain
     var_name = btwallet_env_var_name(keyfile_path)
