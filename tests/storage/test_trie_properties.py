@@ -1,0 +1,148 @@
+"""Property tests: the incremental trie always agrees with the closed-form root and with a dict model."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from tensornet.storage.trie import (
+    EMPTY_ROOT,
+    IncompleteProofError,
+    MemoryNodes,
+    MissingNodeError,
+    NODE_CACHE,
+    apply_changes,
+    get,
+    iter_items,
+    iter_keys,
+    read_proof,
+    trie_root,
+    verify_proof,
+)
+
+# few distinct bytes -> many shared prefixes, keys that are prefixes of others, the empty key
+keys_st = st.lists(st.sampled_from([0x00, 0x01, 0x10, 0x11, 0xAB, 0xFF]), max_size=5).map(bytes)
+values_st = st.one_of(
+    st.binary(max_size=4),
+    st.binary(min_size=30, max_size=40),  # both sides of the 33-byte hashed-value threshold
+    st.sampled_from([b"", b"x" * 32, b"x" * 33]),
+)
+states_st = st.dictionaries(keys_st, values_st, max_size=30)
+batches_st = st.lists(st.dictionaries(keys_st, st.one_of(st.none(), values_st), max_size=20),
+                      min_size=1, max_size=4)
+
+PROPS = settings(max_examples=150, deadline=None)
+
+
+def _apply(model: dict, changes: dict) -> dict:
+    out = dict(model)
+    for key, value in changes.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+def _load(items: dict) -> tuple[bytes, MemoryNodes]:
+    store = MemoryNodes()
+    root, new = apply_changes(EMPTY_ROOT, items, store)
+    store.update(new)
+    return root, store
+
+
+@PROPS
+@given(states_st, batches_st)
+def test_incremental_root_matches_trie_root_and_history_stays_readable(initial, batches):
+    root, store = _load(initial)
+    model = dict(initial)
+    assert root == trie_root(model)
+    history = [(root, model)]
+    for changes in batches:
+        root, new = apply_changes(root, changes, store)
+        store.update(new)
+        model = _apply(model, changes)
+        assert root == trie_root(model)
+        history.append((root, model))
+    for old_root, snapshot in history:
+        assert list(iter_keys(old_root, b"", None, store)) == sorted(snapshot)
+        assert list(iter_items(old_root, b"", store)) == sorted(snapshot.items())
+        for key in list(snapshot) + [b"\x01\x01\x01", b"\xab\x00"]:
+            assert get(old_root, key, store) == snapshot.get(key)
+
+
+@PROPS
+@given(states_st, keys_st, st.one_of(st.none(), keys_st), st.one_of(st.none(), st.integers(0, 10)))
+def test_iter_keys_prefix_start_after_limit(items, prefix, start_after, limit):
+    root, store = _load(items)
+    expected = [k for k in sorted(items) if k.startswith(prefix) and (start_after is None or k > start_after)]
+    if limit is not None:
+        expected = expected[:limit]
+    assert list(iter_keys(root, prefix, start_after, store, limit)) == expected
+
+
+@PROPS
+@given(states_st, st.lists(keys_st, max_size=5))
+def test_read_proofs_verify(items, extra):
+    root, store = _load(items)
+    keys = list(items)[:5] + extra
+    proof = read_proof(root, keys, store)
+    assert proof == sorted(set(proof))
+    for key in keys:
+        assert verify_proof(root, proof, key) == items.get(key)
+    for key in keys:  # every node of a single-key proof is needed
+        single = read_proof(root, [key], store)
+        assert verify_proof(root, single, key) == items.get(key)
+        for i in range(len(single)):
+            with pytest.raises(IncompleteProofError):
+                verify_proof(root, single[:i] + single[i + 1:], key)
+
+
+@PROPS
+@given(states_st, st.data())
+def test_change_order_and_noops_do_not_matter(items, data):
+    root, store = _load(items)
+    order = data.draw(st.permutations(list(items)))
+    root2, new2 = apply_changes(EMPTY_ROOT, {k: items[k] for k in order}, MemoryNodes())
+    assert root2 == root
+    absent = data.draw(keys_st.filter(lambda k: k not in items))
+    assert apply_changes(root, {absent: None}, store) == (root, {})
+
+
+def test_proof_against_another_root_is_incomplete():
+    root, store = _load({b"a": b"1", b"b": b"2"})
+    other, _ = _load({b"a": b"1", b"b": b"3"})
+    with pytest.raises(IncompleteProofError):
+        verify_proof(other, read_proof(root, [b"a"], store), b"a")
+
+
+def test_hashed_values_are_persisted_and_proved():
+    big = bytes(range(100))
+    root, store = _load({b"code": big, b"small": b"s"})
+    assert get(root, b"code", store) == big
+    proof = read_proof(root, [b"code"], store)
+    assert big in proof
+    assert verify_proof(root, proof, b"code") == big
+
+
+def test_missing_nodes_raise():
+    """A store lacking nodes raises (once they are out of the process-wide decoded-node cache)."""
+    root, store = _load({bytes([i]): bytes([i]) * 40 for i in range(40)})
+    NODE_CACHE.clear()
+    with pytest.raises(MissingNodeError):
+        apply_changes(root, {b"\x05": b"x"}, MemoryNodes())
+    with pytest.raises(MissingNodeError):
+        get(root, b"\x05", MemoryNodes({root: store[root]}))
+
+
+def test_deep_trie_needs_no_recursion():
+    """1,500 keys each a prefix of the next: a path of 1,500 branch nodes (> recursion limit)."""
+    items = {b"\x00" * i: bytes([i % 256]) for i in range(1500)}
+    root, store = _load(items)
+    assert root == trie_root(items)
+    assert get(root, b"\x00" * 1499, store) == bytes([1499 % 256])
+    assert list(iter_keys(root, b"\x00" * 1490, None, store)) == [b"\x00" * i for i in range(1490, 1500)]
+    proof = read_proof(root, [b"\x00" * 1499], store)
+    assert verify_proof(root, proof, b"\x00" * 1499) == bytes([1499 % 256])
+    root2, new = apply_changes(root, {b"\x00" * i: None for i in range(0, 1500, 2)}, store)
+    store.update(new)
+    assert root2 == trie_root({k: v for k, v in items.items() if len(k) % 2})
