@@ -154,20 +154,28 @@ def max_amount_move(
 class StakeSwap:
     """A staking-side trade: the main swap and, for sells, the fee-less sale of the alpha fee.
 
+    requested: the amount the caller asked for; swap.amount_in is what was offered to the pool
+    (less when a limit capped it: the rest never leaves the coldkey / the stake).
     swap: the trader's swap (its pool is the state right after it).
     author_tao: TAO the block author receives out of the subnet account (0 without an author).
     fee_swap: sells with an author only: the fee alpha sold fee-less for author_tao.
     pool: the pool after everything (write its reserves back).
     """
 
+    requested: int
     swap: SwapResult
     author_tao: int
     fee_swap: SwapResult | None
     pool: PoolState
 
     @property
+    def not_executed(self) -> int:
+        """Requested input that was neither swapped nor charged as fee."""
+        return max(self.requested - self.swap.amount_paid_in - self.swap.fee_paid, 0)
+
+    @property
     def partial(self) -> bool:
-        return self.swap.partial
+        return self.not_executed > 0
 
 
 def _limited_amount(
@@ -209,7 +217,7 @@ def buy(
     if result.amount_paid_out == 0:
         raise staking_errors.AmountTooLow()
     author_tao = result.fee_to_block_author if author_present else 0
-    return StakeSwap(result, author_tao, None, result.pool)
+    return StakeSwap(tao_in, result, author_tao, None, result.pool)
 
 
 def sell(
@@ -236,11 +244,11 @@ def sell(
         amount = _limited_amount(pool, alpha_in, False, limit_price, allow_partial, minimum_reserve)
     result = swap_alpha_for_tao(pool, amount, price, drop_fees, False, minimum_reserve)
     if not author_present:
-        return StakeSwap(result, 0, None, result.pool)
+        return StakeSwap(alpha_in, result, 0, None, result.pool)
     fee_swap = swap_alpha_for_tao(
         result.pool, result.fee_to_block_author, MIN_PRICE_RAO, True, False, minimum_reserve
     )
-    return StakeSwap(result, fee_swap.amount_paid_out, fee_swap, fee_swap.pool)
+    return StakeSwap(alpha_in, result, fee_swap.amount_paid_out, fee_swap, fee_swap.pool)
 
 
 @dataclass(frozen=True)
