@@ -66,7 +66,7 @@ def wallet_from_options(wallet_name: str, wallet_hotkey: str | None, wallet_path
 
 
 def _unlock_prompt(path: str) -> Callable[[], str]:
-    return lambda: click.prompt(f"Password for {path}", hide_input=True)
+    return lambda: _ask(lambda: click.prompt(f"Password for {path}", hide_input=True))
 
 
 def coldkey_signer(wallet: Wallet, uri: str | None = None) -> Keypair:
@@ -90,10 +90,20 @@ def _new_password(no_password: bool, what: str) -> str | None:
     from_env = plain_password_from_env()
     if from_env:
         return from_env
-    password = click.prompt(f"Password to encrypt the {what}", hide_input=True, confirmation_prompt=True)
+    password = _ask(lambda: click.prompt(f"Password to encrypt the {what}", hide_input=True, confirmation_prompt=True))
     if not password:
         raise click.ClickException("an empty password is not allowed: type one, or pass --no-password")
     return password
+
+
+def _ask(prompt: Callable[[], str]) -> str:
+    """A prompt that ends in one clear line when stdin closes (scripts without a password)."""
+    try:
+        return prompt()
+    except click.Abort:
+        raise click.ClickException(
+            f"no password given: type it, set {PASSWORD_ENV} for scripts, or pass --no-password when creating"
+        ) from None
 
 
 def _emit(as_json: bool, payload: Any, human: Callable[[], None]) -> None:
