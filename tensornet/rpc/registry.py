@@ -7,7 +7,7 @@ resolves every request by name here, so `rpc_methods` and the dispatcher can nev
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
 from tensornet.rpc.errors import RpcError
@@ -20,7 +20,7 @@ RESERVED_NAMES = frozenset({"rpc_methods"})  # served by the server itself
 Kind = Literal["call", "subscribe", "unsubscribe"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CallContext:
     """What a handler may know about the caller and its connection."""
 
@@ -35,6 +35,24 @@ class CallContext:
         return self.subscriptions is not None
 
 
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def positional_arity(signature: inspect.Signature) -> tuple[int, int] | None:
+    """(required, total) for a signature of plain positional parameters, else None.
+
+    Lets the common case skip `Signature.bind`, which costs more than a typical handler.
+    """
+    required = total = 0
+    for param in signature.parameters.values():
+        if param.kind not in _POSITIONAL:
+            return None
+        total += 1
+        if param.default is param.empty:
+            required += 1
+    return required, total
+
+
 @dataclass(frozen=True)
 class Entry:
     """One registered handler; aliases share the same entry."""
@@ -46,25 +64,38 @@ class Entry:
     signature: inspect.Signature
     subscription_kind: str | None = None  # for subscribe/unsubscribe: the subscribe method's name
     notification: str | None = None  # for subscribe: the notification method name
+    arity: tuple[int, int] | None = field(init=False)
 
-    def bind(self, leading: tuple[Any, ...], params: Any) -> inspect.BoundArguments:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arity", positional_arity(self.signature))
+
+    def bind(self, leading: tuple[Any, ...], params: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """Bind JSON params (list → positional, object → keywords) after the leading arguments.
 
         A mismatch is the client's fault, so it is reported as -32602 rather than a server error.
         """
         if params is None:
             params = []
+        if isinstance(params, list) and self.arity is not None:
+            required, total = self.arity
+            if required <= len(leading) + len(params) <= total:
+                return (*leading, *params), {}
+            lo, hi = required - len(leading), total - len(leading)
+            expected = str(lo) if lo == hi else f"{lo} to {hi}"
+            raise RpcError.invalid_params(f"expected {expected} params, got {len(params)}")
         try:
             if isinstance(params, list):
-                return self.signature.bind(*leading, *params)
-            if isinstance(params, dict):
-                return self.signature.bind(*leading, **params)
+                bound = self.signature.bind(*leading, *params)
+            elif isinstance(params, dict):
+                bound = self.signature.bind(*leading, **params)
+            else:
+                raise RpcError.invalid_params("params must be an array or an object")
         except TypeError as exc:
             raise RpcError.invalid_params(str(exc)) from None
-        raise RpcError.invalid_params("params must be an array or an object")
+        return bound.args, bound.kwargs
 
-    async def invoke(self, bound: inspect.BoundArguments) -> Any:
-        result = self.handler(*bound.args, **bound.kwargs)
+    async def invoke(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        result = self.handler(*args, **kwargs)
         if inspect.isawaitable(result):
             result = await result
         return result

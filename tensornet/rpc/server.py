@@ -95,7 +95,17 @@ class _Connection:
 
 
 class RpcServer:
-    """Serves one `MethodRegistry` over HTTP and WebSocket on `host:port`, path `/`."""
+    """Serves one `MethodRegistry` over HTTP and WebSocket on `host:port`, path `/`.
+
+    `cors`: allowed browser origins (`all`, exact origins, `http://host:*`); None checks nothing.
+    `rpc_methods`: `unsafe` serves methods registered with `unsafe=True`, `safe` refuses them,
+    `auto` serves them only when bound to a loopback address.
+    `max_connections` counts WebSocket sessions plus HTTP requests in flight.
+    `max_request_bytes` bounds an HTTP body or an incoming WebSocket message (larger ones close the
+    connection); `max_response_bytes` bounds one outgoing frame (larger ones become -32008).
+    `send_queue_limit` / `send_queue_bytes` bound what one connection may have waiting to be
+    written; a notification that would exceed them drops the connection.
+    """
 
     def __init__(
         self,
@@ -388,16 +398,16 @@ class RpcServer:
         table = conn.subscriptions
         if entry.kind == "call":
             ctx = CallContext(method, conn.remote, conn.ws is not None, conn.id, table)
-            return await entry.invoke(entry.bind((ctx,), params)), None
+            return await entry.invoke(*entry.bind((ctx,), params)), None
         if table is None:
             raise RpcError.internal("Subscriptions are only available over WebSocket")
         if entry.kind == "unsubscribe":
-            bound = entry.bind((), params)
-            return table.unsubscribe(bound.arguments["sub_id"], entry.subscription_kind or ""), None
+            (sub_id,), _ = entry.bind((), params)
+            return table.unsubscribe(sub_id, entry.subscription_kind or ""), None
         sub = table.open(entry.subscription_kind or method, entry.notification or method)
         try:
             ctx = CallContext(method, conn.remote, True, conn.id, table)
-            await entry.invoke(entry.bind((ctx, sub), params))
+            await entry.invoke(*entry.bind((ctx, sub), params))
         except BaseException:
             sub.close()
             raise

@@ -145,7 +145,10 @@ class Subscription:
             return
         loop = self._table.loop
         if threading.get_ident() != self._table.loop_thread:
-            loop.call_soon_threadsafe(self.send, result)
+            try:
+                loop.call_soon_threadsafe(self.send, result)
+            except RuntimeError:  # the loop is gone: the node is shutting down
+                pass
             return
         try:
             frame = encode_json({"jsonrpc": "2.0", "method": self.notification,
