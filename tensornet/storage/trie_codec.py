@@ -77,6 +77,8 @@ def _header_cached(kind: tuple[int, int], nibbles: int) -> bytes:
 
 
 _SMALL_COMPACT = [bytes((n << 2,)) for n in range(64)]
+_BITS = [1 << i for i in range(16)]
+_BITMAP_INDICES: dict[int, tuple[int, ...]] = {}  # bitmap -> indices of its set bits, filled lazily
 
 
 def _compact(n: int) -> bytes:
@@ -112,14 +114,13 @@ def encode_node(partial: str, value: bytes | None, children) -> bytes:
             parts.append(_compact(len(value)))
         parts.append(value)
     bitmap = 0
-    bit = 1
     small = _SMALL_COMPACT
-    for ref in children:
+    append = parts.append
+    for ref, bit in zip(children, _BITS):
         if ref is not None:
             bitmap |= bit
-            parts.append(small[len(ref)])
-            parts.append(ref)
-        bit <<= 1
+            append(small[len(ref)])
+            append(ref)
     parts[2] = bitmap.to_bytes(2, "little")
     return b"".join(parts)
 
@@ -214,11 +215,18 @@ def _decode(data: bytes) -> tuple:
     children = None
     if not leaf:
         refs = [None] * 16
-        for i in range(16):
-            if bitmap >> i & 1:
-                length, pos = _read_compact(data, pos)
-                refs[i] = data[pos:pos + length]
-                pos += length
+        indices = _BITMAP_INDICES.get(bitmap)
+        if indices is None:
+            indices = _BITMAP_INDICES[bitmap] = tuple(i for i in range(16) if bitmap >> i & 1)
+        for i in indices:
+            b = data[pos]
+            if b & 3:
+                length, pos = decode_compact(data, pos)
+            else:
+                length = b >> 2
+                pos += 1
+            refs[i] = data[pos:pos + length]
+            pos += length
         children = tuple(refs)
     if pos != len(data):
         raise TrieCodecError("trailing bytes after trie node")

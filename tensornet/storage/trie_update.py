@@ -7,7 +7,7 @@ loops with explicit stacks: no recursion, whatever the key length.
 
 Mutable node: ``[partial, value, children]`` like a decoded node (see ``trie_codec``), with
 ``children`` a 16-list whose slots hold a reference (bytes), a mutable node (list) or ``None``.
-The commit step appends the node's new reference as a fourth element.
+The commit step replaces each mutable node by its new reference in its parent's slot.
 """
 from __future__ import annotations
 
@@ -56,10 +56,14 @@ def _insert(holder: list, key: str, value: bytes, nodes: NodeReader, cache) -> N
     slots, idx, pos = holder, 0, 0
     end = len(key)
     while True:
-        if slots[idx] is None:
+        node = slots[idx]
+        if node is None:
             slots[idx] = [key[pos:], value, None]
             return
-        node = _mutable(slots, idx, nodes, cache)
+        if type(node) is not list:
+            partial, old_value, children = load_node(node, nodes, cache)
+            node = [partial, old_value, list(children) if children is not None else None]
+            slots[idx] = node
         partial = node[0]
         if key.startswith(partial, pos):
             pos += len(partial)
@@ -140,38 +144,38 @@ def _normalize(slots: list, idx: int, node: list, nodes: NodeReader, cache) -> N
 
 
 def _commit(root, new_nodes: dict[bytes, bytes], cache) -> bytes:
-    """Encode every mutable node children-first; return the root hash."""
+    """Encode every mutable node children-first, writing each new reference into its parent's
+    slot; return the root hash (the root is hashed even when its encoding is short)."""
     if root is None:
         return EMPTY_ROOT
     if type(root) is not list:
         return root
+    holder = [root]
     order = []
-    stack = [root]
+    stack = [(root, holder, 0)]
     while stack:
-        node = stack.pop()
-        order.append(node)
-        children = node[2]
+        entry = stack.pop()
+        order.append(entry)
+        children = entry[0][2]
         if children is not None:
-            for child in children:
+            for nib, child in enumerate(children):
                 if type(child) is list:
-                    stack.append(child)
-    for node in reversed(order):
-        children = node[2]
-        refs = None
-        if children is not None:
-            refs = tuple([c[3] if type(c) is list else c for c in children])
-        value = node[1]
+                    stack.append((child, children, nib))
+    put = cache.put if cache is not None else None
+    for node, slots, idx in reversed(order):
+        partial, value, children = node
+        refs = tuple(children) if children is not None else None
         if value is not None and type(value) is not ValueHash and len(value) >= MAX_INLINE_VALUE:
             digest = blake2_256(value)
             new_nodes[digest] = value
             value = ValueHash(digest)
-        encoded = encode_node(node[0], value, refs)
-        if len(encoded) >= HASH_LEN or node is root:
+        encoded = encode_node(partial, value, refs)
+        if len(encoded) >= HASH_LEN or slots is holder:
             ref = blake2_256(encoded)
             new_nodes[ref] = encoded
-            if cache is not None:
-                cache.put(ref, (node[0], value, refs))
+            if put is not None:
+                put(ref, (partial, value, refs))
         else:
             ref = encoded
-        node.append(ref)
-    return root[3]
+        slots[idx] = ref
+    return holder[0]
