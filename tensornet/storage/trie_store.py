@@ -6,6 +6,7 @@ historical roots without invalidation.
 """
 from __future__ import annotations
 
+from itertools import islice
 from typing import Protocol
 
 from tensornet.storage.trie_codec import HASH_LEN, ValueHash, decode_node
@@ -21,7 +22,8 @@ class MissingNodeError(KeyError):
 
 class NodeCache:
     """Bounded map hash -> decoded node; evicts the oldest insertions first (cheap, and upper trie
-    nodes are re-inserted every block because they change every block)."""
+    nodes are re-inserted every block because they change every block). Safe to share between
+    threads: ``get`` and ``put`` are single dict operations."""
 
     def __init__(self, max_entries: int = 250_000) -> None:
         self.max_entries = max_entries
@@ -34,8 +36,16 @@ class NodeCache:
         nodes = self._nodes
         nodes[node_hash] = node
         if len(nodes) > self.max_entries:
-            for _ in range(len(nodes) - self.max_entries):
-                del nodes[next(iter(nodes))]
+            self._evict()
+
+    def _evict(self) -> None:
+        """Drop the oldest tenth. ``list(islice(dict))`` runs in C under the GIL, so a reader or
+        writer in another thread cannot change the dict mid-iteration."""
+        nodes = self._nodes
+        excess = len(nodes) - self.max_entries + self.max_entries // 10
+        if excess > 0:
+            for key in list(islice(nodes, excess)):
+                nodes.pop(key, None)
 
     def clear(self) -> None:
         self._nodes.clear()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from tensornet.storage.trie_build import common_prefix_length
+from tensornet.storage.trie_build import build_sorted, common_prefix_length
 from tensornet.storage.trie_codec import (
     EMPTY_ROOT,
     HASH_LEN,
@@ -31,13 +31,17 @@ def apply_changes(root: bytes, changes: Mapping[bytes, bytes | None], nodes: Nod
                   cache: NodeCache | None = NODE_CACHE) -> tuple[bytes, dict[bytes, bytes]]:
     """Return ``(new_root, new_nodes)``: ``new_nodes`` maps hash -> encoded node or hashed value,
     everything the new root needs beyond what ``nodes`` already holds. ``None`` deletes a key."""
-    holder: list = [None if root == EMPTY_ROOT else root]
+    new_nodes: dict[bytes, bytes] = {}
+    if root == EMPTY_ROOT:  # genesis / bulk load: the sorted builder is twice as fast
+        ordered = sorted((k, v) for k, v in changes.items() if v is not None)
+        values = [v if type(v) is bytes else bytes(v) for _, v in ordered]
+        return build_sorted([k.hex() for k, _ in ordered], values, new_nodes), new_nodes
+    holder: list = [root]
     for key, value in changes.items():
         if value is None:
             _delete(holder, key.hex(), nodes, cache)
         else:
             _insert(holder, key.hex(), value if type(value) is bytes else bytes(value), nodes, cache)
-    new_nodes: dict[bytes, bytes] = {}
     return _commit(holder[0], new_nodes, cache), new_nodes
 
 

@@ -9,6 +9,7 @@ from tensornet.storage.trie import (
     IncompleteProofError,
     MemoryNodes,
     MissingNodeError,
+    NodeCache,
     NODE_CACHE,
     apply_changes,
     get,
@@ -104,6 +105,12 @@ def test_change_order_and_noops_do_not_matter(items, data):
     order = data.draw(st.permutations(list(items)))
     root2, new2 = apply_changes(EMPTY_ROOT, {k: items[k] for k in order}, MemoryNodes())
     assert root2 == root
+    # the same trie grown by the incremental path (not the bulk builder used from the empty root)
+    sentinel = b"\x77\x77"
+    seeded, new = apply_changes(EMPTY_ROOT, {sentinel: b"s"}, store)
+    store.update(new)
+    root3, _ = apply_changes(seeded, {**{k: items[k] for k in order}, sentinel: None}, store)
+    assert root3 == root
     absent = data.draw(keys_st.filter(lambda k: k not in items))
     assert apply_changes(root, {absent: None}, store) == (root, {})
 
@@ -122,6 +129,14 @@ def test_hashed_values_are_persisted_and_proved():
     proof = read_proof(root, [b"code"], store)
     assert big in proof
     assert verify_proof(root, proof, b"code") == big
+
+
+def test_node_cache_evicts_oldest_and_stays_bounded():
+    cache = NodeCache(max_entries=100)
+    for i in range(1000):
+        cache.put(i.to_bytes(32, "big"), ("", b"", None))
+    assert len(cache) <= 100
+    assert cache.get((999).to_bytes(32, "big")) is not None and cache.get(bytes(32)) is None
 
 
 def test_missing_nodes_raise():
@@ -146,3 +161,5 @@ def test_deep_trie_needs_no_recursion():
     root2, new = apply_changes(root, {b"\x00" * i: None for i in range(0, 1500, 2)}, store)
     store.update(new)
     assert root2 == trie_root({k: v for k, v in items.items() if len(k) % 2})
+    root3, _ = apply_changes(root2, {k: v for k, v in items.items() if not len(k) % 2}, store)
+    assert root3 == root
