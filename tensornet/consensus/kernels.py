@@ -2,8 +2,9 @@
 
 Same steps and the same I32F32 rounding as ``reference.epoch_sparse``; only the data layout
 differs (CSR int64 arrays instead of lists of tuples) and the stake-weighted median uses its
-closed form (the smallest column value whose cumulative stake exceeds the minority), which equals
-the chain's pivot search exactly.  Compiled once into numba's on-disk cache: numba reads the
+selection on merged items (the smallest column value whose cumulative stake exceeds the
+minority): the chain's pivot search returns exactly that value whatever the item order, because
+each of its steps keeps the answer inside the partition it narrows to.  Compiled once into numba's on-disk cache: numba reads the
 directory from ``NUMBA_CACHE_DIR`` (the Makefile sets ``.numba_cache``); call ``warm_up()`` off
 the block path so the first real epoch does not pay for loading.
 
@@ -94,6 +95,9 @@ def _bitlen(x: np.uint64) -> np.uint64:
 @njit(**_JIT)
 def udiv_shl32(ua: np.uint64, ub: np.uint64) -> tuple[np.uint64, bool]:
     """floor(ua·2^32 / ub) for ub > 0, and whether it fits below 2^63."""
+    if ua < _U_ONE:
+        q0 = (ua << _U32) // ub
+        return (q0, True) if q0 < _U_2_63 else (_U0, False)
     if (ua & _LOW32) == _U0 and (ub & _LOW32) == _U0:
         ua = ua >> _U32
         ub = ub >> _U32
@@ -101,7 +105,7 @@ def udiv_shl32(ua: np.uint64, ub: np.uint64) -> tuple[np.uint64, bool]:
     r = ua % ub
     if q >= _U_2_31:
         return _U0, False
-    if ub <= _U_ONE:
+    if r < _U_ONE:
         low = (r << _U32) // ub
     else:
         step = np.uint64(64) - _bitlen(ub)
@@ -135,8 +139,9 @@ def safe_div(a: np.int64, b: np.int64) -> np.int64:
     """``safe_div``: 0 on division by zero or overflow."""
     if b == 0:
         return np.int64(0)
-    if a >= 0 and b > 0 and a < ONE and b <= ONE and a <= b:
-        return np.int64((np.uint64(a) << _U32) // np.uint64(b))
+    if a >= 0 and b > 0 and a < ONE:
+        q = (np.uint64(a) << _U32) // np.uint64(b)
+        return np.int64(q) if q < _U_2_63 else np.int64(0)
     q, ok = div_checked(a, b)
     return q if ok else np.int64(0)
 
@@ -194,11 +199,22 @@ def exp_fixed(x: np.int64) -> tuple[np.int64, bool]:
     result = x + ONE
     term = x
     for i in range(2, 32):
+        if term == 0:
+            break  # every later term is 0·x/i = 0
         term, ok = mul_checked(term, x)
         if not ok:
             return np.int64(0), False
-        # I32F32 division by the integer i: trunc(term·2^32 / (i·2^32)) = term // i (term ≥ 0).
-        term = term // np.int64(i)
+        # I32F32 division by the integer i: trunc(term·2^32 / (i·2^32)) = term // i (term ≥ 0);
+        # a float estimate corrected exactly is much cheaper than a 64-bit integer division.
+        q = np.int64(np.float64(term) / np.float64(i))
+        r = term - q * i
+        while r < 0:
+            q -= 1
+            r += i
+        while r >= i:
+            q += 1
+            r -= i
+        term = q
         result = result + term
         if result < 0:
             return np.int64(0), False
@@ -391,6 +407,53 @@ def ema_dense_rows(n_ptr, n_idx, n_val, o_ptr, o_idx, o_val, alpha, n):
 
 
 @njit(**_JIT)
+def _weighted_select(v, s, m, minority):
+    """The chain's mid-pivot partition search on items ``v[:m]`` (scores) / ``s[:m]`` (stakes).
+
+    Returns the smallest score whose cumulative stake exceeds ``minority`` (the largest score if
+    none does).  Three-way partitions in place; the pivot is the middle item as on chain.
+    """
+    if m == 0:
+        return np.int64(0)
+    lo_idx = 0
+    hi_idx = m
+    below = np.int64(0)
+    while True:
+        size = hi_idx - lo_idx
+        if size == 1:
+            return v[lo_idx]
+        pivot = v[lo_idx + size // 2]
+        # Dutch-flag partition of [lo_idx, hi_idx) into < pivot | == pivot | > pivot
+        lt = lo_idx
+        i = lo_idx
+        gt = hi_idx
+        s_lt = np.int64(0)
+        s_eq = np.int64(0)
+        while i < gt:
+            x = v[i]
+            if x < pivot:
+                s_lt += s[i]
+                v[i], v[lt] = v[lt], v[i]
+                s[i], s[lt] = s[lt], s[i]
+                lt += 1
+                i += 1
+            elif x > pivot:
+                gt -= 1
+                v[i], v[gt] = v[gt], v[i]
+                s[i], s[gt] = s[gt], s[i]
+            else:
+                s_eq += s[i]
+                i += 1
+        if lt > lo_idx and minority < below + s_lt:
+            hi_idx = lt
+        elif gt < hi_idx and below + s_lt + s_eq <= minority:
+            below = below + s_lt + s_eq
+            lo_idx = gt
+        else:
+            return pivot
+
+
+@njit(**_JIT)
 def weighted_median_cols(active_stake, w_ptr, w_idx, w_val, kappa, n):
     """Per column: min value v with Σ_{score ≤ v} s' > Σs' − κ over staked rows (else the max)."""
     rows = w_ptr.shape[0] - 1
@@ -430,33 +493,25 @@ def weighted_median_cols(active_stake, w_ptr, w_idx, w_val, kappa, n):
                     cval[p] = w_val[e]
                     cstk[p] = use[i]
                     fill[w_idx[e]] += 1
+    # Weighted selection per column; the scores of staked rows without a positive entry are
+    # merged into one zero-score item (the result does not depend on item order, see module doc).
+    sv = np.empty(k + 1, np.int64)
+    ss = np.empty(k + 1, np.int64)
     for j in range(n):
         a, b = cnt[j], cnt[j + 1]
         npos = b - a
+        m = 0
         pos_stake = np.int64(0)
         for p in range(a, b):
+            sv[m] = cval[p]
+            ss[m] = cstk[p]
             pos_stake += cstk[p]
-        cum = norm_sum - pos_stake
-        if npos < k:  # some staked row scores 0 here
-            if cum > minority or npos == 0:
-                consensus[j] = 0
-                continue
-        if npos == 0:
-            continue
-        vals = cval[a:b]
-        stks = cstk[a:b]
-        order = np.argsort(vals)
-        result = vals[order[npos - 1]]
-        t = 0
-        while t < npos:
-            v = vals[order[t]]
-            while t < npos and vals[order[t]] == v:
-                cum += stks[order[t]]
-                t += 1
-            if cum > minority:
-                result = v
-                break
-        consensus[j] = result
+            m += 1
+        if npos < k:
+            sv[m] = 0
+            ss[m] = norm_sum - pos_stake
+            m += 1
+        consensus[j] = _weighted_select(sv, ss, m, minority)
     return consensus
 
 
