@@ -1,0 +1,25 @@
+"""The composed runtime: which pallets, at which indices, with which runtime APIs.
+
+Pallet names and indices follow subtensor's ``construct_runtime!`` (spec §1.2). ``SPEC_VERSION`` must
+be bumped whenever the metadata changes (tests/runtime/test_metadata_version.py enforces it), because
+clients cache metadata per spec version.
+"""
+from __future__ import annotations
+
+from tensornet.pallets.balances import Balances
+from tensornet.pallets.sudo import Sudo
+from tensornet.pallets.system import System
+from tensornet.pallets.timestamp import Timestamp
+from tensornet.pallets.transaction_payment import TransactionPayment
+from tensornet.pallets.utility import Utility
+from tensornet.runtime.runtime import Runtime, RuntimeConfig
+
+SPEC_VERSION = 425
+
+PALLETS = [System, Timestamp, Balances, TransactionPayment, Utility, Sudo]
+
+
+def build_runtime(config: RuntimeConfig | None = None) -> Runtime:
+    from tensornet.chain.runtime_apis import core_apis
+
+    return Runtime(PALLETS, SPEC_VERSION, config, apis=core_apis())

@@ -1,0 +1,208 @@
+"""pallet_balances (index 5): u64 TAO balances held in ``System.Account``, existential deposit 500 rao.
+
+Account life cycle follows FRAME's fungible implementation: an account comes into existence (provider
+reference, ``System.NewAccount`` + ``Endowed``) when it first holds at least the existential deposit,
+and is reaped (``DustLost`` for any remainder, ``System.KilledAccount``, nonce reset) when its total
+falls below it. Transfers fail with ``Token`` errors exactly where FRAME's do.
+"""
+from __future__ import annotations
+
+from tensornet.primitives.scale import AccountId, Bool, Compact, U32, U64
+from tensornet.runtime.dispatch import DispatchError, Weight
+from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call
+from tensornet.runtime.types import MULTI_ADDRESS, NEW_LOGIC_FLAG, lookup_address
+from tensornet.storage.items import StorageValue
+
+EXISTENTIAL_DEPOSIT = 500
+U64_MAX = 2**64 - 1
+
+_ACC = ("who", AccountId, "T::AccountId")
+_AMT = ("amount", U64, "T::Balance")
+
+
+class Balances(Pallet):
+    NAME, INDEX = "Balances", 5
+    DOCS = "TAO balances."
+
+    TotalIssuance = StorageValue(U64, docs="The total units issued in the system.")
+    InactiveIssuance = StorageValue(U64, docs="The total units of outstanding deactivated balance in the system.")
+
+    EVENTS = [
+        EventDef("Endowed", [("account", AccountId, "T::AccountId"), ("free_balance", U64, "T::Balance")], "An account was created with some free balance."),
+        EventDef("DustLost", [("account", AccountId, "T::AccountId"), _AMT], "An account was removed whose balance was non-zero but below ExistentialDeposit, resulting in an outright loss."),
+        EventDef("Transfer", [("from", AccountId, "T::AccountId"), ("to", AccountId, "T::AccountId"), _AMT], "Transfer succeeded."),
+        EventDef("BalanceSet", [_ACC, ("free", U64, "T::Balance")], "A balance was set by root."),
+        EventDef("Reserved", [_ACC, _AMT], "Some balance was reserved (moved from free to reserved)."),
+        EventDef("Unreserved", [_ACC, _AMT], "Some balance was unreserved (moved from reserved to free)."),
+        EventDef("Deposit", [_ACC, _AMT], "Some amount was deposited (e.g. for transaction fees)."),
+        EventDef("Withdraw", [_ACC, _AMT], "Some amount was withdrawn from the account (e.g. for transaction fees)."),
+        EventDef("Slashed", [_ACC, _AMT], "Some amount was removed from the account (e.g. for misbehavior)."),
+        EventDef("Minted", [_ACC, _AMT], "Some amount was minted into an account."),
+        EventDef("Burned", [_ACC, _AMT], "Some amount was burned from an account."),
+        EventDef("Issued", [_AMT], "Total issuance was increased by `amount`, creating a credit to be balanced."),
+        EventDef("Rescinded", [_AMT], "Total issuance was decreased by `amount`, creating a debt to be balanced."),
+        EventDef("TotalIssuanceForced", [("old", U64, "T::Balance"), ("new", U64, "T::Balance")], "The `TotalIssuance` was forcefully changed."),
+    ]
+    ERRORS = [
+        ("VestingBalance", "Vesting balance too high to send value."),
+        ("LiquidityRestrictions", "Account liquidity restrictions prevent withdrawal."),
+        ("InsufficientBalance", "Balance too low to send value."),
+        ("ExistentialDeposit", "Value too low to create account due to existential deposit."),
+        ("Expendability", "Transfer/payment would kill account."),
+        ("ExistingVestingSchedule", "A vesting schedule already exists for this account."),
+        ("DeadAccount", "Beneficiary account must pre-exist."),
+        ("TooManyReserves", "Number of named reserves exceed `MaxReserves`."),
+        ("TooManyHolds", "Number of holds exceed `VariantCountOf<T::RuntimeHoldReason>`."),
+        ("TooManyFreezes", "Number of freezes exceed `MaxFreezes`."),
+        ("IssuanceDeactivated", "The issuance cannot be modified since it is already deactivated."),
+        ("DeltaZero", "The delta cannot be zero."),
+    ]
+    CONSTANTS = [
+        ConstantDef("ExistentialDeposit", U64, EXISTENTIAL_DEPOSIT, "The minimum amount required to keep an account open."),
+        ConstantDef("MaxLocks", U32, 50, "The maximum number of locks that should exist on an account."),
+        ConstantDef("MaxReserves", U32, 50, "The maximum number of named reserves that can exist on an account."),
+        ConstantDef("MaxFreezes", U32, 50, "The maximum number of individual freeze locks that can exist on an account."),
+    ]
+
+    # --- queries ------------------------------------------------------------------------------
+    def free_balance(self, who: bytes) -> int:
+        return self.pallet("System").Account.get(who)["data"]["free"]
+
+    def reducible_balance(self, who: bytes, keep_alive: bool) -> int:
+        data = self.pallet("System").Account.get(who)["data"]
+        spendable = max(data["free"] - data["frozen"], 0)
+        if keep_alive:
+            spendable = min(spendable, max(data["free"] - EXISTENTIAL_DEPOSIT, 0))
+        return spendable
+
+    # --- the one place account balances change -----------------------------------------------
+    def _set_free(self, who: bytes, new_free: int) -> int:
+        """Write ``who``'s free balance, creating or reaping the account; returns dust burned."""
+        system = self.pallet("System")
+        info = system.Account.try_get(who)
+        existed = info is not None and info["providers"] > 0
+        if info is None:
+            info = {"nonce": 0, "consumers": 0, "providers": 0, "sufficients": 0,
+                    "data": {"free": 0, "reserved": 0, "frozen": 0, "flags": NEW_LOGIC_FLAG}}
+        total = new_free + info["data"]["reserved"]
+        if total < EXISTENTIAL_DEPOSIT:
+            if existed or new_free:
+                system.Account.remove(who)
+                if new_free:
+                    self.deposit_event("DustLost", {"account": who, "amount": new_free})
+                if existed:
+                    system.deposit_event("KilledAccount", {"account": who})
+            return new_free
+        info["data"]["free"] = new_free
+        if not existed:
+            info["providers"] = max(info["providers"], 1)
+            system.Account.set(who, info)
+            system.deposit_event("NewAccount", {"account": who})
+            self.deposit_event("Endowed", {"account": who, "free_balance": new_free})
+        else:
+            system.Account.set(who, info)
+        return 0
+
+    def _issuance_sub(self, amount: int) -> None:
+        self.TotalIssuance.set(max(self.TotalIssuance.get() - amount, 0))
+
+    # --- fungible-style operations used by other pallets ---------------------------------------
+    def transfer(self, source: bytes, dest: bytes, value: int, keep_alive: bool) -> None:
+        """Move ``value`` rao; raises Token errors as FRAME's ``fungible::Mutate::transfer``."""
+        if value == 0 or source == dest:
+            if value and self.reducible_balance(source, keep_alive) < value:
+                raise DispatchError.token("FundsUnavailable")
+            self.deposit_event("Transfer", {"from": source, "to": dest, "amount": value})
+            return
+        src_free = self.free_balance(source)
+        if self.reducible_balance(source, False) < value:
+            raise DispatchError.token("FundsUnavailable")
+        if keep_alive and src_free - value < EXISTENTIAL_DEPOSIT:
+            raise DispatchError.token("NotExpendable")
+        dest_free = self.free_balance(dest)
+        if dest_free + value > U64_MAX:
+            raise DispatchError.arithmetic("Overflow")
+        if dest_free + value < EXISTENTIAL_DEPOSIT:
+            raise DispatchError.token("BelowMinimum")
+        dust = self._set_free(source, src_free - value)
+        self._set_free(dest, dest_free + value)
+        if dust:
+            self._issuance_sub(dust)
+        self.deposit_event("Transfer", {"from": source, "to": dest, "amount": value})
+
+    def withdraw(self, who: bytes, amount: int, keep_alive: bool = True, event: bool = True) -> None:
+        """Remove ``amount`` from ``who`` and from total issuance (fees, burns)."""
+        free = self.free_balance(who)
+        if self.reducible_balance(who, keep_alive) < amount:
+            raise DispatchError.token("FundsUnavailable" if free < amount else "NotExpendable")
+        dust = self._set_free(who, free - amount)
+        self._issuance_sub(amount + dust)
+        if event:
+            self.deposit_event("Withdraw", {"who": who, "amount": amount})
+
+    def deposit(self, who: bytes, amount: int, event: bool = True) -> None:
+        """Add ``amount`` to ``who`` and to total issuance (minting); below-ED amounts to a new account are dropped."""
+        if amount == 0:
+            return
+        free = self.free_balance(who)
+        if free + amount > U64_MAX:
+            raise DispatchError.arithmetic("Overflow")
+        if free + amount < EXISTENTIAL_DEPOSIT:
+            return
+        self._set_free(who, free + amount)
+        issuance = self.TotalIssuance.get()
+        self.TotalIssuance.set(min(issuance + amount, U64_MAX))
+        if event:
+            self.deposit_event("Deposit", {"who": who, "amount": amount})
+
+    # --- calls ---------------------------------------------------------------------------------
+    @call(0, [("dest", MULTI_ADDRESS, "AccountIdLookupOf<T>"), ("value", Compact(U64), "T::Balance")],
+          weight=Weight.db(37_394_000, reads=1, writes=1, proof_size=3593))
+    def transfer_allow_death(self, origin, dest, value: int) -> None:
+        """Transfer some liquid free balance to another account; the sender may be reaped."""
+        self.transfer(origin.ensure_signed(), lookup_address(dest), value, keep_alive=False)
+
+    @call(2, [("source", MULTI_ADDRESS, "AccountIdLookupOf<T>"), ("dest", MULTI_ADDRESS, "AccountIdLookupOf<T>"),
+              ("value", Compact(U64), "T::Balance")], weight=Weight.db(38_640_000, reads=2, writes=2, proof_size=6196))
+    def force_transfer(self, origin, source, dest, value: int) -> None:
+        """Exactly as `transfer_allow_death`, except the origin must be root and the source account may be specified."""
+        origin.ensure_root()
+        self.transfer(lookup_address(source), lookup_address(dest), value, keep_alive=False)
+
+    @call(3, [("dest", MULTI_ADDRESS, "AccountIdLookupOf<T>"), ("value", Compact(U64), "T::Balance")],
+          weight=Weight.db(29_089_000, reads=1, writes=1, proof_size=3593))
+    def transfer_keep_alive(self, origin, dest, value: int) -> None:
+        """Same as `transfer_allow_death`, but with a check that the transfer will not kill the origin account."""
+        self.transfer(origin.ensure_signed(), lookup_address(dest), value, keep_alive=True)
+
+    @call(4, [("dest", MULTI_ADDRESS, "AccountIdLookupOf<T>"), ("keep_alive", Bool, "bool")],
+          weight=Weight.db(34_000_000, reads=1, writes=1, proof_size=3593))
+    def transfer_all(self, origin, dest, keep_alive: bool) -> None:
+        """Transfer the entire transferable balance from the caller account."""
+        who = origin.ensure_signed()
+        amount = self.reducible_balance(who, keep_alive)
+        self.transfer(who, lookup_address(dest), amount, keep_alive=keep_alive)
+
+    @call(8, [("who", MULTI_ADDRESS, "AccountIdLookupOf<T>"), ("new_free", Compact(U64), "T::Balance")],
+          weight=Weight.db(14_000_000, reads=1, writes=1, proof_size=3593))
+    def force_set_balance(self, origin, who, new_free: int) -> None:
+        """Set the regular balance of a given account (root only)."""
+        origin.ensure_root()
+        account = lookup_address(who)
+        self.set_free_balance(account, new_free)
+        self.deposit_event("BalanceSet", {"who": account, "free": new_free})
+
+    def set_free_balance(self, who: bytes, new_free: int) -> None:
+        """Set a free balance, keeping TotalIssuance consistent (root and dev tooling)."""
+        old = self.free_balance(who)
+        dust = self._set_free(who, new_free)
+        issuance = self.TotalIssuance.get()
+        if new_free >= old:
+            issuance = min(issuance + (new_free - old), U64_MAX)
+        else:
+            issuance = max(issuance - (old - new_free), 0)
+        self.TotalIssuance.set(max(issuance - dust, 0))
+
+    def build_genesis(self, config: dict) -> None:
+        for account, amount in config.get("balances", []):
+            self.set_free_balance(account, amount)

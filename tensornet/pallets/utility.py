@@ -1,0 +1,89 @@
+"""pallet_utility (index 11, subtensor's fork): batches of calls from one origin.
+
+Nested batches are refused (subtensor's ``NoNestingCallFilter``) with ``System.CallFiltered``.
+"""
+from __future__ import annotations
+
+from tensornet.primitives.scale import U32, Vec
+from tensornet.runtime.dispatch import DISPATCH_ERROR_TYPE, WEIGHT_TYPE, DispatchError, Origin, Weight
+from tensornet.runtime.outer import RUNTIME_CALL, call_weight
+from tensornet.runtime.pallet import EventDef, Pallet, call
+
+BATCH_CALLS = ("batch", "batch_all", "force_batch")
+MAX_CALLS = 1024 * 10
+
+
+def _batch_weight(calls) -> Weight:
+    total = Weight(5_000_000 + 4_000_000 * len(calls))
+    for c in calls:
+        total = total + call_weight(c)
+    return total
+
+
+class Utility(Pallet):
+    NAME, INDEX = "Utility", 11
+    DOCS = "Batch dispatch."
+
+    EVENTS = [
+        EventDef("BatchInterrupted", [("index", U32, "u32"), ("error", DISPATCH_ERROR_TYPE, "DispatchError")],
+                 "Batch of dispatches did not complete fully. Index of first failing dispatch given, as well as the error."),
+        EventDef("BatchCompleted", [], "Batch of dispatches completed fully with no error."),
+        EventDef("BatchCompletedWithErrors", [], "Batch of dispatches completed but has errors."),
+        EventDef("ItemCompleted", [], "A single item within a Batch of dispatches has completed with no error."),
+        EventDef("ItemFailed", [("error", DISPATCH_ERROR_TYPE, "DispatchError")], "A single item within a Batch of dispatches has completed with error."),
+    ]
+    ERRORS = [("TooManyCalls", "Too many calls batched."), ("InvalidDerivedAccount", "Bad input data for derived account ID")]
+
+    def _check(self, calls: list) -> None:
+        if len(calls) > MAX_CALLS:
+            raise self.error("TooManyCalls")
+
+    def _dispatch(self, call_value, origin: Origin) -> None:
+        (pallet, inner), = call_value.items()
+        name = inner if isinstance(inner, str) else next(iter(inner))
+        if pallet == self.NAME and name in BATCH_CALLS:
+            raise self.pallet("System").error("CallFiltered")
+        self.env.runtime.dispatch(call_value, origin)
+
+    @call(0, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight)
+    def batch(self, origin, calls: list) -> None:
+        """Send a batch of dispatch calls; stops at the first failure (earlier calls stay applied)."""
+        self._check(calls)
+        for i, c in enumerate(calls):
+            try:
+                self._dispatch(c, origin)
+            except DispatchError as exc:
+                self.deposit_event("BatchInterrupted", {"index": i, "error": exc.value})
+                return
+            self.deposit_event("ItemCompleted")
+        self.deposit_event("BatchCompleted")
+
+    @call(2, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight)
+    def batch_all(self, origin, calls: list) -> None:
+        """Send a batch of dispatch calls and atomically execute them: one failure reverts them all."""
+        self._check(calls)
+        for c in calls:
+            self._dispatch(c, origin)  # the surrounding layer rolls everything back on error
+            self.deposit_event("ItemCompleted")
+        self.deposit_event("BatchCompleted")
+
+    @call(4, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight)
+    def force_batch(self, origin, calls: list) -> None:
+        """Send a batch of dispatch calls; failures are reported and the rest still run."""
+        self._check(calls)
+        failed = False
+        for c in calls:
+            try:
+                self._dispatch(c, origin)
+                self.deposit_event("ItemCompleted")
+            except DispatchError as exc:
+                failed = True
+                self.deposit_event("ItemFailed", {"error": exc.value})
+        self.deposit_event("BatchCompletedWithErrors" if failed else "BatchCompleted")
+
+    @call(5, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>"), ("weight", WEIGHT_TYPE, "Weight")],
+          weight=lambda call, weight: Weight(weight["ref_time"], weight["proof_size"]))
+    def with_weight(self, origin, call, weight) -> None:
+        """Dispatch a function call with a specified weight (root only)."""
+        origin.ensure_root()
+        self.env.runtime.dispatch(call, origin)

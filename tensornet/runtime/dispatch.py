@@ -1,0 +1,205 @@
+"""Dispatch vocabulary shared by pallets and the executive: origins, errors, weights, fees.
+
+The SCALE shapes here (``DispatchError``, ``DispatchInfo``, ``Weight``, ``Pays``, ``DispatchClass``)
+follow sp_runtime / frame_support variant for variant, because clients decode
+``System.ExtrinsicFailed{dispatch_error, dispatch_info}`` from our events with our metadata and look
+the module error up by (pallet index, error index).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tensornet.primitives.scale import Array, Compact, Enum, Field, Struct, U8, U64, Variant
+
+# ---------------------------------------------------------------------------------------------
+# origins
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who dispatches a call: ``Root``, ``Signed(account)`` or ``None`` (unsigned)."""
+
+    kind: str  # "Root" | "Signed" | "None"
+    who: bytes | None = None
+
+    @classmethod
+    def root(cls) -> "Origin":
+        return cls("Root")
+
+    @classmethod
+    def signed(cls, who: bytes) -> "Origin":
+        return cls("Signed", who)
+
+    @classmethod
+    def none(cls) -> "Origin":
+        return cls("None")
+
+    @property
+    def is_root(self) -> bool:
+        return self.kind == "Root"
+
+    def ensure_signed(self) -> bytes:
+        if self.kind != "Signed" or self.who is None:
+            raise DispatchError.bad_origin()
+        return self.who
+
+    def ensure_root(self) -> None:
+        if self.kind != "Root":
+            raise DispatchError.bad_origin()
+
+    def ensure_none(self) -> None:
+        if self.kind != "None":
+            raise DispatchError.bad_origin()
+
+
+# ---------------------------------------------------------------------------------------------
+# errors
+# ---------------------------------------------------------------------------------------------
+
+TOKEN_ERROR = Enum("sp_runtime::TokenError", [
+    "FundsUnavailable", "OnlyProvider", "BelowMinimum", "CannotCreate", "UnknownAsset", "Frozen",
+    "Unsupported", "CannotCreateHold", "NotExpendable", "Blocked"])
+ARITHMETIC_ERROR = Enum("sp_arithmetic::ArithmeticError", ["Underflow", "Overflow", "DivisionByZero"])
+TRANSACTIONAL_ERROR = Enum("sp_runtime::TransactionalError", ["LimitReached", "NoLayer"])
+MODULE_ERROR = Struct("sp_runtime::ModuleError", [
+    Field("index", U8, "u8"), Field("error", Array(U8, 4), "[u8; MAX_MODULE_ERROR_ENCODED_SIZE]")])
+
+DISPATCH_ERROR_TYPE = Enum("sp_runtime::DispatchError", [
+    Variant("Other", (), 0),
+    Variant("CannotLookup", (), 1),
+    Variant("BadOrigin", (), 2),
+    Variant("Module", (Field(None, MODULE_ERROR, "ModuleError"),), 3),
+    Variant("ConsumerRemaining", (), 4),
+    Variant("NoProviders", (), 5),
+    Variant("TooManyConsumers", (), 6),
+    Variant("Token", (Field(None, TOKEN_ERROR, "TokenError"),), 7),
+    Variant("Arithmetic", (Field(None, ARITHMETIC_ERROR, "ArithmeticError"),), 8),
+    Variant("Transactional", (Field(None, TRANSACTIONAL_ERROR, "TransactionalError"),), 9),
+    Variant("Exhausted", (), 10),
+    Variant("Corruption", (), 11),
+    Variant("Unavailable", (), 12),
+    Variant("RootNotAllowed", (), 13),
+])
+
+
+class DispatchError(Exception):
+    """A failed call. ``value`` is the SCALE value of ``sp_runtime::DispatchError``.
+
+    For module errors ``pallet`` and ``name`` are kept too, so logs and RPC errors can say
+    ``SubtensorModule.SubnetNotExists`` instead of ``Module{index: 7, error: 0x…}``.
+    """
+
+    def __init__(self, value: Any, pallet: str = "", name: str = "", docs: str = "") -> None:
+        self.value = value
+        self.pallet = pallet
+        self.name = name
+        self.docs = docs
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        if self.name:
+            return f"{self.pallet}.{self.name}" + (f": {self.docs}" if self.docs else "")
+        if isinstance(self.value, dict):
+            (k, v), = self.value.items()
+            return f"{k}({v})"
+        return str(self.value)
+
+    @classmethod
+    def other(cls) -> "DispatchError":
+        return cls("Other")
+
+    @classmethod
+    def bad_origin(cls) -> "DispatchError":
+        return cls("BadOrigin")
+
+    @classmethod
+    def cannot_lookup(cls) -> "DispatchError":
+        return cls("CannotLookup")
+
+    @classmethod
+    def token(cls, reason: str) -> "DispatchError":
+        return cls({"Token": reason})
+
+    @classmethod
+    def arithmetic(cls, reason: str) -> "DispatchError":
+        return cls({"Arithmetic": reason})
+
+    @classmethod
+    def module(cls, pallet_index: int, error_index: int, pallet: str, name: str, docs: str = "") -> "DispatchError":
+        return cls({"Module": {"index": pallet_index, "error": bytes((error_index, 0, 0, 0))}}, pallet, name, docs)
+
+
+# ---------------------------------------------------------------------------------------------
+# weights and fees
+# ---------------------------------------------------------------------------------------------
+
+WEIGHT_TYPE = Struct("sp_weights::weight_v2::Weight", [
+    Field("ref_time", Compact(U64), "u64"), Field("proof_size", Compact(U64), "u64")])
+DISPATCH_CLASS = Enum("frame_support::dispatch::DispatchClass", ["Normal", "Operational", "Mandatory"])
+PAYS = Enum("frame_support::dispatch::Pays", ["Yes", "No"])
+DISPATCH_INFO_TYPE = Struct("frame_support::dispatch::DispatchInfo", [
+    Field("weight", WEIGHT_TYPE, "Weight"), Field("class", DISPATCH_CLASS, "DispatchClass"),
+    Field("pays_fee", PAYS, "Pays")])
+
+WEIGHT_REF_TIME_PER_SECOND = 1_000_000_000_000
+#: frame_support RocksDbWeight as used by subtensor: read 25 µs, write 100 µs
+DB_READ = 25_000_000
+DB_WRITE = 100_000_000
+#: frame_system ExtrinsicBaseWeight (substrate default, used by subtensor)
+EXTRINSIC_BASE_WEIGHT = 125_000_000
+MAX_BLOCK_REF_TIME = 4 * WEIGHT_REF_TIME_PER_SECOND
+MAX_BLOCK_LENGTH = 10 * 1024 * 1024
+NORMAL_DISPATCH_RATIO_PERCENT = 75
+
+
+@dataclass(frozen=True)
+class Weight:
+    ref_time: int = 0
+    proof_size: int = 0
+
+    def __add__(self, other: "Weight") -> "Weight":
+        return Weight(self.ref_time + other.ref_time, self.proof_size + other.proof_size)
+
+    def value(self) -> dict:
+        return {"ref_time": self.ref_time, "proof_size": self.proof_size}
+
+    @classmethod
+    def db(cls, ref_time: int, reads: int = 0, writes: int = 0, proof_size: int = 0) -> "Weight":
+        return cls(ref_time + reads * DB_READ + writes * DB_WRITE, proof_size)
+
+
+@dataclass(frozen=True)
+class DispatchInfo:
+    weight: Weight
+    dispatch_class: str = "Normal"
+    pays_fee: str = "Yes"
+
+    def value(self) -> dict:
+        return {"weight": self.weight.value(), "class": self.dispatch_class, "pays_fee": self.pays_fee}
+
+
+def weight_to_fee(ref_time: int) -> int:
+    """Subtensor's LinearWeightToFee: 0.0005 rao per unit of ref_time (Perbill 500_000), floored."""
+    return ref_time * 500_000 // 1_000_000_000
+
+
+def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:
+    """pallet_transaction_payment's fee: base + length + weight fee (multiplier 1), plus the tip.
+
+    ``Pays::No`` calls pay nothing, not even the tip (as Substrate's ``compute_fee``).
+    """
+    if info.pays_fee == "No":
+        return 0
+    base = weight_to_fee(EXTRINSIC_BASE_WEIGHT)
+    length_fee = length  # IdentityFee: 1 rao per byte
+    return base + length_fee + weight_to_fee(info.weight.ref_time) + tip
+
+
+def fee_details(length: int, info: DispatchInfo, tip: int) -> dict:
+    """``FeeDetails`` for ``payment_queryFeeDetails`` / the runtime API."""
+    if info.pays_fee == "No":
+        return {"inclusion_fee": None, "tip": 0}
+    return {"inclusion_fee": {"base_fee": weight_to_fee(EXTRINSIC_BASE_WEIGHT), "len_fee": length,
+                              "adjusted_weight_fee": weight_to_fee(info.weight.ref_time)}, "tip": tip}

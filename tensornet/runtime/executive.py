@@ -1,0 +1,250 @@
+"""The executive: how a block is executed, top to bottom, as frame_executive does it.
+
+    initialize_block  -> System.initialize, every pallet's on_initialize (phase Initialization)
+    apply_inherent    -> Timestamp.set (unsigned, mandatory, index 0)
+    apply_extrinsic   -> check (signature, era, nonce, fee) -> pre_dispatch: nonce+1, fee withdrawn
+                         -> dispatch in its own storage layer -> post_dispatch: refund, fee to the
+                         author, TransactionFeePaid, ExtrinsicSuccess / ExtrinsicFailed
+    finalize_block    -> on_finalize hooks (phase Finalization), System.Events written
+
+An extrinsic that fails its checks raises ``TransactionValidityError`` and changes nothing; one whose
+call fails is still included, pays its fee and records ``ExtrinsicFailed``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from tensornet.primitives.era import Era
+from tensornet.primitives.keys import verify
+from tensornet.primitives.scale import U32, AccountId
+
+from .dispatch import (
+    DispatchError, DispatchInfo, MAX_BLOCK_LENGTH, MAX_BLOCK_REF_TIME, NORMAL_DISPATCH_RATIO_PERCENT, Origin,
+    Weight, compute_fee,
+)
+from .extensions import ExtensionCodec, Extra
+from .extrinsic import Extrinsic, decode_extrinsic, encode_unsigned, signing_payload
+from .runtime import Runtime
+from .validity import InvalidTransaction, UnknownTransaction, ValidTransaction
+
+ZERO_ACCOUNT = bytes(32)
+MAX_NORMAL_WEIGHT = MAX_BLOCK_REF_TIME * NORMAL_DISPATCH_RATIO_PERCENT // 100
+MAX_NORMAL_LENGTH = MAX_BLOCK_LENGTH * NORMAL_DISPATCH_RATIO_PERCENT // 100
+IMMORTAL_LONGEVITY = 2**64 - 1
+
+
+@dataclass
+class ApplyOutcome:
+    """The result of an included extrinsic."""
+
+    success: bool
+    error: DispatchError | None
+    fee: int
+    info: DispatchInfo
+
+
+@dataclass
+class Checked:
+    """An extrinsic whose signature and extensions have been checked against a state."""
+
+    xt: Extrinsic
+    extra: Extra
+    info: DispatchInfo
+    fee: int
+
+
+def nonce_tag(who: bytes, nonce: int) -> bytes:
+    """The pool tag a signed transaction provides: SCALE (AccountId, Nonce), as CheckNonce."""
+    return who + U32.encode(nonce)
+
+
+class Executive:
+    def __init__(self, runtime: Runtime, genesis_hash: bytes, block_hash: Callable[[int], bytes | None],
+                 author: bytes | None = None, codec: ExtensionCodec | None = None) -> None:
+        self.runtime = runtime
+        self.genesis_hash = genesis_hash
+        self.block_hash = block_hash  # number -> hash for kept blocks (mortality)
+        self.author = author
+        self.codec = codec or ExtensionCodec()
+        self._block_weight = 0
+        self._block_length = 0
+        self._extrinsic_index = 0
+
+    @property
+    def env(self):
+        return self.runtime.env
+
+    def decode(self, raw: bytes) -> Extrinsic:
+        return decode_extrinsic(raw, self.runtime, self.codec)
+
+    # --- checks shared by validation and application ------------------------------------------
+    def check(self, xt: Extrinsic, current: int) -> Checked:
+        """Signature, versions, genesis and mortality; raises InvalidTransaction."""
+        if not xt.signed:
+            raise UnknownTransaction("NoUnsignedValidator")
+        extra: Extra = xt.extra  # type: ignore[assignment]
+        if xt.signer == ZERO_ACCOUNT:
+            raise InvalidTransaction("BadSigner")
+        era: Era = extra.era
+        birth = era.birth(current)
+        if era.immortal:
+            birth_hash = self.genesis_hash
+        else:
+            if birth > current:
+                raise InvalidTransaction("AncientBirthBlock")
+            birth_hash = self.block_hash(birth) if birth < current else None
+            if birth_hash is None:
+                raise InvalidTransaction("AncientBirthBlock")
+        rt = self.runtime
+        additional = self.codec.encode_additional(rt.spec_version, rt.transaction_version, self.genesis_hash,
+                                                  birth_hash, None)
+        if extra.metadata_hash_mode != "Disabled":
+            raise InvalidTransaction("BadProof", "CheckMetadataHash mode Enabled is not supported")
+        (scheme, sig), = xt.signature.items()
+        if scheme != "Sr25519":
+            raise InvalidTransaction("BadProof", f"{scheme} signatures are not supported; use sr25519")
+        payload = signing_payload(xt.call_bytes, xt.extra_bytes, additional)
+        if not verify(xt.signer, payload, sig):
+            raise InvalidTransaction("BadProof")
+        try:
+            info = rt.call_info(xt.call)
+        except (KeyError, TypeError) as exc:
+            raise InvalidTransaction("Call", str(exc)) from None
+        if info.dispatch_class == "Mandatory":
+            raise InvalidTransaction("MandatoryValidation")
+        if info.weight.ref_time > MAX_NORMAL_WEIGHT or xt.length > MAX_NORMAL_LENGTH:
+            raise InvalidTransaction("ExhaustsResources")
+        fee = compute_fee(xt.length, info, extra.tip)
+        return Checked(xt, extra, info, fee)
+
+    def _check_account(self, checked: Checked, for_block: bool) -> dict:
+        """Nonce and fee checks against the current state (CheckNonce, ChargeTransactionPayment)."""
+        system = self.runtime.pallets["System"]
+        who = checked.xt.signer
+        account = system.Account.get(who)
+        nonce = checked.extra.nonce
+        if nonce < account["nonce"]:
+            raise InvalidTransaction("Stale")
+        if for_block and nonce > account["nonce"]:
+            raise InvalidTransaction("Future")
+        if account["providers"] == 0 and account["sufficients"] == 0:
+            raise InvalidTransaction("Payment")
+        if checked.fee:
+            balances = self.runtime.pallets["Balances"]
+            if nonce == account["nonce"] and balances.reducible_balance(who, keep_alive=True) < checked.fee:
+                raise InvalidTransaction("Payment")
+        return account
+
+    # --- pool validation -------------------------------------------------------------------------
+    def validate_transaction(self, raw: bytes, state, best_number: int) -> tuple[Extrinsic, ValidTransaction]:
+        """Validate ``raw`` against ``state`` (the best block's), as TaggedTransactionQueue does."""
+        xt = self.decode(raw)
+        current = best_number + 1
+        with self.runtime.at(state, current):
+            checked = self.check(xt, current)
+            account = self._check_account(checked, for_block=False)
+            who, nonce = xt.signer, checked.extra.nonce
+            requires = (nonce_tag(who, nonce - 1),) if nonce > account["nonce"] else ()
+            longevity = IMMORTAL_LONGEVITY if checked.extra.era.immortal else \
+                checked.extra.era.death(current) - current
+            priority = checked.extra.tip
+            return xt, ValidTransaction(priority, requires, (nonce_tag(who, nonce),), longevity)
+
+    # --- block execution ---------------------------------------------------------------------------
+    def initialize_block(self, number: int, parent_hash: bytes) -> None:
+        env = self.env
+        env.reset_events()
+        env.block_number = number
+        env.phase = "Initialization"
+        self._block_weight = 0
+        self._block_length = 0
+        self._extrinsic_index = 0
+        self.runtime.pallets["System"].initialize(number, parent_hash)
+        for pallet in self.runtime.pallets.values():
+            pallet.on_initialize(number)
+
+    def timestamp_inherent(self, now_ms: int) -> bytes:
+        return encode_unsigned(self.runtime.encode_call("Timestamp", "set", {"now": now_ms}))
+
+    def apply_inherent(self, raw: bytes) -> None:
+        """Apply an unsigned mandatory inherent (Timestamp.set); failure is a bad block."""
+        xt = self.decode(raw)
+        if xt.signed:
+            raise InvalidTransaction("Call", "an inherent must be unsigned")
+        info = self.runtime.call_info(xt.call)
+        if info.dispatch_class != "Mandatory":
+            raise UnknownTransaction("NoUnsignedValidator")
+        env = self.env
+        env.phase = {"ApplyExtrinsic": self._extrinsic_index}
+        try:
+            self.runtime.dispatch(xt.call, Origin.none())
+        except DispatchError as exc:
+            raise InvalidTransaction("BadMandatory", exc.describe()) from None
+        self.runtime.pallets["System"].deposit_event("ExtrinsicSuccess", {"dispatch_info": info.value()})
+        self._block_length += xt.length
+        self._extrinsic_index += 1
+
+    def apply_extrinsic(self, raw: bytes | Extrinsic) -> ApplyOutcome:
+        """Check and apply one signed extrinsic; raises TransactionValidityError if it must be excluded."""
+        xt = raw if isinstance(raw, Extrinsic) else self.decode(raw)
+        env = self.env
+        checked = self.check(xt, env.block_number)
+        self._check_account(checked, for_block=True)
+        info = checked.info
+        if self._block_weight + info.weight.ref_time > MAX_NORMAL_WEIGHT or \
+                self._block_length + xt.length > MAX_NORMAL_LENGTH:
+            raise InvalidTransaction("ExhaustsResources")
+        rt = self.runtime
+        system, balances = rt.pallets["System"], rt.pallets["Balances"]
+        who = xt.signer
+        env.phase = {"ApplyExtrinsic": self._extrinsic_index}
+        # pre_dispatch, outside the call's storage layer: nonce bump and fee withdrawal
+        system.inc_account_nonce(who)
+        if checked.fee:
+            try:
+                balances.withdraw(who, checked.fee, keep_alive=True)
+            except DispatchError:
+                raise InvalidTransaction("Payment") from None
+        # dispatch in its own layer
+        error: DispatchError | None = None
+        post = None
+        try:
+            post = rt.dispatch(xt.call, Origin.signed(who))
+        except DispatchError as exc:
+            error = exc
+        # post_dispatch: refund what Pays::No calls were charged, pay the author, record the fee
+        actual_fee = checked.fee
+        if isinstance(post, dict) and post.get("pays_fee") == "No" and error is None:
+            actual_fee = 0
+        refund = checked.fee - actual_fee
+        if refund:
+            balances.deposit(who, refund, event=True)
+        if actual_fee:
+            if self.author is not None:
+                balances.deposit(self.author, actual_fee)
+            rt.pallets["TransactionPayment"].deposit_event(
+                "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})
+        event_info = DispatchInfo(info.weight, info.dispatch_class,
+                                  "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee).value()
+        if error is None:
+            system.deposit_event("ExtrinsicSuccess", {"dispatch_info": event_info})
+        else:
+            system.deposit_event("ExtrinsicFailed", {"dispatch_error": error.value, "dispatch_info": event_info})
+        self._block_weight += info.weight.ref_time
+        self._block_length += xt.length
+        self._extrinsic_index += 1
+        return ApplyOutcome(error is None, error, actual_fee, info)
+
+    def finalize_block(self) -> list:
+        """Run on_finalize hooks and write this block's events; returns the event records."""
+        env = self.env
+        env.phase = "Finalization"
+        for pallet in self.runtime.pallets.values():
+            pallet.on_finalize(env.block_number)
+        system = self.runtime.pallets["System"]
+        system.finalize()
+        events, encoded = env.take_events()
+        env.state.put(self.runtime.events_item.key(), encoded)
+        system.EventCount.set(len(events))
+        return events

@@ -1,0 +1,128 @@
+"""``UncheckedExtrinsic`` v4: decoding, the signed payload, and encoding for tests and tools.
+
+Wire format: ``Compact(len) ‖ version ‖ [address ‖ signature ‖ extra] ‖ call`` where version is
+``0x84`` for signed and ``0x04`` for bare (unsigned/inherent) extrinsics. The signed payload is
+``call ‖ extra ‖ additional_signed``, blake2-256 hashed first when longer than 256 bytes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tensornet.primitives.hashing import blake2_256
+from tensornet.primitives.scale import ScaleError, decode_compact, encode_compact
+
+from .types import MULTI_ADDRESS, MULTI_SIGNATURE, lookup_address
+
+EXTRINSIC_VERSION = 4
+SIGNED_FLAG = 0x80
+
+
+class MalformedExtrinsic(ValueError):
+    """Bytes that are not a decodable extrinsic for this runtime."""
+
+
+@dataclass
+class Extrinsic:
+    """A decoded extrinsic. ``raw`` is the full encoding including the length prefix."""
+
+    raw: bytes
+    call: Any                      # decoded RuntimeCall value
+    call_bytes: bytes
+    signer: bytes | None = None    # account id
+    signature: Any = None          # MultiSignature value
+    extra: tuple = ()              # decoded extra values, one per signed extension
+    extra_bytes: bytes = b""
+
+    @property
+    def signed(self) -> bool:
+        return self.signer is not None
+
+    @property
+    def hash(self) -> bytes:
+        return blake2_256(self.raw)
+
+    @property
+    def length(self) -> int:
+        return len(self.raw)
+
+
+def decode_extrinsic(raw: bytes, runtime, extensions) -> Extrinsic:
+    """Decode ``raw`` (with its compact length prefix) strictly; any defect is MalformedExtrinsic."""
+    try:
+        length, offset = decode_compact(raw, 0)
+        if offset + length != len(raw):
+            raise MalformedExtrinsic(f"extrinsic length prefix says {length} bytes, got {len(raw) - offset}")
+        if length == 0:
+            raise MalformedExtrinsic("empty extrinsic")
+        version = raw[offset]
+        offset += 1
+        if version & 0x7F != EXTRINSIC_VERSION:
+            raise MalformedExtrinsic(f"unsupported extrinsic version {version & 0x7F}")
+        signer = signature = None
+        extra: tuple = ()
+        extra_start = extra_end = offset
+        if version & SIGNED_FLAG:
+            address, offset = MULTI_ADDRESS.decode(raw, offset)
+            signer = lookup_address(address) if _is_id(address) else None
+            if signer is None:
+                raise MalformedExtrinsic("only MultiAddress::Id signers are supported")
+            signature, offset = MULTI_SIGNATURE.decode(raw, offset)
+            extra_start = offset
+            extra, offset = extensions.decode_extra(raw, offset)
+            extra_end = offset
+        call_bytes = raw[offset:]
+        call = runtime.call_type.decode_all(call_bytes)
+    except MalformedExtrinsic:
+        raise
+    except (ScaleError, IndexError, ValueError) as exc:
+        raise MalformedExtrinsic(f"could not decode extrinsic: {exc}") from None
+    return Extrinsic(raw, call, call_bytes, signer, signature, extra, raw[extra_start:extra_end])
+
+
+def _is_id(address: Any) -> bool:
+    return isinstance(address, dict) and ("Id" in address or "Address32" in address)
+
+
+def signing_payload(call_bytes: bytes, extra_bytes: bytes, additional_bytes: bytes) -> bytes:
+    payload = call_bytes + extra_bytes + additional_bytes
+    return blake2_256(payload) if len(payload) > 256 else payload
+
+
+def encode_signed(call_bytes: bytes, signer: bytes, signature: bytes, extra_bytes: bytes,
+                  scheme: str = "Sr25519") -> bytes:
+    body = (bytes((EXTRINSIC_VERSION | SIGNED_FLAG,)) + MULTI_ADDRESS.encode({"Id": signer})
+            + MULTI_SIGNATURE.encode({scheme: signature}) + extra_bytes + call_bytes)
+    return encode_compact(len(body)) + body
+
+
+def encode_unsigned(call_bytes: bytes) -> bytes:
+    body = bytes((EXTRINSIC_VERSION,)) + call_bytes
+    return encode_compact(len(body)) + body
+
+
+def unchecked_extrinsic_type(runtime, extra_type) -> "Custom":
+    """``UncheckedExtrinsic`` as metadata describes it (a composite around ``Vec<u8>``, with the
+    Address/Call/Signature/Extra params scalecodec reads) and as runtime APIs pass it: the raw
+    length-prefixed extrinsic bytes."""
+    from tensornet.primitives.scale import Bytes, Custom, Field, Struct
+
+    from .types import MULTI_ADDRESS, MULTI_SIGNATURE
+
+    shape = Struct(("sp_runtime", "generic", "unchecked_extrinsic", "UncheckedExtrinsic"),
+                   [Field(None, Bytes, "Vec<u8>")],
+                   params=(("Address", MULTI_ADDRESS), ("Call", runtime.call_type),
+                           ("Signature", MULTI_SIGNATURE), ("Extra", extra_type)),
+                   type_name="UncheckedExtrinsic")
+
+    def encode(raw: bytes) -> bytes:
+        return bytes(raw)
+
+    def decode(data: bytes, offset: int = 0) -> tuple[bytes, int]:
+        n, start = decode_compact(data, offset)
+        end = start + n
+        if end > len(data):
+            raise ScaleError("unexpected end of input reading an extrinsic")
+        return bytes(data[offset:end]), end
+
+    return Custom(shape, encode, decode, b"\x00")

@@ -1,0 +1,41 @@
+"""Late-bound references to the runtime's outer enums (``RuntimeCall``, ``RuntimeEvent``).
+
+Pallets such as Sudo and Utility take a ``RuntimeCall`` argument, yet the enum only exists once every
+pallet is known. The pallet set is fixed for the process, so the runtime builder registers the enums
+here and the ``Lazy`` descriptors resolve on first use.
+"""
+from __future__ import annotations
+
+from tensornet.primitives.scale import Lazy, ScaleType
+
+_outer: dict[str, ScaleType] = {}
+
+
+def register(name: str, t: ScaleType) -> None:
+    _outer[name] = t
+
+
+def _resolve(name: str) -> ScaleType:
+    try:
+        return _outer[name]
+    except KeyError:
+        raise RuntimeError(f"outer type {name} used before a runtime was built") from None
+
+
+RUNTIME_CALL = Lazy(lambda: _resolve("RuntimeCall"), "RuntimeCall")
+
+
+_call_weight = None
+
+
+def register_call_weight(fn) -> None:
+    """Let pallets that wrap calls (Sudo, Utility) weigh their inner calls."""
+    global _call_weight
+    _call_weight = fn
+
+
+def call_weight(call_value):
+    """The declared weight of a ``RuntimeCall`` value."""
+    if _call_weight is None:
+        raise RuntimeError("call weights used before a runtime was built")
+    return _call_weight(call_value)

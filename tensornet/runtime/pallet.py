@@ -1,0 +1,206 @@
+"""The pallet declaration machinery: storage, calls, events, errors, constants, hooks, genesis.
+
+A pallet is a class::
+
+    class Balances(Pallet):
+        NAME, INDEX = "Balances", 5
+        TotalIssuance = StorageValue(U64, docs="The total units issued in the system.")
+        EVENTS = [EventDef("Transfer", [("from", AccountId), ("to", AccountId), ("amount", U64)])]
+        ERRORS = [("InsufficientBalance", "Balance too low to send value.")]
+
+        @call(3, [("dest", MultiAddress), ("value", Compact(U64))], weight=Weight(...))
+        def transfer_keep_alive(self, origin, dest, value): ...
+
+The class only declares; an instance belongs to one ``Runtime`` and reads the current state through
+``self.env`` (the runtime's execution environment), so pallet code never passes state around and
+storage stays behind declared items. Calls raise ``DispatchError`` (``raise self.error("Name")``) and
+record events with ``self.deposit_event("Name", payload)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Sequence
+
+from tensornet.primitives.scale import Enum, Field, ScaleType, Variant, _as_fields
+from tensornet.storage.items import BoundItem, StorageItem
+
+from .dispatch import DispatchError, DispatchInfo, Origin, Weight
+
+# ---------------------------------------------------------------------------------------------
+# declarations
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallDef:
+    """One dispatchable. ``weight`` is a constant or a function of the decoded args."""
+
+    name: str
+    index: int
+    fields: tuple[Field, ...]
+    fn: Callable
+    weight: Weight | Callable[..., Weight]
+    dispatch_class: str = "Normal"
+    pays_fee: str = "Yes"
+    docs: tuple[str, ...] = ()
+
+    def info(self, args: dict) -> DispatchInfo:
+        w = self.weight(**args) if callable(self.weight) else self.weight
+        return DispatchInfo(w, self.dispatch_class, self.pays_fee)
+
+
+def call(index: int, args: Sequence = (), *, weight: Weight | Callable[..., Weight] = Weight(),
+         dispatch_class: str = "Normal", pays_fee: bool = True):
+    """Declare a pallet method as a dispatchable with its call index and SCALE argument list."""
+
+    def wrap(fn: Callable) -> Callable:
+        docs = tuple(line.strip() for line in (fn.__doc__ or "").strip().splitlines() if line.strip())
+        fn.__calldef__ = CallDef(fn.__name__, index, _as_fields(args), fn, weight, dispatch_class,
+                                 "Yes" if pays_fee else "No", docs)
+        return fn
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class EventDef:
+    name: str
+    fields: Sequence = ()
+    docs: str = ""
+
+
+@dataclass(frozen=True)
+class ConstantDef:
+    name: str
+    type: ScaleType
+    value: Any
+    docs: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# the base class
+# ---------------------------------------------------------------------------------------------
+
+
+class Pallet:
+    NAME: ClassVar[str] = ""
+    INDEX: ClassVar[int] = 0
+    DOCS: ClassVar[str] = ""
+    #: overrides the storage prefix when it differs from NAME
+    STORAGE_PREFIX: ClassVar[str] = ""
+    EVENTS: ClassVar[Sequence[EventDef]] = ()
+    ERRORS: ClassVar[Sequence[tuple[str, str]]] = ()
+    CONSTANTS: ClassVar[Sequence[ConstantDef]] = ()
+
+    # filled by __init_subclass__
+    storage_items: ClassVar[list[StorageItem]]
+    calls: ClassVar[list[CallDef]]
+    calls_by_name: ClassVar[dict[str, CallDef]]
+    call_type: ClassVar[Enum | None]
+    event_type: ClassVar[Enum | None]
+    error_type: ClassVar[Enum | None]
+    error_index: ClassVar[dict[str, tuple[int, str]]]
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if not cls.NAME:
+            return
+        prefix = cls.STORAGE_PREFIX or cls.NAME
+        items: list[StorageItem] = []
+        for klass in reversed(cls.__mro__):
+            for attr, value in vars(klass).items():
+                if isinstance(value, StorageItem):
+                    value.bind(prefix)
+                    if value not in items:
+                        items.append(value)
+        cls.storage_items = items
+        cls.calls = sorted((v.__calldef__ for v in vars(cls).values() if hasattr(v, "__calldef__")),
+                           key=lambda c: c.index)
+        if len({c.index for c in cls.calls}) != len(cls.calls):
+            raise TypeError(f"{cls.NAME}: duplicate call index")
+        cls.calls_by_name = {c.name: c for c in cls.calls}
+        crate = "pallet_" + _snake(cls.NAME)
+        cls.call_type = Enum((crate, "pallet", "Call"), [
+            Variant(c.name, c.fields, c.index, c.docs) for c in cls.calls],
+            params=(("T", None),), type_name="Call") if cls.calls else None
+        cls.event_type = Enum((crate, "pallet", "Event"), [
+            Variant(e.name, _as_fields(e.fields), i, (e.docs,) if e.docs else ())
+            for i, e in enumerate(cls.EVENTS)], params=(("T", None),), type_name="Event") if cls.EVENTS else None
+        cls.error_type = Enum((crate, "pallet", "Error"), [
+            Variant(name, (), i, (docs,) if docs else ()) for i, (name, docs) in enumerate(cls.ERRORS)],
+            params=(("T", None),), type_name="Error") if cls.ERRORS else None
+        cls.error_index = {name: (i, docs) for i, (name, docs) in enumerate(cls.ERRORS)}
+
+    def __init__(self, env: "Env") -> None:
+        self.env = env
+        # bind storage once per instance (instance attributes shadow the class descriptors)
+        for item in self.storage_items:
+            attr = _attr_name(type(self), item)
+            if attr:
+                setattr(self, attr, BoundItem(item, env))
+
+    # helpers for pallet code -----------------------------------------------------------------
+    @property
+    def state(self):
+        return self.env.state
+
+    @property
+    def block_number(self) -> int:
+        return self.env.block_number
+
+    def error(self, name: str) -> DispatchError:
+        try:
+            idx, docs = self.error_index[name]
+        except KeyError:
+            raise KeyError(f"{self.NAME} declares no error {name!r}") from None
+        return DispatchError.module(self.INDEX, idx, self.NAME, name, docs)
+
+    def deposit_event(self, name: str, payload: Any = None) -> None:
+        self.env.deposit_event(self.NAME, name, payload)
+
+    def pallet(self, name: str) -> "Pallet":
+        """Another pallet of the same runtime (e.g. Balances from SubtensorModule)."""
+        return self.env.pallets[name]
+
+    # hooks (override as needed) ---------------------------------------------------------------
+    def on_initialize(self, block_number: int) -> Weight:
+        return Weight()
+
+    def on_finalize(self, block_number: int) -> None:
+        pass
+
+    def build_genesis(self, config: dict) -> None:
+        """Write this pallet's genesis state from its section of the chain spec."""
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and not name[i - 1].isupper():
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def _attr_name(cls: type, item: StorageItem) -> str | None:
+    for klass in cls.__mro__:
+        for attr, value in vars(klass).items():
+            if value is item:
+                return attr
+    return None
+
+
+class Env:
+    """What pallet code sees of the block being executed (a protocol implemented by the runtime)."""
+
+    state: Any
+    block_number: int
+    pallets: dict[str, Pallet]
+
+    def deposit_event(self, pallet: str, name: str, payload: Any) -> None:  # pragma: no cover
+        raise NotImplementedError  # abstract
+
+
+def dispatch_call(pallet: Pallet, calldef: CallDef, origin: Origin, args: dict) -> None:
+    """Run one call; the caller owns the storage layer that rolls it back on DispatchError."""
+    calldef.fn(pallet, origin, **args)

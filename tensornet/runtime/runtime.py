@@ -1,0 +1,219 @@
+"""The runtime: a fixed set of pallets composed into outer enums, plus the execution environment.
+
+``Runtime`` owns pallet instances bound to one ``ExecutionEnv``. The environment carries what a
+block's execution needs (the state overlay, block number, the current phase and the events
+deposited so far); ``Runtime.at(state, number)`` points it at another state for read-only work
+such as runtime-API calls. Block production and RPC queries use separate Runtime instances, so a
+query never sees a half-built block.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Sequence
+
+from tensornet.primitives.scale import Enum, Field, H256, ScaleError, Struct, Variant, Vec
+from tensornet.storage.items import StorageItem
+
+from . import outer
+from .dispatch import DispatchError, DispatchInfo, Origin
+from .pallet import CallDef, Pallet
+from .types import PHASE
+
+SPEC_NAME = "node-subtensor"
+
+
+@dataclass
+class RuntimeConfig:
+    """Chain-level parameters that are runtime data, not code (chosen by the chain spec/preset)."""
+
+    block_time_ms: int = 12_000
+    #: subtensor's ``fast-runtime`` feature switches several constants (tempo 10, cooldowns …)
+    fast: bool = False
+    #: devnet conveniences that the real chain refuses (e.g. loopback axon IPs)
+    allow_loopback_axons: bool = False
+
+
+@dataclass
+class EventRecord:
+    phase: Any
+    pallet: str
+    name: str
+    payload: Any
+
+
+
+class ExecutionEnv:
+    """What pallets see: ``state``, ``block_number``, ``deposit_event`` and their sibling pallets."""
+
+    def __init__(self, runtime: "Runtime") -> None:
+        self.runtime = runtime
+        self.state: Any = None
+        self.block_number = 0
+        self.phase: Any = "Initialization"
+        self.events: list[EventRecord] = []
+        self._encoded_events: list[bytes] = []
+        self.pallets: dict[str, Pallet] = {}
+
+    def deposit_event(self, pallet: str, name: str, payload: Any) -> None:
+        rt = self.runtime
+        event_value = {pallet: name} if not rt.event_has_fields(pallet, name) else {pallet: {name: payload}}
+        try:
+            encoded = rt.phase_type.encode(self.phase) + rt.event_type.encode(event_value) + b"\x00"
+        except ScaleError as exc:
+            raise ScaleError(f"event {pallet}.{name} payload {payload!r:.200}: {exc}") from None
+        self.events.append(EventRecord(self.phase, pallet, name, payload))
+        self._encoded_events.append(encoded)
+
+    def take_events(self) -> tuple[list[EventRecord], bytes]:
+        """The block's events and the SCALE ``Vec<EventRecord>`` to store in ``System.Events``."""
+        from tensornet.primitives.scale import encode_compact
+
+        events, encoded = self.events, self._encoded_events
+        self.events, self._encoded_events = [], []
+        return events, encode_compact(len(encoded)) + b"".join(encoded)
+
+    def reset_events(self) -> None:
+        self.events, self._encoded_events = [], []
+
+
+class Runtime:
+    """A composed runtime. ``pallet_classes`` fixes pallet names, indices and the outer enums."""
+
+    spec_name = SPEC_NAME
+    impl_name = SPEC_NAME
+    authoring_version = 1
+    impl_version = 1
+    transaction_version = 1
+    system_version = 1
+
+    def __init__(self, pallet_classes: Sequence[type[Pallet]], spec_version: int,
+                 config: RuntimeConfig | None = None, apis: Sequence[Any] = ()) -> None:
+        self.config = config or RuntimeConfig()
+        self.spec_version = spec_version
+        self.pallet_classes = sorted(pallet_classes, key=lambda c: c.INDEX)
+        self.env = ExecutionEnv(self)
+        self.pallets: dict[str, Pallet] = {}
+        for cls in self.pallet_classes:
+            self.pallets[cls.NAME] = cls(self.env)
+        self.env.pallets = self.pallets
+        self.by_index = {cls.INDEX: self.pallets[cls.NAME] for cls in self.pallet_classes}
+        self._build_outer_types()
+        self.apis = list(apis)
+
+    # --- composition ---------------------------------------------------------------------------
+    def _build_outer_types(self) -> None:
+        crate = ("node_subtensor_runtime",)
+        self.call_type = Enum(crate + ("RuntimeCall",), [
+            Variant(c.NAME, (Field(None, c.call_type, f"self::sp_api_hidden_includes_construct_runtime::hidden_include::dispatch::CallableCallFor<{c.NAME}, Runtime>"),), c.INDEX)
+            for c in self.pallet_classes if c.call_type is not None], type_name="RuntimeCall")
+        self.event_type = Enum(crate + ("RuntimeEvent",), [
+            Variant(c.NAME, (Field(None, c.event_type, f"{_crate(c)}::Event<Runtime>"),), c.INDEX)
+            for c in self.pallet_classes if c.event_type is not None], type_name="RuntimeEvent")
+        self.error_type = Enum(crate + ("RuntimeError",), [
+            Variant(c.NAME, (Field(None, c.error_type, f"{_crate(c)}::Error<Runtime>"),), c.INDEX)
+            for c in self.pallet_classes if c.error_type is not None], type_name="RuntimeError")
+        self.phase_type = PHASE
+        self.event_record_type = Struct(("frame_system", "EventRecord"), [
+            Field("phase", PHASE, "Phase"), Field("event", self.event_type, "E"), Field("topics", Vec(H256), "Vec<T>")],
+            params=(("E", self.event_type), ("T", H256)), type_name="EventRecord")
+        self.events_item = StorageItem(Vec(self.event_record_type), name="Events", docs=(
+            "Events deposited for the current block."))
+        self.events_item.bind("System")
+        outer.register("RuntimeCall", self.call_type)
+        outer.register("RuntimeEvent", self.event_type)
+        outer.register_call_weight(lambda call_value: self.call_info(call_value).weight)
+        self._event_fields = {(c.NAME, v.name): bool(v.fields) for c in self.pallet_classes if c.event_type
+                              for v in c.event_type.variants}
+
+    def event_has_fields(self, pallet: str, name: str) -> bool:
+        try:
+            return self._event_fields[(pallet, name)]
+        except KeyError:
+            raise ScaleError(f"no event {pallet}.{name} is declared") from None
+
+    # --- versions --------------------------------------------------------------------------------
+    @property
+    def minimum_period_ms(self) -> int:
+        return self.config.block_time_ms // 2
+
+    def version_value(self) -> dict:
+        from .apis import api_ids
+
+        return {"spec_name": self.spec_name, "impl_name": self.impl_name,
+                "authoring_version": self.authoring_version, "spec_version": self.spec_version,
+                "impl_version": self.impl_version, "apis": api_ids(self.apis),
+                "transaction_version": self.transaction_version, "system_version": self.system_version}
+
+    # --- state ------------------------------------------------------------------------------------
+    @contextmanager
+    def at(self, state: Any, block_number: int) -> Iterator["Runtime"]:
+        """Point the environment at ``state`` for the duration (read-only queries, genesis)."""
+        env = self.env
+        saved = (env.state, env.block_number, env.phase)
+        env.state, env.block_number = state, block_number
+        try:
+            yield self
+        finally:
+            env.state, env.block_number, env.phase = saved
+
+    # --- calls ------------------------------------------------------------------------------------
+    def resolve_call(self, call_value: Any) -> tuple[Pallet, CallDef, dict]:
+        """(pallet, call declaration, args) of a decoded ``RuntimeCall`` value."""
+        (pallet_name, inner), = call_value.items()
+        pallet = self.pallets[pallet_name]
+        if isinstance(inner, str):
+            call_name, args = inner, {}
+        else:
+            (call_name, args), = inner.items()
+        calldef = pallet.calls_by_name[call_name]
+        if args is None:
+            args = {}
+        elif not isinstance(args, dict):
+            # a call with a single unnamed field never happens in FRAME: calls always have named args
+            raise ScaleError(f"call {pallet_name}.{call_name} has positional arguments")
+        return pallet, calldef, args
+
+    def call_info(self, call_value: Any) -> DispatchInfo:
+        _, calldef, args = self.resolve_call(call_value)
+        return calldef.info(args)
+
+    def dispatch(self, call_value: Any, origin: Origin) -> Any:
+        """Dispatch in a fresh storage layer: a DispatchError rolls back this call's writes only.
+
+        Returns the call's post-dispatch info (a dict such as ``{"pays_fee": "No"}``) or None.
+        """
+        pallet, calldef, args = self.resolve_call(call_value)
+        state = self.env.state
+        state.begin()
+        try:
+            post = calldef.fn(pallet, origin, **args)
+        except BaseException:
+            state.rollback()
+            raise
+        state.commit()
+        return post
+
+    def decode_call(self, data: bytes) -> Any:
+        return self.call_type.decode_all(data)
+
+    def encode_call(self, pallet: str, call: str, args: dict | None = None) -> bytes:
+        return self.call_type.encode({pallet: {call: args or {}}})
+
+
+def _crate(cls: type[Pallet]) -> str:
+    return cls.call_type.path[0] if cls.call_type else "pallet_" + cls.NAME.lower()
+
+
+def module_error_info(runtime: Runtime, value: Any) -> tuple[str, str, str] | None:
+    """(pallet, error name, docs) for a ``DispatchError::Module`` value, if it names a known error."""
+    if not (isinstance(value, dict) and "Module" in value):
+        return None
+    idx, err = value["Module"]["index"], value["Module"]["error"][0]
+    pallet = runtime.by_index.get(idx)
+    if pallet is None or pallet.error_type is None:
+        return None
+    variant = pallet.error_type.by_index.get(err)
+    if variant is None:
+        return None
+    return pallet.NAME, variant.name, " ".join(variant.docs)
