@@ -67,11 +67,15 @@ def from_uri(uri: str) -> Keypair:
 
     text = uri.strip()
     if not text:
-        raise InvalidUri("empty secret URI: use e.g. //Alice")
+        raise InvalidUri("empty secret URI: dev accounts are written //Alice, //Bob, …")
+    if text[:2].lower() == "0x" and len(text) == 66:  # a raw seed, as sp-core accepts
+        return from_seed(text)
     try:
         return Keypair.create_from_uri(text, ss58_format=SS58_FORMAT)
-    except (ValueError, TypeError, NotImplementedError) as exc:
-        raise InvalidUri(f"invalid secret URI {text!r}: {exc}") from None
+    except Exception as exc:  # the parser fails in many ways on user text; all mean "not a URI"
+        raise InvalidUri(
+            f"invalid secret URI {text!r} ({exc}): dev accounts are written //Alice, //Bob, …"
+        ) from None
 
 
 def from_private_key(private_key: bytes, crypto_type: int, public_key: bytes | None = None) -> Keypair:

@@ -100,6 +100,13 @@ class Wallet:
                 f"or create it with `tnet wallet create --wallet.name {self.name}`"
             )
 
+    def require_directory(self) -> None:
+        if not os.path.isdir(self.directory):
+            raise WalletNotFound(
+                f"no wallet {self.name!r} under {self.root}: check --wallet.name / --wallet.path "
+                f"or create it with `tnet wallet create --wallet.name {self.name}`"
+            )
+
     def hotkey_names(self) -> list[str]:
         """Hotkeys present, by name (a hotkey known only by its pub file counts too)."""
         try:
@@ -142,19 +149,12 @@ class Wallet:
         return keypair
 
     def _require_hotkey(self) -> None:
-        self.require_exists_dir()
+        self.require_directory()
         if not (self.hotkey_file.exists() or self.hotkeypub_file.exists()):
             known = ", ".join(self.hotkey_names()) or "none"
             raise HotkeyNotFound(
                 f"wallet {self.name!r} has no hotkey {self.hotkey!r} (hotkeys: {known}): "
                 f"create it with `tnet wallet new-hotkey --wallet.name {self.name} --wallet.hotkey {self.hotkey}`"
-            )
-
-    def require_exists_dir(self) -> None:
-        if not os.path.isdir(self.directory):
-            raise WalletNotFound(
-                f"no wallet {self.name!r} under {self.root}: check --wallet.name / --wallet.path "
-                f"or create it with `tnet wallet create --wallet.name {self.name}`"
             )
 
     def hotkeypub(self) -> PublicKey:

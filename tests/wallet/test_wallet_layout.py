@@ -101,8 +101,10 @@ def test_dev_uri_wallet(wallet_path):
     key = create.new_coldkey(Wallet("alice", path=wallet_path), None, uri="//Alice")
     assert key.ss58_address == v.ALICE_SS58 and key.mnemonic is None
     assert create.new_hotkey(Wallet("alice", "hk", wallet_path), uri="//Alice//stash").ss58_address != v.ALICE_SS58
-    with pytest.raises(InvalidUri):
-        create.new_coldkey(Wallet("bad", path=wallet_path), None, uri="")
+    for bad in ("", "/", "Alice", "//Alice///password"):
+        with pytest.raises(InvalidUri, match="//Alice"):
+            create.new_coldkey(Wallet("bad", path=wallet_path), None, uri=bad)
+    assert create.new_coldkey(Wallet("raw", path=wallet_path), None, uri=v.SEED).ss58_address == v.SS58
 
 
 def test_watch_only_wallet(wallet_path):
