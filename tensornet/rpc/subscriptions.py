@@ -141,7 +141,7 @@ class Subscription:
 
         If the connection's outbox is over its bound, the whole connection is dropped.
         """
-        if self.closed:
+        if self.closed or self._table.outbox.closed:
             return
         loop = self._table.loop
         if threading.get_ident() != self._table.loop_thread:
@@ -169,7 +169,7 @@ class Subscription:
         """Called once the id response is queued: release the held notifications."""
         held, self._held = self._held, None
         for frame in held or ():
-            if self.closed:
+            if self.closed or self._table.outbox.closed:
                 return
             if not self._table.outbox.put_nowait(frame):
                 self._table.overflow()
