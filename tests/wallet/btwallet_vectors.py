@@ -78,3 +78,6 @@ ALICE_KEYFILE_JSON = (
 # with HOME=/root: the variable name and its XOR+base64 value.
 BT_PW_NAME = "BT_PW__ROOT__BITTENSOR_WALLETS_DEFAULT_COLDKEY"
 BT_PW_VALUE = "NjEsJHovPiE8ODstO294"
+
+# Not from bittensor-wallet: the one wrong password all tests use, so its Argon2i cost is paid once.
+WRONG_PASSWORD = "not-it"

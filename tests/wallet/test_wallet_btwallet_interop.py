@@ -162,7 +162,7 @@ def test_wrong_password_is_refused_by_both(wallet_path):
     seen = btwallet(f"""
         from bittensor_wallet import Wallet
         try:
-            Wallet(name="x", path={wallet_path!r}).get_coldkey(password="not-it")
+            Wallet(name="x", path={wallet_path!r}).get_coldkey(password={v.WRONG_PASSWORD!r})
             result = {{"refused": False}}
         except Exception as exc:
             result = {{"refused": True, "error": str(exc)}}

@@ -111,8 +111,8 @@ def test_bad_input_is_one_line(run, args, needles):
 
 def test_wrong_password(run):
     _ok(run("new-coldkey", "--wallet.name", "w", env={"TNET_WALLET_PASSWORD": v.PASSWORD}))
-    _fails(run("show", "--wallet.name", "w", "--unlock", input="not-it\n"), "wrong password")
-    _fails(run("show", "--wallet.name", "w", "--unlock", env={"TNET_WALLET_PASSWORD": "not-it"}), "wrong password")
+    _fails(run("show", "--wallet.name", "w", "--unlock", input=v.WRONG_PASSWORD + "\n"), "wrong password")
+    _fails(run("show", "--wallet.name", "w", "--unlock", env={"TNET_WALLET_PASSWORD": v.WRONG_PASSWORD}), "wrong password")
 
 
 def test_list_empty(run):

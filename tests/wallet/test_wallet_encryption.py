@@ -36,9 +36,9 @@ def test_nacl_round_trip_has_btcli_layout():
 
 def test_wrong_password_is_reported_as_such():
     with pytest.raises(WrongPassword):
-        encryption.decrypt(v.NACL_KEYFILE, "not-the-password")
+        encryption.decrypt(v.NACL_KEYFILE, v.WRONG_PASSWORD)
     with pytest.raises(WrongPassword):
-        encryption.decrypt(v.ANSIBLE_VAULT_KEYFILE, "not-the-password")
+        encryption.decrypt(v.ANSIBLE_VAULT_KEYFILE, v.WRONG_PASSWORD)
 
 
 def test_damaged_files_are_format_errors():

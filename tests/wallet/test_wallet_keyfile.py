@@ -107,7 +107,7 @@ def test_encrypted_keyfile_round_trip_and_wrong_password(tmp_path):
     assert keyfile.encryption() is encryption.Encryption.NACL
     assert keyfile.load_keypair(v.PASSWORD).ss58_address == v.SS58
     with pytest.raises(WrongPassword, match=keyfile.path):
-        keyfile.load_keypair("wrong password")
+        keyfile.load_keypair(v.WRONG_PASSWORD)
     with pytest.raises(KeyfileFormatError, match="encrypted"):
         keyfile.load_public()
 

@@ -137,7 +137,7 @@ def test_wrong_password_on_wallet(wallet_path):
     wallet = Wallet("locked", path=wallet_path)
     create.new_coldkey(wallet, v.PASSWORD)
     with pytest.raises(WrongPassword):
-        wallet.coldkey("nope")
+        wallet.coldkey(v.WRONG_PASSWORD)
     assert wallet.coldkey(prompt=lambda: v.PASSWORD).public_key == wallet.coldkeypub().public_key
 
 
