@@ -143,6 +143,7 @@ class RpcServer:
         self._ids = itertools.count(1)
         self._open = 0  # WebSocket sessions plus HTTP requests in flight
         self._websockets: set[_Connection] = set()
+        self._stopping = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -166,21 +167,27 @@ class RpcServer:
                  "allowed" if self.allow_unsafe else "refused")
 
     async def stop(self) -> None:
-        """Close every WebSocket (ending its subscriptions), then stop listening."""
+        """Refuse new connections, close every WebSocket (ending its subscriptions), stop listening."""
         runner, self._runner = self._runner, None
         if runner is None:
             return
-        for conn in list(self._websockets):
-            if conn.subscriptions is not None:
-                conn.subscriptions.close_all()
-            if conn.ws is not None and not conn.ws.closed:
-                try:
-                    await asyncio.wait_for(conn.ws.close(code=1001, message=b"server shutdown"), 1.0)
-                except (asyncio.TimeoutError, ConnectionError, RuntimeError):
-                    pass
-            conn.drop()
-        await runner.cleanup()
-        self._port = None
+        self._stopping = True
+        try:
+            await asyncio.gather(*(self._close_for_shutdown(c) for c in list(self._websockets)))
+            await runner.cleanup()
+        finally:
+            self._stopping = False
+            self._port = None
+
+    async def _close_for_shutdown(self, conn: _Connection) -> None:
+        if conn.subscriptions is not None:
+            conn.subscriptions.close_all()
+        if conn.ws is not None and not conn.ws.closed:
+            try:
+                await asyncio.wait_for(conn.ws.close(code=1001, message=b"server shutdown"), 1.0)
+            except (asyncio.TimeoutError, ConnectionError, RuntimeError):
+                pass
+        conn.drop()
 
     async def __aenter__(self) -> RpcServer:
         await self.start()
@@ -216,6 +223,8 @@ class RpcServer:
             return web.Response(status=403, text="Origin is not allowed")
         if request.method == "OPTIONS":
             return self._preflight(request, origin)
+        if self._stopping:
+            return web.Response(status=503, text="Server is shutting down")
         if self._open >= self.max_connections:
             return web.Response(status=429, text="Too many connections. Please try again later.")
         if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":

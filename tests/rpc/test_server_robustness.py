@@ -225,3 +225,18 @@ async def test_outbox_bounds_and_back_pressure():
     box.close()
     assert await asyncio.wait_for(reader, 1) is None
     assert not box.put_nowait("late") and await box.put("late") is False
+
+
+async def test_stop_is_prompt_even_with_clients_that_never_answer_the_close():
+    srv = RpcServer(make_registry(), port=0)
+    await srv.start()
+    clients = [await asyncio.to_thread(websocket.create_connection, srv.url, timeout=5) for _ in range(5)]
+    try:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await srv.stop()
+        assert loop.time() - started < 3.0  # the closes run together, each bounded
+        assert srv.open_connections == 0
+    finally:
+        for client in clients:
+            client.shutdown()
