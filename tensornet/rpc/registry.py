@@ -114,16 +114,21 @@ class MethodRegistry:
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
 
-    def _add(self, names: Sequence[str], entry: Entry) -> None:
-        for name in names:
+    def _add(self, *groups: tuple[Sequence[str], Entry]) -> None:
+        """Register every (names, entry) group, or none of them if any name is unusable."""
+        all_names = [name for names, _ in groups for name in names]
+        if len(set(all_names)) != len(all_names):
+            raise ValueError(f"duplicate names in {all_names}")
+        for name in all_names:
             if not isinstance(name, str) or not name:
                 raise ValueError(f"invalid RPC method name {name!r}")
             if name in RESERVED_NAMES:
                 raise ValueError(f"{name} is served by the RPC server itself")
             if name in self._entries:
                 raise ValueError(f"RPC method {name} is already registered")
-        for name in names:
-            self._entries[name] = entry
+        for names, entry in groups:
+            for name in names:
+                self._entries[name] = entry
 
     def method(self, name: str, *, aliases: Sequence[str] = (), unsafe: bool = False
                ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -132,7 +137,7 @@ class MethodRegistry:
         def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
             entry = Entry(name=name, kind="call", handler=handler, unsafe=unsafe,
                           signature=inspect.signature(handler))
-            self._add([name, *aliases], entry)
+            self._add(([name, *aliases], entry))
             return handler
 
         return decorator
@@ -142,8 +147,11 @@ class MethodRegistry:
                      unsafe: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register `f(ctx, sub, *params)` as the subscribe method; the unsubscribe is generated.
 
-        The handler runs before the id is answered: if it raises, the client gets that error and no
-        subscription; what it `send`s meanwhile is held back until the id has been queued.
+        The handler runs before the id is answered, so it should register (e.g. with an event hub,
+        cleaning up through `sub.on_close`) and return promptly. If it raises, the client gets that
+        error instead of an id (how an invalid extrinsic becomes 1010 on the submit call itself)
+        and the subscription is closed; what it `send`s meanwhile is held back until the id has
+        been queued, so the id always reaches the client first.
         """
 
         def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -153,11 +161,7 @@ class MethodRegistry:
             unsub_entry = Entry(name=unsubscribe, kind="unsubscribe", handler=_unsubscribe_signature,
                                 unsafe=unsafe, signature=_UNSUBSCRIBE_SIGNATURE,
                                 subscription_kind=subscribe)
-            all_names = [subscribe, *aliases, unsubscribe, *unsubscribe_aliases]
-            if len(set(all_names)) != len(all_names):
-                raise ValueError(f"duplicate names in subscription {subscribe}")
-            self._add([subscribe, *aliases], sub_entry)
-            self._add([unsubscribe, *unsubscribe_aliases], unsub_entry)
+            self._add(([subscribe, *aliases], sub_entry), ([unsubscribe, *unsubscribe_aliases], unsub_entry))
             return handler
 
         return decorator

@@ -398,3 +398,10 @@ async def test_start_stop_and_port(session):
     await srv.stop()  # idempotent
     with pytest.raises(aiohttp.ClientConnectionError):
         await session.post(f"http://127.0.0.1:{port}", json=req("system_chain"))
+
+
+def test_failed_subscription_registration_leaves_nothing_behind():
+    reg = make_registry()
+    with pytest.raises(ValueError):  # the unsubscribe name is taken: the subscribe must not stick
+        reg.subscription("fresh_subscribe", "test_echo", "fresh_notify")(lambda ctx, sub: None)
+    assert "fresh_subscribe" not in reg
