@@ -11,7 +11,7 @@ root) and ``trie_read`` (lookups, iteration, proofs).
 """
 from __future__ import annotations
 
-from tensornet.storage.trie_build import trie_root
+from tensornet.storage.trie_build import ordered_trie_root, trie_root
 from tensornet.storage.trie_codec import EMPTY_ROOT, TrieCodecError
 from tensornet.storage.trie_read import (
     IncompleteProofError,
@@ -29,6 +29,7 @@ __all__ = [
     "NodeReader",
     "apply_changes",
     "trie_root",
+    "ordered_trie_root",
     "get",
     "iter_keys",
     "iter_items",

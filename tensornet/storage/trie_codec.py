@@ -125,9 +125,10 @@ def encode_node(partial: str, value: bytes | None, children) -> bytes:
     return b"".join(parts)
 
 
-def prepare_value(value: bytes, sink: dict[bytes, bytes]) -> bytes:
-    """Apply the V1 rule: a value of 33 bytes or more becomes a ValueHash, the value goes to ``sink``."""
-    if type(value) is ValueHash or len(value) < MAX_INLINE_VALUE:
+def prepare_value(value: bytes, sink: dict[bytes, bytes], max_inline: int | None = MAX_INLINE_VALUE) -> bytes:
+    """Apply the V1 rule: a value of 33 bytes or more becomes a ValueHash, the value goes to ``sink``.
+    ``max_inline=None`` is state version 0: every value stays inline."""
+    if type(value) is ValueHash or max_inline is None or len(value) < max_inline:
         return value
     h = blake2_256(value)
     sink[h] = value

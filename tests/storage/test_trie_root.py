@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tensornet.storage.trie import EMPTY_ROOT, MemoryNodes, apply_changes, trie_root
+from tensornet.storage.trie import EMPTY_ROOT, MemoryNodes, apply_changes, ordered_trie_root, trie_root
 from tensornet.storage.trie_build import build_sorted
 from tensornet.storage.trie_codec import ValueHash, blake2_256
 
@@ -156,3 +156,28 @@ def test_incremental_equals_closed_form(items):
     assert root2 == expected
     # and deleting everything returns to the empty root
     assert apply_changes(root, {k: None for k in items}, store)[0] == EMPTY_ROOT
+
+
+def test_state_version_0_never_hashes_values():
+    big = b"ABC" * 24
+    v0 = trie_root({b"\xaa": big}, state_version=0)
+    # leaf: 2 nibbles, key aa, Compact(72) = 0x2101, the value inline
+    assert v0 == blake2_256(bytes([0x42, 0xAA, 0x21, 0x01]) + big)
+    v1 = trie_root({b"\xaa": big})
+    assert v1 == blake2_256(bytes([0x22, 0xAA]) + blake2_256(big))  # hashed-value leaf
+    assert trie_root({b"foo": b"bar", b"foobar": b"baz"}, state_version=0) == trie_root(
+        {b"foo": b"bar", b"foobar": b"baz"})
+    with pytest.raises(ValueError):
+        trie_root({}, state_version=2)
+
+
+def test_ordered_trie_root_is_keyed_by_compact_index_with_v0_default():
+    extrinsics = [b"\x28\x04\x02\x00\x0b" + bytes(7), b"x" * 150]
+    assert ordered_trie_root([]) == EMPTY_ROOT
+    assert ordered_trie_root(extrinsics) == trie_root(
+        {b"\x00": extrinsics[0], b"\x04": extrinsics[1]}, state_version=0)
+    assert ordered_trie_root(extrinsics) != ordered_trie_root(extrinsics, state_version=1)
+    many = [bytes([i]) for i in range(100)]  # Compact(64..) takes two bytes: keys of mixed length
+    assert ordered_trie_root(many) == trie_root(
+        {(i << 2).to_bytes(1, "little") if i < 64 else ((i << 2) | 1).to_bytes(2, "little"): v
+         for i, v in enumerate(many)}, state_version=0)
