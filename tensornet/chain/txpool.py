@@ -199,8 +199,9 @@ class PooledTx:
         self.data = data
         self.length = len(data)
         self.priority = validity.priority
-        self.requires = _as_tuple(validity.requires)
-        self.provides = _as_tuple(validity.provides)
+        requires, provides = validity.requires, validity.provides
+        self.requires = requires if type(requires) is tuple else tuple(requires)
+        self.provides = provides if type(provides) is tuple else tuple(provides)
         self.valid_till = valid_till
         self.propagate = validity.propagate
         self.seq = seq  # submission order, kept across re-imports
@@ -380,9 +381,12 @@ class TxPool:
                 self._future_insert(tx)
                 events.append((xt_hash, "future", None))
                 return "future"
-            self._check_ready_room(tx)
+            if len(self._ready) >= self.max_ready or self._ready_bytes + tx.length > self.max_bytes:
+                self._check_ready_room(tx)
             self._import_to_ready(tx, events)
-            if xt_hash in self._enforce_limits(events):
+            if (
+                len(self._ready) > self.max_ready or self._ready_bytes > self.max_bytes
+            ) and xt_hash in self._enforce_limits(events):
                 raise PoolError.pool_full(
                     "ready", len(self._ready), self.max_ready, self._ready_bytes, self.max_bytes
                 )
@@ -558,6 +562,8 @@ class TxPool:
         if not requires:
             return None
         provided = self._provided
+        if len(requires) == 1 and requires[0] in provided:
+            return None  # the common case: the sender's previous nonce is ready
         pruned_a, pruned_b = self._recently_pruned
         missing = {t for t in requires if t not in provided and t not in pruned_a and t not in pruned_b}
         return missing or None
@@ -697,7 +703,7 @@ class TxPool:
             losers.extend((r, waiting.hash) for r in replaced)
             if self._wanted:
                 stack.extend(self._satisfy(waiting.provides)[::-1])
-        if any(loser.hash == first for loser, _ in losers):
+        if losers and any(loser.hash == first for loser, _ in losers):
             # A promoted future replaced the tx that promoted it: the graph has a cycle.
             gone = self._remove_ready_subtree([p.hash for p in promoted if p.hash in self._ready])
             events[:] = [e for e in events if e[0] != first]

@@ -586,3 +586,75 @@ def test_any_arrival_order_yields_contiguous_nonce_chains(
         for who in senders:
             expected = state[who] + sum(1 for tx in txs if tx.who == who and tx.nonce >= state[who])
             assert pool.next_nonce(who, state[who], tag) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ops=st.lists(
+        st.tuples(
+            st.sampled_from(["submit", "submit", "submit", "block", "foreign", "revalidate", "remove"]),
+            st.integers(min_value=0, max_value=2),  # sender
+            st.integers(min_value=0, max_value=5),  # nonce offset from the chain's
+            st.integers(min_value=0, max_value=3),  # tip
+        ),
+        max_size=60,
+    ),
+    limits=st.sampled_from([(8192, 1024), (4, 2), (2, 1)]),
+)
+def test_random_operations_keep_the_graph_consistent(ops: list, limits: tuple[int, int]) -> None:
+    senders = [ALICE, BOB, CHARLIE]
+    chain = dict.fromkeys(senders, 0)  # account nonces on chain
+    pool = TxPool(max_ready=limits[0], max_future=limits[1])
+    statuses: list[list] = []  # one event list per accepted submission
+    pool_clock = 0
+
+    def validate(xt: bytes) -> ValidTransaction:
+        who, nonce = xt[:32], int.from_bytes(xt[32:36], "little")
+        if nonce < chain[who]:
+            raise InvalidTransaction("Stale")
+        return Tx(who, nonce, state_nonce=chain[who], tip=int.from_bytes(xt[36:44], "little")).validity
+
+    for op, sender, offset, tip in ops:
+        who = senders[sender]
+        if op == "submit":
+            tx = Tx(who, chain[who] + offset, state_nonce=chain[who], tip=tip)
+            events: list = []
+            pool.unwatch(tx.hash)  # a re-submission starts a fresh subscription
+            pool.watch(tx.hash, events.append)
+            try:
+                tx.submit(pool, at_block=pool_clock)
+                statuses.append(events)
+            except PoolError:
+                pool.unwatch(tx.hash, events.append)
+                assert events == []
+        elif op == "block":
+            included = []
+            for pooled in pool.ready():
+                included.append(pooled)
+                if len(included) > offset:
+                    break
+            for pooled in included:
+                chain[pooled.data[:32]] += 1
+            pool_clock += 1
+            pool.prune([p.hash for p in included], [p.provides[0] for p in included])
+        elif op == "foreign":  # a block from elsewhere used the sender's next nonce
+            chain[who] += 1
+            pool_clock += 1
+            pool.prune([], [tag(who, chain[who] - 1)])
+        elif op == "revalidate":
+            pool.revalidate(validate, pool_clock)
+        else:
+            victims = [p.hash for p in pool.ready()][offset : offset + 1]
+            pool.remove(victims)
+        check_graph(pool)
+        assert len(pool._ready) <= limits[0] and len(pool._future) <= limits[1]
+        ready_nonces: dict[bytes, list[int]] = {w: [] for w in senders}
+        for pooled in pool.ready():
+            ready_nonces[pooled.data[:32]].append(int.from_bytes(pooled.data[32:36], "little"))
+        for w, nonces in ready_nonces.items():  # each sender's ready txs continue the chain
+            assert nonces == list(range(chain[w], chain[w] + len(nonces)))
+            assert pool.next_nonce(w, chain[w], tag) == chain[w] + len(nonces)
+    for events in statuses:
+        assert events[0] in ("ready", "future")
+        terminal = [e for e in events if e in ("dropped", "invalid") or (isinstance(e, dict) and "usurped" in e)]
+        assert len(terminal) <= 1 and (not terminal or events[-1] == terminal[0])
