@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 
 MiB = 2**20
 RpcMethodsPolicy = Literal["auto", "safe", "unsafe"]
+# Substrate's default `--rpc-cors`: local pages and polkadot.js.org, so that an arbitrary web page
+# cannot drive a local node (whose unsafe methods are served on loopback).
+DEFAULT_CORS = ("http://localhost:*", "http://127.0.0.1:*", "https://localhost:*",
+                "https://127.0.0.1:*", "https://polkadot.js.org")
 _VERSION = "2.0"
 
 
@@ -97,7 +101,8 @@ class _Connection:
 class RpcServer:
     """Serves one `MethodRegistry` over HTTP and WebSocket on `host:port`, path `/`.
 
-    `cors`: allowed browser origins (`all`, exact origins, `http://host:*`); None checks nothing.
+    `cors`: allowed browser origins (`all`, exact origins, `http://host:*`); None allows every
+    origin (`--rpc-cors all`). Requests without an Origin header (non-browser clients) always pass.
     `rpc_methods`: `unsafe` serves methods registered with `unsafe=True`, `safe` refuses them,
     `auto` serves them only when bound to a loopback address.
     `max_connections` counts WebSocket sessions plus HTTP requests in flight.
@@ -113,7 +118,7 @@ class RpcServer:
         *,
         host: str = "127.0.0.1",
         port: int = 9944,
-        cors: Sequence[str] | None = None,
+        cors: Sequence[str] | None = DEFAULT_CORS,
         rpc_methods: RpcMethodsPolicy = "auto",
         max_connections: int = 100,
         max_subscriptions_per_connection: int = 1024,

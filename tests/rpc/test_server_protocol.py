@@ -355,6 +355,22 @@ async def test_cors(session):
         await srv.stop()
 
 
+async def test_default_cors_admits_local_pages_and_polkadot_js_only(server, session):
+    for origin, status in (("http://localhost:3000", 200), ("https://polkadot.js.org", 200),
+                           ("http://127.0.0.1:8080", 200), ("https://evil.example", 403)):
+        async with session.post(server.http_url, json=req("system_chain"),
+                                headers={"Origin": origin}) as r:
+            assert r.status == status, origin
+    srv = RpcServer(make_registry(), port=0, cors=None)
+    await srv.start()
+    try:
+        async with session.post(srv.http_url, json=req("system_chain"),
+                                headers={"Origin": "https://evil.example"}) as r:
+            assert r.status == 200
+    finally:
+        await srv.stop()
+
+
 # ---------------------------------------------------------------------------- connections and lifecycle
 
 async def test_max_connections(session):
