@@ -21,7 +21,16 @@ Differences from Substrate, each on purpose:
 * A future transaction unlocked by a promotion that then fails is left waiting instead of being
   imported without its dependency.
 
-Not thread-safe: the node drives it from one event loop.
+How the node drives it (not thread-safe: one event loop):
+
+* submission: ``check_known(h)`` (cheap refusal before validating) → validate against the best state
+  (``InvalidTransaction`` → ``validity_rpc_error(e)``, code 1010) → for a watched submission
+  ``watch(h, cb)`` → ``submit(h, xt, validity, best_number)`` (``unwatch`` if it raises
+  ``PoolError``; ``e.rpc_error()`` is the JSON-RPC error);
+* block building: iterate ``ready()``; ``report_invalid(tx)`` + ``remove([h])`` for one that fails;
+* after each block: ``prune(hashes, provided_tags)``, ``notify_in_block(hashes, block_hash)``,
+  ``notify_finalized(block_hash)`` (instant finality), ``revalidate(validate, best_number)``;
+* ``account_nextIndex``: ``next_nonce(account, state_nonce, tag)``.
 """
 
 from __future__ import annotations

@@ -73,6 +73,13 @@ class ExecutionEnv:
         self.events, self._encoded_events = [], []
         return events, encode_compact(len(encoded)) + b"".join(encoded)
 
+    def event_mark(self) -> int:
+        return len(self.events)
+
+    def truncate_events(self, mark: int) -> None:
+        """Forget events deposited after ``mark`` (an extrinsic that turned out invalid)."""
+        del self.events[mark:], self._encoded_events[mark:]
+
     def reset_events(self) -> None:
         self.events, self._encoded_events = [], []
 

@@ -1,0 +1,258 @@
+"""The node: wires the block store, two runtimes, the pool, the builder and the sealing loop.
+
+One runtime executes blocks; a second one answers queries (state_call, validation), so a query
+never sees a half-built block. Everything runs on one asyncio loop: submitting validates against
+the head and enters the pool; sealing builds a block from the pool, commits it atomically, prunes
+and revalidates the pool, and tells listeners (RPC subscriptions) about the new head.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from tensornet.chain.builder import BlockBuilder, BuiltBlock
+from tensornet.chain.genesis import genesis_block
+from tensornet.chain.runtime_apis import ApiContext
+from tensornet.chain.runtime_def import build_runtime
+from tensornet.chain.spec import ChainSpec, account_id
+from tensornet.chain.store import ChainStore, DatabaseError
+from tensornet.chain.txpool import PoolError, TxPool
+from tensornet.primitives.hashing import blake2_256
+from tensornet.runtime.executive import Executive, nonce_tag
+from tensornet.runtime.extrinsic import MalformedExtrinsic
+from tensornet.runtime.runtime import RuntimeConfig
+from tensornet.runtime.validity import TransactionValidityError
+
+log = logging.getLogger("tensornet.node")
+
+BlockListener = Callable[[BuiltBlock], None]
+
+
+@dataclass
+class NodeConfig:
+    spec: ChainSpec
+    base_path: str | None = None      # None = in memory
+    sealing: str | None = None        # "instant" | "manual" | "<ms>"; None = the spec's default
+    rpc_host: str = "127.0.0.1"
+    rpc_port: int = 9944
+    rpc_methods: str = "auto"
+    rpc_cors: list[str] | None = None
+    rpc_max_connections: int = 100
+
+
+@dataclass
+class SealingMode:
+    kind: str            # "instant" | "manual" | "interval"
+    interval_ms: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> "SealingMode":
+        if text in ("instant", "manual"):
+            return cls(text)
+        try:
+            ms = int(text)
+        except ValueError:
+            raise ValueError(f"--sealing must be instant, manual or a block interval in ms, got {text!r}") from None
+        if ms <= 0:
+            raise ValueError("the sealing interval must be positive")
+        return cls("interval", ms)
+
+
+class Node:
+    def __init__(self, config: NodeConfig) -> None:
+        self.config = config
+        self.spec = config.spec
+        self.sealing = SealingMode.parse(config.sealing or self.spec.sealing)
+        runtime_config = RuntimeConfig(block_time_ms=self.spec.block_time_ms, fast=self.spec.fast_runtime,
+                                       allow_loopback_axons=self.spec.allow_loopback_axons)
+        self.runtime = build_runtime(runtime_config)        # executes blocks
+        self.query_runtime = build_runtime(runtime_config)  # answers queries and validates
+        self.store = ChainStore.open(config.base_path)
+        self._init_genesis()
+        author = account_id(self.spec.genesis.authority) if self.spec.genesis.authority else None
+        self.author = author
+        self.executive = Executive(self.runtime, self.genesis_hash, self.store.hash_of, author)
+        self.query_executive = Executive(self.query_runtime, self.genesis_hash, self.store.hash_of, author)
+        self.builder = BlockBuilder(self.store, self.executive)
+        self.pool = TxPool()
+        self.block_listeners: list[BlockListener] = []
+        self.time_offset_ms = 0
+        self._metadata = None
+        self._seal_wanted: asyncio.Event | None = None
+        self._sealing_task: asyncio.Task | None = None
+        self._rpc = None
+
+    # --- genesis -------------------------------------------------------------------------------
+    def _init_genesis(self) -> None:
+        header, changes, nodes = genesis_block(self.runtime, self.spec)
+        if self.store.is_empty:
+            self.store.commit_genesis(header, changes, nodes, self.spec.canonical_bytes())
+        elif self.store.genesis_hash != header.hash:
+            raise DatabaseError(
+                f"the database at {self.config.base_path} belongs to another chain (genesis "
+                f"0x{self.store.genesis_hash.hex()}, this spec's is 0x{header.hash.hex()}); use --purge "
+                "or another --base-path")
+        self.genesis_hash: bytes = self.store.genesis_hash  # type: ignore[assignment]
+
+    @property
+    def metadata(self):
+        if self._metadata is None:
+            from tensornet.runtime.metadata import build_metadata
+
+            self._metadata = build_metadata(self.query_runtime)
+        return self._metadata
+
+    # --- queries --------------------------------------------------------------------------------
+    @property
+    def head(self):
+        return self.store.head
+
+    def resolve_block(self, block_hash: bytes | None) -> bytes:
+        """The hash to use for a query: the head when None; raises KeyError for unknown blocks."""
+        if block_hash is None:
+            return self.store.head_hash  # type: ignore[return-value]
+        if self.store.header(block_hash) is None:
+            raise KeyError("0x" + block_hash.hex())
+        return block_hash
+
+    def state_at(self, block_hash: bytes | None = None):
+        state = self.store.state_at(self.resolve_block(block_hash))
+        return state
+
+    def call_api(self, name: str, args: bytes, block_hash: bytes | None = None) -> bytes:
+        """``state_call``: run runtime API ``name`` at the block."""
+        from tensornet.storage.overlay import Overlay
+
+        h = self.resolve_block(block_hash)
+        header = self.store.header(h)
+        state = Overlay(self.store.state_at(h))  # queries may write scratch state; it is discarded
+        rt = self.query_runtime
+        with rt.at(state, header.number):
+            ctx = ApiContext(rt, self.query_executive, state, header.number, self.metadata)
+            return self.api_registry.call(name, args, ctx)
+
+    @property
+    def api_registry(self):
+        from tensornet.runtime.apis import ApiRegistry
+
+        if not hasattr(self, "_api_registry"):
+            self._api_registry = ApiRegistry(list(self.query_runtime.apis))
+        return self._api_registry
+
+    def account_nonce(self, who: bytes) -> int:
+        """Pool-aware next nonce (``account_nextIndex``)."""
+        rt = self.query_runtime
+        with rt.at(self.store.state_at(None), self.head.number):
+            state_nonce = rt.pallets["System"].account_nonce(who)
+        return self.pool.next_nonce(who, state_nonce, nonce_tag)
+
+    # --- transactions -----------------------------------------------------------------------------
+    def submit(self, raw: bytes) -> bytes:
+        """Validate against the head and add to the pool; raises TransactionValidityError,
+        MalformedExtrinsic or PoolError. Returns the extrinsic hash."""
+        xt_hash = blake2_256(raw)
+        self.pool.check_known(xt_hash)
+        head = self.head
+        _, valid = self.query_executive.validate_transaction(raw, self.store.state_at(None), head.number)
+        self.pool.submit(xt_hash, raw, valid, head.number)
+        if self.sealing.kind == "instant" and self._seal_wanted is not None:
+            self._seal_wanted.set()
+        return xt_hash
+
+    # --- sealing ----------------------------------------------------------------------------------
+    def _timestamp(self) -> int:
+        rt = self.query_runtime
+        with rt.at(self.store.state_at(None), self.head.number):
+            prev = rt.pallets["Timestamp"].Now.get()
+        now = int(time.time() * 1000) + self.time_offset_ms
+        return max(now, prev + rt.minimum_period_ms) if prev else now
+
+    def seal_block(self) -> BuiltBlock:
+        """Build, commit and announce one block now."""
+        built = self.builder.build(self.pool.ready(), self._timestamp())
+        self.store.commit_block(built.block, built.changes, built.trie_nodes)
+        self._after_block(built)
+        return built
+
+    def _after_block(self, built: BuiltBlock) -> None:
+        block_hash = built.hash
+        included = [h for h, _ in built.applied]
+        self.pool.prune(included, [])
+        for h, exc in built.rejected:
+            self.pool.remove([h])
+        self.pool.notify_in_block(included, block_hash)
+        self.pool.notify_finalized(block_hash, included)
+        self._revalidate()
+        for listener in list(self.block_listeners):
+            try:
+                listener(built)
+            except Exception:  # a broken subscriber must never stop block production
+                log.exception("block listener failed")
+
+    def _revalidate(self) -> None:
+        if not len(self.pool):
+            return
+        head = self.head
+        state = self.store.state_at(None)
+
+        def validate(raw: bytes):
+            return self.query_executive.validate_transaction(raw, state, head.number)[1]
+
+        self.pool.revalidate(validate, head.number)
+
+    def seal_blocks(self, count: int) -> list[BuiltBlock]:
+        return [self.seal_block() for _ in range(count)]
+
+    async def _sealing_loop(self) -> None:
+        mode = self.sealing
+        assert self._seal_wanted is not None
+        while True:
+            try:
+                if mode.kind == "interval":
+                    started = time.monotonic()
+                    self.seal_block()
+                    elapsed = time.monotonic() - started
+                    await asyncio.sleep(max(mode.interval_ms / 1000 - elapsed, 0))
+                elif mode.kind == "instant":
+                    await self._seal_wanted.wait()
+                    self._seal_wanted.clear()
+                    while any(True for _ in self.pool.ready()):
+                        self.seal_block()
+                        await asyncio.sleep(0)
+                else:
+                    await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("sealing failed; retrying")
+                await asyncio.sleep(0.5)
+
+    # --- lifecycle ----------------------------------------------------------------------------------
+    async def start(self, serve_rpc: bool = True) -> None:
+        self._seal_wanted = asyncio.Event()
+        if serve_rpc:
+            from tensornet.rpc.api import build_server
+
+            self._rpc = build_server(self)
+            await self._rpc.start()
+        self._sealing_task = asyncio.create_task(self._sealing_loop(), name="sealing")
+
+    @property
+    def rpc_port(self) -> int | None:
+        return getattr(self._rpc, "port", None)
+
+    async def stop(self) -> None:
+        if self._sealing_task is not None:
+            self._sealing_task.cancel()
+            try:
+                await self._sealing_task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._sealing_task = None
+        if self._rpc is not None:
+            await self._rpc.stop()
+            self._rpc = None
+        self.store.close()
