@@ -94,3 +94,14 @@ class Subnet:
             for j, v in row:
                 dense[i][j] = v
         return dense
+
+
+def replace_neuron(net: Subnet, uid: int, block: int, stake: int = 0) -> None:
+    """``replace_neuron`` + ``clear_neuron``: a new hotkey takes ``uid`` at ``block``."""
+    net.weights[uid] = []
+    net.bonds[uid] = []
+    net.weights = [[(j, 0 if j == uid else w) for j, w in row] for row in net.weights]
+    net.permit[uid] = False
+    net.registered[uid] = block
+    net.last_update[uid] = block
+    net.stake[uid] = stake
