@@ -395,7 +395,7 @@ class TxPool:
             self._import_to_ready(tx, events)
             if (
                 len(self._ready) > self.max_ready or self._ready_bytes > self.max_bytes
-            ) and xt_hash in self._enforce_limits(events):
+            ) and xt_hash in self._enforce_limits(events, tx):
                 raise PoolError.pool_full(
                     "ready", len(self._ready), self.max_ready, self._ready_bytes, self.max_bytes
                 )
@@ -796,25 +796,48 @@ class TxPool:
 
     # ---- internals: limits ---------------------------------------------------------------------
 
-    def _peek_worst(self) -> PooledTx | None:
-        """Lowest-priority ready tx, the newest among equals (lazy heap, stale entries skipped)."""
+    def _worst_evictable(self, protected: set[bytes]) -> PooledTx | None:
+        """Lowest-priority ready tx not in ``protected``, the newest among equals.
+
+        The heap is lazy: entries of removed or re-prioritised txs are dropped when met.
+        """
         heap, ready = self._worst, self._ready
+        skipped = []
+        found = None
         while heap:
             priority, neg_id, xt_hash = heap[0]
             tx = ready.get(xt_hash)
-            if tx is not None and tx.insertion_id == -neg_id and tx.priority == priority:
-                return tx
-            heappop(heap)
-        return None
+            if tx is None or tx.insertion_id != -neg_id or tx.priority != priority:
+                heappop(heap)
+            elif xt_hash in protected:
+                skipped.append(heappop(heap))
+            else:
+                found = tx
+                break
+        for entry in skipped:
+            heappush(heap, entry)
+        return found
+
+    def _ancestors(self, requires: Iterable[bytes]) -> set[bytes]:
+        """Ready txs that must precede a tx with these requirements (evicting one would take it)."""
+        provided, ready = self._provided, self._ready
+        seen: set[bytes] = set()
+        stack = list(requires)
+        while stack:
+            holder = provided.get(stack.pop())
+            if holder is not None and holder not in seen:
+                seen.add(holder)
+                stack.extend(ready[holder].requires)
+        return seen
 
     def _check_ready_room(self, tx: PooledTx) -> None:
-        """Refuse a newcomer to a full ready queue unless it outranks the worst resident."""
+        """Refuse a newcomer to a full ready queue unless it outranks the worst evictable resident."""
         if len(self._ready) < self.max_ready and self._ready_bytes + tx.length <= self.max_bytes:
             return
         provided = self._provided
         if any(tag in provided for tag in tx.provides):
             return  # a replacement frees the slot it takes
-        worst = self._peek_worst()
+        worst = self._worst_evictable(self._ancestors(tx.requires))
         if tx.length > self.max_bytes or worst is None or tx.priority <= worst.priority:
             raise PoolError.pool_full(
                 "ready", len(self._ready), self.max_ready, self._ready_bytes, self.max_bytes
@@ -835,19 +858,30 @@ class TxPool:
             events.append((oldest.hash, "dropped", None))  # type: ignore[union-attr]
         self.ban(evicted)
 
-    def _enforce_limits(self, events: list[tuple[bytes, str, bytes | None]]) -> set[bytes]:
-        """Evict worst ready txs (with dependents) and oldest futures until within limits."""
-        dropped: set[bytes] = set()
+    def _enforce_limits(
+        self, events: list[tuple[bytes, str, bytes | None]], newcomer: PooledTx | None = None
+    ) -> list[bytes]:
+        """Evict worst ready txs (with dependents) and oldest futures until within limits.
+
+        A ``newcomer``'s ancestors are spared (evicting them would take it along); it is evicted
+        itself only when nothing else can go.
+        """
+        dropped: list[bytes] = []
+        protected: set[bytes] = set()
+        if newcomer is not None:
+            protected = self._ancestors(newcomer.requires)
+            protected.add(newcomer.hash)
         while len(self._ready) > self.max_ready or self._ready_bytes > self.max_bytes:
-            worst = self._peek_worst()
+            worst = self._worst_evictable(protected)
             if worst is None:
-                break
-            for tx in self._remove_ready_subtree([worst.hash]):
-                dropped.add(tx.hash)
+                if newcomer is None or newcomer.hash not in self._ready:
+                    break
+                worst = newcomer
+            dropped.extend(tx.hash for tx in self._remove_ready_subtree([worst.hash]))
         while self._future and (
             len(self._future) > self.max_future or self._future_bytes > self.max_future_bytes
         ):
-            dropped.add(self._future_remove(next(iter(self._future))).hash)  # type: ignore[union-attr]
+            dropped.append(self._future_remove(next(iter(self._future))).hash)  # type: ignore[union-attr]
         if dropped:
             self.ban(dropped)
             events.extend((h, "dropped", None) for h in dropped)

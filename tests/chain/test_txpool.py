@@ -342,6 +342,31 @@ def test_a_higher_priority_newcomer_evicts_the_newest_lowest() -> None:
     check_graph(pool)
 
 
+def test_a_newcomer_never_evicts_its_own_parent() -> None:
+    """The worst resident is the newcomer's parent: the next worst goes instead."""
+    pool = TxPool(max_ready=3)
+    bob, parent = Tx(BOB, 0, tip=2), Tx(ALICE, 0, tip=1)
+    charlie = Tx(CHARLIE, 0, tip=3)
+    for tx in (bob, parent, charlie):
+        tx.submit(pool)
+    child = Tx(ALICE, 1, tip=9)
+    assert child.submit(pool) == "ready"
+    assert parent.hash in pool and bob.hash not in pool
+    assert [tx.hash for tx in pool.ready()] == [charlie.hash, parent.hash, child.hash]
+    check_graph(pool)
+
+
+def test_a_newcomer_behind_only_its_own_ancestors_is_refused() -> None:
+    pool = TxPool(max_ready=2)
+    chain = [Tx(ALICE, 0, tip=1), Tx(ALICE, 1, tip=1)]
+    for tx in chain:
+        tx.submit(pool)
+    with pytest.raises(PoolError) as full:
+        Tx(ALICE, 2, tip=50).submit(pool)
+    assert full.value.kind == "PoolFull"
+    assert [tx.hash for tx in pool.ready()] == [t.hash for t in chain]
+
+
 def test_the_byte_limit_counts_ready_bytes() -> None:
     pool = TxPool(max_bytes=100)
     resident = Tx(ALICE, 0, size=40)  # 84 bytes
