@@ -158,6 +158,8 @@ class RpcServer:
             raise RuntimeError("RPC server already started")
         app = web.Application(client_max_size=self.max_request_bytes)
         app.router.add_route("*", "/", self._entry)
+        app.router.add_get("/health", self._health)
+        app.router.add_get("/health/readiness", self._health)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         try:
@@ -242,6 +244,22 @@ class RpcServer:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Vary"] = "Origin"
         return response
+
+    async def _health(self, request: web.Request) -> web.Response:
+        """Substrate's HTTP health endpoints, for load balancers and container health checks:
+        `GET /health` answers the `system_health` result; `GET /health/readiness` is 200 only
+        when the node is not syncing and has peers (or needs none), else 500."""
+        conn = _Connection(id=next(self._ids), remote=request.remote)
+        try:
+            health, _ = await self._call("system_health", [], conn)
+        except Exception as exc:
+            error = to_rpc_error(exc, method="system_health")
+            return web.Response(status=404 if error.code == -32601 else 500, text=error.message)
+        if request.path == "/health":
+            return web.json_response(health)
+        ready = (isinstance(health, dict) and not health.get("isSyncing")
+                 and (health.get("peers", 0) > 0 or not health.get("shouldHavePeers")))
+        return web.Response(status=200 if ready else 500)
 
     def _preflight(self, request: web.Request, origin: str | None) -> web.Response:
         headers = {"Access-Control-Allow-Methods": "POST, OPTIONS",

@@ -421,3 +421,30 @@ def test_failed_subscription_registration_leaves_nothing_behind():
     with pytest.raises(ValueError):  # the unsubscribe name is taken: the subscribe must not stick
         reg.subscription("fresh_subscribe", "test_echo", "fresh_notify")(lambda ctx, sub: None)
     assert "fresh_subscribe" not in reg
+
+
+async def test_get_health_serves_system_health(server, session):
+    async with session.get(server.http_url + "/health") as r:
+        assert r.status == 404  # this registry has no system_health
+    registry = make_registry()
+    state = {"isSyncing": False}
+
+    @registry.method("system_health")
+    def health(ctx: CallContext) -> dict[str, Any]:
+        return {"peers": 0, "isSyncing": state["isSyncing"], "shouldHavePeers": False}
+
+    srv = RpcServer(registry, port=0)
+    await srv.start()
+    try:
+        async with session.get(srv.http_url + "/health") as r:
+            assert r.status == 200
+            assert await r.json() == {"peers": 0, "isSyncing": False, "shouldHavePeers": False}
+        async with session.get(srv.http_url + "/health/readiness") as r:
+            assert r.status == 200
+        state["isSyncing"] = True
+        async with session.get(srv.http_url + "/health") as r:
+            assert r.status == 200 and (await r.json())["isSyncing"] is True
+        async with session.get(srv.http_url + "/health/readiness") as r:
+            assert r.status == 500
+    finally:
+        await srv.stop()
