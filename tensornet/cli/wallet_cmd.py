@@ -163,8 +163,11 @@ def create_cmd(wallet_name: str, wallet_hotkey: str | None, wallet_path: str, n_
         )
     password = _new_password(no_password, "coldkey")
     coldkey, hotkey = create.create_wallet(target, password, int(n_words), overwrite)
-    _emit(as_json, {"coldkey": coldkey.as_dict(), "hotkey": hotkey.as_dict()},
-          lambda: (_print_new_key(coldkey), _print_new_key(hotkey)))
+    if as_json:
+        click.echo(json.dumps({"coldkey": coldkey.as_dict(), "hotkey": hotkey.as_dict()}, indent=2))
+        return
+    _print_new_key(coldkey)
+    _print_new_key(hotkey)
 
 
 @wallet.command("new-coldkey")
@@ -292,16 +295,14 @@ def show_cmd(wallet_name: str, wallet_hotkey: str | None, wallet_path: str, uri:
             known = ", ".join(h.name for h in info.hotkeys) or "none"
             raise HotkeyNotFound(f"wallet {target.name!r} has no hotkey {wallet_hotkey!r} (hotkeys: {known})")
         info = WalletInfo(info.name, info.path, info.coldkey_ss58, info.coldkey_encryption, chosen, info.error)
-    unlocked = None
     if unlock:
-        unlocked = coldkey_signer(target).ss58_address
+        coldkey_signer(target)  # raises on a wrong password or a coldkey that contradicts coldkeypub.txt
     payload = info.as_dict()
-    if unlock:
-        payload["unlocked"] = True
-    _emit(as_json, payload, lambda: _print_wallets([info], wallet_path, unlocked))
+    payload["unlocked"] = unlock
+    _emit(as_json, payload, lambda: _print_wallets([info], wallet_path, unlock))
 
 
-def _print_wallets(infos: list[WalletInfo], wallet_path: str, unlocked: str | None = None) -> None:
+def _print_wallets(infos: list[WalletInfo], wallet_path: str, unlocked: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -310,8 +311,7 @@ def _print_wallets(infos: list[WalletInfo], wallet_path: str, unlocked: str | No
         console.print(f"No wallets under {wallet_path}. Create one with `tnet wallet create`.")
         return
     table = Table(title=f"Wallets in {wallet_path}")
-    for column in ("wallet", "key", "name"):
-        table.add_column(column)
+    table.add_column("wallet / hotkey")
     table.add_column("ss58 address", no_wrap=True, min_width=48)  # never truncate an address
     table.add_column("notes")
     for info in infos:
@@ -319,12 +319,14 @@ def _print_wallets(infos: list[WalletInfo], wallet_path: str, unlocked: str | No
             note = "public only"
         elif info.coldkey_encryption == "none":
             note = "not encrypted"
+        elif info.coldkey_encryption == "NaCl":
+            note = "encrypted"
         else:
             note = f"encrypted ({info.coldkey_encryption})"
         if unlocked:
             note += ", unlocked"
-        table.add_row(info.name, "coldkey", "", info.coldkey_ss58 or "?", info.error or note)
+        table.add_row(f"{info.name} (coldkey)", info.coldkey_ss58 or "?", info.error or note)
         for hotkey in info.hotkeys:
-            table.add_row("", "hotkey", hotkey.name, hotkey.ss58_address or "?",
+            table.add_row(f"  └ {hotkey.name}", hotkey.ss58_address or "?",
                           hotkey.error or ("" if hotkey.has_secret else "public only"))
     console.print(table)

@@ -155,3 +155,16 @@ def test_list_does_not_load_substrate_interface(wallet_path):
     )
     assert json.loads(proc.stdout)[0]["name"] == "w"
     assert proc.stderr.strip() == "False"
+
+
+def test_signer_helpers_for_other_commands(wallet_path, monkeypatch):
+    from tensornet.cli.wallet_cmd import coldkey_signer, hotkey_signer, wallet_from_options
+    from tensornet.wallet import create
+
+    target = wallet_from_options("s", "hk", wallet_path)
+    create.create_wallet(target, v.PASSWORD)
+    assert coldkey_signer(target, uri="//Alice").ss58_address == v.ALICE_SS58
+    monkeypatch.setenv("TNET_WALLET_PASSWORD", v.PASSWORD)
+    assert coldkey_signer(target).public_key == target.coldkeypub().public_key
+    assert hotkey_signer(target).public_key == target.hotkeypub().public_key
+    assert hotkey_signer(target, uri="//Bob").ss58_address != v.ALICE_SS58
