@@ -41,6 +41,11 @@ def test_fee_is_floor_of_truncated_rate() -> None:
     for amount in (0, 1, 1_985, 1_986, 10**9, 21 * 10**15):
         assert fee_amount(pool, amount) == (amount * rate_bits) >> 64
     assert fee_amount(pool, 10**9) == 503_547  # 10^9 · 33/65535 = 503547.7…
+    # the rate is truncated to 64 fractional bits first, so exact multiples of 65535 lose a rao
+    # against the spec's floor(amount · 33/65535): the chain charges 32 on 65535, not 33
+    assert fee_amount(pool, 65_535) == 32
+    assert fee_amount(pool, 65_535_000) == 32_999
+    assert (fee_amount(pool, 1_985), fee_amount(pool, 1_986)) == (0, 1)
     assert fee_amount(pool, 10**9, drop_fees=True) == 0
     assert fee_amount(PoolState(10**9, 10**9, mechanism=0), 10**9) == 0
 

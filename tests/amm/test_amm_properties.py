@@ -239,3 +239,38 @@ def test_skewed_weights_can_drain_like_the_chain() -> None:
     pool = PoolState(10**9, 10**9, quote_weight=ACCURACY // 10, initialized=True)
     result = swap(pool, Order.SELL, 999 * 10**9, limit_price_from_rao(0))
     assert result.amount_paid_out == 10**9 and result.pool.tao_reserve == 0
+
+
+@settings(max_examples=100 * _SCALE, deadline=None)
+@given(pools(), trades, st.booleans())
+def test_tao_and_alpha_are_conserved(pool: PoolState, ops, author_present: bool) -> None:
+    """staking.rs test_swap_fees_tao_correctness, generalised: trader + SubnetTAO + author (+ limit
+    dust left in the subnet account) is constant to the rao, and so is alpha (+ burned fees)."""
+    tao, alpha, author, dust, burned = 10**15, 0, 0, 0, 0
+    total_tao = tao + pool.tao_reserve
+    total_alpha = pool.alpha_reserve
+    for is_buy, per_mille, size in ops:
+        try:
+            if is_buy:
+                result = buy(pool, min(size, tao), author_present=author_present)
+                tao -= result.swap.amount_in
+                alpha += result.swap.amount_paid_out
+                dust += result.swap.unexecuted
+                author += result.author_tao
+                burned_tao = result.swap.fee_to_block_author - result.author_tao
+                dust += burned_tao  # burned from the subnet account: count it as gone
+            else:
+                amount = alpha * per_mille // 1_000
+                if amount == 0:
+                    continue
+                result = sell(pool, amount, author_present=author_present)
+                alpha -= result.swap.amount_paid_in + result.swap.fee_paid
+                tao += result.swap.amount_paid_out
+                author += result.author_tao
+                if not author_present:
+                    burned += result.swap.fee_to_block_author
+        except AmmError:
+            continue
+        pool = result.pool
+        assert tao + pool.tao_reserve + author + dust == total_tao
+        assert alpha + pool.alpha_reserve + burned == total_alpha
