@@ -1,0 +1,82 @@
+"""``author_*``: submitting and watching extrinsics, and inspecting the pool.
+
+An invalid extrinsic is refused on the submit request itself (1010 with Substrate's reason text):
+substrate-interface waits forever on a later "invalid" update, so validation happens before the
+subscription id is answered.
+"""
+from __future__ import annotations
+
+from tensornet.chain.txpool import PoolError, validity_rpc_error
+from tensornet.primitives.hashing import blake2_256
+from tensornet.rpc.errors import RpcError
+from tensornet.rpc.params import parse_hex, to_hex
+from tensornet.rpc.registry import MethodRegistry
+from tensornet.runtime.extrinsic import MalformedExtrinsic
+from tensornet.runtime.validity import TransactionValidityError
+
+TERMINAL = ("finalized", "usurped", "dropped", "invalid", "retracted", "finalityTimeout")
+
+
+def submit_error(exc: Exception) -> RpcError:
+    """The one mapping from submission failures to Substrate's author error codes."""
+    if isinstance(exc, TransactionValidityError):
+        e = validity_rpc_error(exc)
+        return RpcError(e["code"], e["message"], e.get("data"))  # type: ignore[arg-type]
+    if isinstance(exc, PoolError):
+        e = exc.rpc_error()
+        return RpcError(e["code"], e["message"], e.get("data"))  # type: ignore[arg-type]
+    if isinstance(exc, MalformedExtrinsic):
+        return RpcError(1001, "Extrinsic has invalid format", str(exc))
+    raise exc
+
+
+def register(registry: MethodRegistry, node) -> None:
+    pool = node.pool
+
+    def submit(raw: bytes) -> bytes:
+        try:
+            return node.submit(raw)
+        except (TransactionValidityError, PoolError, MalformedExtrinsic) as exc:
+            raise submit_error(exc) from None
+
+    @registry.method("author_submitExtrinsic")
+    def submit_extrinsic(ctx, extrinsic):
+        return to_hex(submit(parse_hex(extrinsic, "extrinsic")))
+
+    @registry.subscription("author_submitAndWatchExtrinsic", "author_unwatchExtrinsic", "author_extrinsicUpdate")
+    def submit_and_watch(ctx, sub, extrinsic):
+        raw = parse_hex(extrinsic, "extrinsic")
+        xt_hash = blake2_256(raw)
+
+        def on_status(status) -> None:
+            sub.send(status)
+            if isinstance(status, dict):
+                if next(iter(status)) in TERMINAL:
+                    sub.close()
+            elif status in TERMINAL:
+                sub.close()
+
+        pool.watch(xt_hash, on_status)
+        sub.on_close(lambda: pool.unwatch(xt_hash, on_status))
+        try:
+            submit(raw)
+        except RpcError:
+            pool.unwatch(xt_hash, on_status)
+            raise
+
+    @registry.method("author_pendingExtrinsics")
+    def pending_extrinsics(ctx):
+        return [to_hex(x) for x in pool.pending()]
+
+    @registry.method("author_removeExtrinsic", unsafe=True)
+    def remove_extrinsic(ctx, bytes_or_hash):
+        if not isinstance(bytes_or_hash, list):
+            raise RpcError.invalid_params("expected a list of {\"Hash\": ...} or {\"Extrinsic\": ...}")
+        hashes = []
+        for item in bytes_or_hash:
+            if not isinstance(item, dict) or len(item) != 1:
+                raise RpcError.invalid_params("each item is {\"Hash\": \"0x…\"} or {\"Extrinsic\": \"0x…\"}")
+            (kind, value), = item.items()
+            raw = parse_hex(value, kind)
+            hashes.append(raw if kind == "Hash" else blake2_256(raw))
+        return [to_hex(tx.hash) for tx in pool.remove(hashes)]
