@@ -71,18 +71,32 @@ def run_pool(txs: list[tuple[bytes, bytes, ValidTransaction]], block: int) -> di
     return timings
 
 
-def run_revalidate(txs: list[tuple[bytes, bytes, ValidTransaction]]) -> float:
-    """One revalidation pass over a full pool with an instant validator: the pool's own overhead."""
+def run_revalidate(txs: list[tuple[bytes, bytes, ValidTransaction]], block: int) -> float:
+    """Revalidate a full pool after one block, with an instant validator: the pool's own overhead.
+
+    The validator answers as the runtime would against the new state: each sender's next nonce
+    no longer requires anything, so those transactions change in place.
+    """
     pool = TxPool(max_ready=len(txs), max_future=len(txs), max_bytes=2**30)
-    validity = {}
     for xt_hash, xt, v in txs:
         pool.submit(xt_hash, xt, v, 0)
-        validity[xt] = v
+    included = [tx for _, tx in zip(range(block), pool.ready())]
+    pool.prune([tx.hash for tx in included], ())
+    state: dict[bytes, int] = {}
+    for tx in included:
+        state[tx.data[:32]] = max(state.get(tx.data[:32], 0), int.from_bytes(tx.data[32:36], "little") + 1)
+
+    def validate(xt: bytes) -> ValidTransaction:
+        who, nonce = xt[:32], int.from_bytes(xt[32:36], "little")
+        tip = int.from_bytes(xt[36:44], "little")
+        requires = (tag(who, nonce - 1),) if nonce > state.get(who, 0) else ()
+        return ValidTransaction(tip, requires, (tag(who, nonce),), 2**64 - 1)
+
     start = time.perf_counter()
-    dropped = pool.revalidate(validity.__getitem__, 1)
+    dropped = pool.revalidate(validate, 1)
     elapsed = time.perf_counter() - start
     assert dropped == []
-    return elapsed
+    return elapsed / len(pool) * len(txs)  # per pooled tx, scaled to the run's size
 
 
 def run_dict(txs: list[tuple[bytes, bytes, ValidTransaction]]) -> float:
@@ -109,7 +123,7 @@ def main() -> None:
         for key, value in timings.items():
             best[key] = min(best.get(key, value), value)
     dict_time = min(run_dict(txs) for _ in range(args.repeat))
-    revalidate_time = min(run_revalidate(txs) for _ in range(args.repeat))
+    revalidate_time = min(run_revalidate(txs, args.block) for _ in range(args.repeat))
     cycle = best["submit"] + best["iterate"] + best["blocks"]
 
     print(f"txpool: {n:,} txs from {args.senders:,} senders, blocks of {args.block:,} "
@@ -117,7 +131,7 @@ def main() -> None:
     print(f"  submit             {n / best['submit']:>12,.0f} tx/s")
     print(f"  iterate best-first {n / best['iterate']:>12,.0f} tx/s")
     print(f"  build+prune blocks {n / best['blocks']:>12,.0f} tx/s")
-    print(f"  revalidate (noop)  {n / revalidate_time:>12,.0f} tx/s")
+    print(f"  revalidate         {n / revalidate_time:>12,.0f} tx/s (instant validator)")
     print(f"  whole cycle        {n / cycle:>12,.0f} tx/s")
     print(f"baseline: dict insert of the same hashes {n / dict_time:,.0f} tx/s")
     print(f"ratio (whole cycle / dict insert): {dict_time / cycle:.4f}")

@@ -38,6 +38,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections import OrderedDict
 from heapq import heapify, heappop, heappush
 from typing import Callable, Iterable, Iterator, Literal
 
@@ -305,7 +306,7 @@ class TxPool:
         self._recently_pruned: list[set[bytes]] = [set(), set()]
         self._pruned_slot = 0
         self._seq = 0
-        self._banned: dict[bytes, float] = {}  # hash -> monotonic expiry, oldest first
+        self._banned: OrderedDict[bytes, float] = OrderedDict()  # hash -> expiry, oldest first
         self._watchers: dict[bytes, list[Watcher]] = {}
         self._in_block: dict[bytes, list[bytes]] = {}
 
@@ -509,12 +510,10 @@ class TxPool:
         banned = self._banned
         until = self._clock() + self.ban_seconds
         for xt_hash in hashes:
-            banned.pop(xt_hash, None)
             banned[xt_hash] = until
-        excess = len(banned) - self._max_banned
-        if excess > 0:
-            for xt_hash in list(banned)[:excess]:
-                del banned[xt_hash]
+            banned.move_to_end(xt_hash)
+        while len(banned) > self._max_banned:
+            banned.popitem(last=False)
 
     # ---- status watchers -----------------------------------------------------------------------
 
@@ -973,16 +972,9 @@ class TxPool:
 
     def _clear_ban_timeouts(self) -> None:
         banned = self._banned
-        if not banned:
-            return
         now = self._clock()
-        expired = []
-        for xt_hash, expiry in banned.items():
-            if expiry > now:
-                break
-            expired.append(xt_hash)
-        for xt_hash in expired:
-            del banned[xt_hash]
+        while banned and next(iter(banned.values())) <= now:
+            banned.popitem(last=False)
 
     # ---- internals: events ---------------------------------------------------------------------
 

@@ -167,6 +167,21 @@ def test_prune_removes_included_and_promotes_futures() -> None:
     check_graph(pool)
 
 
+def test_bans_expire_and_stay_bounded() -> None:
+    now = [100.0]
+    pool = TxPool(max_ready=1, max_future=1, ban_seconds=60, clock=lambda: now[0])
+    tx = Tx(ALICE, 0)
+    tx.submit(pool)
+    pool.prune([tx.hash], [])
+    now[0] += 59
+    with pytest.raises(PoolError):
+        pool.check_known(tx.hash)
+    now[0] += 2
+    pool.check_known(tx.hash)
+    pool.ban(bytes([i % 256, i // 256]) * 16 for i in range(5000))
+    assert len(pool._banned) == pool._max_banned
+
+
 def test_prune_by_parent_tag_unblocks_the_next_nonce() -> None:
     pool = TxPool()
     alice = [Tx(ALICE, n) for n in range(3)]
