@@ -182,7 +182,7 @@ class Wallet:
         self.coldkeypub_file.store_public(keypair.public_key, keypair.crypto_type, overwrite=True)
 
     def set_coldkeypub(self, public_key: bytes, overwrite: bool) -> None:
-        """A watch-only wallet (or a restored pub file): refuses to contradict an existing coldkey."""
+        """A watch-only wallet, or a restored pub file (``Wallet.coldkey`` later checks it against the coldkey)."""
         _refuse_existing([self.coldkeypub_file], overwrite)
         self.coldkeypub_file.store_public(public_key, keys.SR25519, overwrite=True)
 
