@@ -110,6 +110,44 @@ def test_equal_priority_goes_shorter_longevity_first_then_first_come() -> None:
     assert pool.get(short.hash).valid_till == 74
 
 
+def raw_submit(pool: TxPool, name: int, requires: tuple, provides: tuple, *, priority: int = 1,
+               longevity: int = FOREVER) -> str:
+    """Submit a tx with hand-made tags (the graph cases of Substrate's own pool tests)."""
+    validity = ValidTransaction(priority, requires, provides or (b"own%d" % name,), longevity)
+    return pool.submit(bytes([name]) * 32, bytes([name]), validity, 0)
+
+
+def test_best_order_on_substrates_dependency_graph() -> None:
+    """ready.rs `should_return_best_transactions_in_correct_order`: tx1 unlocks 2, 3, 4 and 7."""
+    pool = TxPool()
+    raw_submit(pool, 1, (), (b"3", b"4"), longevity=2)
+    raw_submit(pool, 2, (b"3", b"4"), (b"106",), longevity=2)
+    raw_submit(pool, 3, (b"3", b"106"), (), longevity=2)
+    raw_submit(pool, 7, (b"3",), ())
+    raw_submit(pool, 4, (b"3",), (b"107",), longevity=2)
+    raw_submit(pool, 5, (b"107",), (b"108",), longevity=2)
+    raw_submit(pool, 6, (b"108",), (), longevity=2)
+    assert [tx.data[0] for tx in pool.ready()] == [1, 2, 3, 4, 5, 6, 7]
+    check_graph(pool)
+
+
+def test_a_subgraph_is_promoted_by_its_root() -> None:
+    """base_pool.rs `should_promote_a_subgraph`."""
+    pool = TxPool()
+    assert raw_submit(pool, 1, (b"0",), (b"1",)) == "future"
+    assert raw_submit(pool, 3, (b"2",), ()) == "future"
+    assert raw_submit(pool, 2, (b"1",), (b"3", b"2")) == "future"
+    assert raw_submit(pool, 4, (b"3", b"4"), (), priority=1000) == "future"
+    events = recorder(pool, Tx(ALICE, 0))
+    watched = [[] for _ in range(4)]
+    for name, sink in zip((1, 2, 3, 4), watched):
+        pool.watch(bytes([name]) * 32, sink.append)
+    assert raw_submit(pool, 5, (), (b"0", b"4")) == "ready"
+    assert [tx.data[0] for tx in pool.ready()] == [5, 1, 2, 4, 3]
+    assert watched == [["ready"]] * 4 and events == []
+    check_graph(pool)
+
+
 def test_report_invalid_skips_everything_depending_on_the_transaction() -> None:
     pool = TxPool()
     alice = [Tx(ALICE, n, tip=9) for n in range(3)]
