@@ -52,27 +52,35 @@ def get(root: bytes, key: bytes, nodes: NodeReader) -> bytes | None:
 
 def _walk(root: bytes, prefix: bytes, start_after: bytes | None, nodes: NodeReader
           ) -> Iterator[tuple[str, bytes]]:
-    """Yield ``(key_hex, raw_value)`` in ascending key order, pruning subtrees outside the range."""
+    """Yield ``(key_hex, raw_value)`` in ascending key order. Subtrees outside the prefix or wholly
+    before ``start_after`` are pruned from their path alone, before their node is ever loaded."""
     if root == EMPTY_ROOT:
         return
     want = prefix.hex()
     after = start_after.hex() if start_after is not None else None
+
+    def wanted(path: str) -> bool:
+        if not (path.startswith(want) or want.startswith(path)):
+            return False
+        # below ``path`` every key sorts before ``after`` unless ``after`` continues ``path``
+        return after is None or path >= after or after.startswith(path)
+
     stack: list[tuple[str, bytes]] = [("", root)]
     while stack:
         path, ref = stack.pop()
         partial, value, children = load_node(ref, nodes, NODE_CACHE)
         full = path + partial
-        if not (full.startswith(want) or want.startswith(full)):
+        if not wanted(full):
             continue
-        if after is not None and full < after and not after.startswith(full):
-            continue  # every key below this node sorts before start_after
         if value is not None and full.startswith(want) and (after is None or full > after):
             yield full, value
         if children is not None:
             for nib in range(15, -1, -1):
                 child = children[nib]
                 if child is not None:
-                    stack.append((full + HEX[nib], child))
+                    child_path = full + HEX[nib]
+                    if wanted(child_path):
+                        stack.append((child_path, child))
 
 
 def iter_keys(root: bytes, prefix: bytes, start_after: bytes | None, nodes: NodeReader,

@@ -163,3 +163,28 @@ def test_deep_trie_needs_no_recursion():
     assert root2 == trie_root({k: v for k, v in items.items() if len(k) % 2})
     root3, _ = apply_changes(root2, {k: v for k, v in items.items() if not len(k) % 2}, store)
     assert root3 == root
+
+
+class _CountingStore(MemoryNodes):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.reads = 0
+
+    def get_node(self, node_hash):
+        self.reads += 1
+        return super().get_node(node_hash)
+
+
+def test_paged_iteration_loads_only_the_nodes_it_needs():
+    items = {i.to_bytes(4, "big") * 2: b"v" for i in range(0, 1 << 20, 997)}
+    root, store = _load(items)
+    counting = _CountingStore(store)
+    NODE_CACHE.clear()
+    ordered = sorted(items)
+    page = list(iter_keys(root, b"", ordered[500], counting, limit=3))
+    assert page == ordered[501:504]
+    assert counting.reads < 20  # one path down plus the next siblings, not the 1,052-key trie
+    counting.reads = 0
+    NODE_CACHE.clear()
+    assert list(iter_keys(root, ordered[7][:5], None, counting)) == [k for k in ordered if k[:5] == ordered[7][:5]]
+    assert counting.reads < 10
