@@ -25,9 +25,10 @@ function, and writes the result back. The mapping to storage:
 How a staking call uses it (HEAD `staking/stake_utils.rs`):
 
 add_stake / add_stake_limit (`stake_into_subnet`)
-    1. Run the staking validation first (subnet exists, SubtokenEnabled, amount ≥ DefaultMinStake +
-       `approx_fee_amount(pool, DefaultMinStake)`, balance, hotkey exists, `sim_swap(pool, True, x)`
-       paid_in ≥ min stake and paid_out > 0 …) in the chain's order.
+    1. Run the staking validation first, in the chain's order (subnet exists, SubtokenEnabled,
+       amount ≥ DefaultMinStake + `approx_fee_amount(pool, DefaultMinStake)`, SlippageTooHigh
+       against `max_amount_add`, balance, hotkey exists, `sim_swap(pool, True, amount)` with any
+       swap error reported as SubtensorModule.InsufficientLiquidity, paid_in ≥ min stake, …).
     2. `r = buy(pool, tao, limit_price, allow_partial)`; tao actually taken from the coldkey is
        r.swap.amount_in (the whole offered amount is transferred to the subnet account).
     3. Write back: SubnetTAO = r.pool.tao_reserve (+= amount_paid_in, the net of fee);
@@ -36,29 +37,33 @@ add_stake / add_stake_limit (`stake_into_subnet`)
        SwapBalancer from r.pool. Credit amount_paid_out alpha to the (hotkey, coldkey) shares.
     4. The fee (r.author_tao = fee_to_block_author, TAO) is transferred from the subnet account to
        the block author; it never enters SubnetTAO. If there is no author it is burned from the
-       subnet account. On chain an unexecuted remainder (r.swap.unexecuted, at most a few rao
-       because add_stake_limit first caps the amount at `max_amount_add`) stays in the subnet
-       account without a refund.
+       subnet account. An unexecuted remainder (r.swap.unexecuted) would stay in the subnet
+       account without a refund on chain; it is 0 in practice because add_stake_limit first caps
+       the amount at `max_amount_add` and market buys stop only at 10^6 TAO per alpha.
     5. Event StakeAdded(coldkey, hotkey, amount_in, amount_paid_out, netuid, fee_paid).
 
 remove_stake / remove_stake_limit (`unstake_from_subnet`)
-    1. Validate, remove `alpha` from the shares, then `r = sell(pool, alpha, limit_price,
-       allow_partial, author_present=...)`.
+    1. Validate, then `r = sell(pool, alpha, limit_price, allow_partial, author_present=...)`.
+       Remove r.swap.amount_in alpha from the shares (a limit may cap it below `alpha`; the rest
+       simply stays staked) and add r.swap.unexecuted back (the chain's refund).
     2. Write back: SubnetAlphaIn += amount_paid_in (net); SubnetAlphaOut −= amount_paid_in;
        SubnetTAO −= amount_paid_out; TotalStake −= amount_paid_out; SubnetVolume += amount_paid_out.
        With an author, r.fee_swap is a second, fee-less sell of the alpha fee: apply the same
        bookkeeping for it; its TAO (r.author_tao) goes from the subnet account to the author.
        r.pool already holds both swaps' reserves. Without an author the fee alpha is burned.
-    3. Refund r.swap.unexecuted alpha to the shares; pay amount_paid_out TAO from the subnet
-       account to the coldkey. Event StakeRemoved(coldkey, hotkey, amount_paid_out,
-       amount_paid_in, netuid, fee_paid).
+       If that fee sale fails (e.g. ReservesTooLow) the whole unstake fails, as on chain.
+    3. Pay amount_paid_out TAO from the subnet account to the coldkey. Event
+       StakeRemoved(coldkey, hotkey, amount_paid_out, amount_paid_in, netuid, fee_paid).
 
-Moves (move_stake, swap_stake, swap_stake_limit) sell on the origin and buy on the destination
-with check_input_cap=False; only one leg pays the fee (drop_fees=True on the destination leg,
-or on the origin leg when the origin is root). swap_stake_limit caps the alpha at
-`max_amount_move(origin, destination, limit)`.
+Moves (move_stake, transfer_stake and swap_stake across subnets) `sell` on the origin at the
+market limit and, if the TAO is ≥ DefaultMinStake, `buy` on the destination at the market limit,
+both with check_input_cap=False. Only one leg pays the fee: the origin leg, or the destination
+leg when the origin is root (pass drop_fees accordingly). swap_stake_limit enforces its limit
+only by capping the alpha at `max_amount_move(origin, destination, limit)`.
 
-Emission (`inject_liquidity`) re-weights the pool so the price holds, then both reserves grow.
+Emission (`inject_liquidity`) re-weights the pool so the price holds, then both reserves grow
+by what was actually added (nothing if the weights would leave [0.01, 0.99]).
+Swap.set_fee_rate uses `check_fee_rate`.
 Runtime API: `spot_price_rao` is current_alpha_price; `sim_swap_tao_for_alpha` /
 `sim_swap_alpha_for_tao` return SimSwapResult exactly as the chain fills it.
 """
@@ -67,6 +72,7 @@ from tensornet.amm.balancer import Balancer
 from tensornet.amm.fixed import U64F64
 from tensornet.amm.pool import (
     DEFAULT_FEE_RATE,
+    MAX_FEE_RATE,
     MAX_PRICE_RAO,
     MIN_PRICE_RAO,
     MINIMUM_RESERVE,
@@ -74,6 +80,7 @@ from tensornet.amm.pool import (
     Order,
     PoolState,
     SwapResult,
+    check_fee_rate,
     fee_amount,
     initialize,
     inject_liquidity,
@@ -102,6 +109,7 @@ from tensornet.amm.staking import (
 
 __all__ = [
     "DEFAULT_FEE_RATE",
+    "MAX_FEE_RATE",
     "MAX_PRICE_RAO",
     "MIN_PRICE_RAO",
     "MINIMUM_RESERVE",
@@ -116,6 +124,7 @@ __all__ = [
     "alpha_for_tao",
     "approx_fee_amount",
     "buy",
+    "check_fee_rate",
     "fee_amount",
     "initialize",
     "inject_liquidity",

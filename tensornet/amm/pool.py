@@ -127,6 +127,13 @@ def fee_amount(pool: PoolState, amount: int, drop_fees: bool = False) -> int:
     return U64F64.from_int(amount).saturating_mul(rate).to_u64()
 
 
+def check_fee_rate(rate: int) -> int:
+    """`set_fee_rate`'s bound: at most MaxFeeRate (10_000 / 65535 ≈ 15.26 %), else FeeRateTooHigh."""
+    if rate > MAX_FEE_RATE:
+        raise errors.FeeRateTooHigh()
+    return rate
+
+
 def initialize(pool: PoolState, price: U64F64 | None = None) -> PoolState:
     """`maybe_initialize_palswap`: weights 0.5, or chosen so that `price` holds (migration path)."""
     if pool.initialized:
@@ -157,7 +164,13 @@ def swap(
 
     Raises SwapInputTooLarge, ReservesTooLow, PriceLimitExceeded or (not simulating)
     InsufficientLiquidity, in the chain's order. A simulated swap returns the same numbers; its
-    `pool` shows the would-be state (on chain nothing is written).
+    `pool` shows the would-be state (on chain nothing is written). Stable pools never get here:
+    stake_utils trades them 1:1 itself (`tensornet.amm.staking`).
+
+    Note the guard semantics: MinimumReserve is checked on the output reserve *before* the swap,
+    so a large trade may leave less behind; and the curve factor is floored before 1 − factor is
+    taken, so a payout can exceed the real-valued curve by a fraction of a rao. Both are the
+    chain's behaviour and are kept.
     """
     amount = sat_u64(amount)
     buying = order is Order.BUY

@@ -282,3 +282,13 @@ def test_initialize_with_price() -> None:
     with pytest.raises(errors.ReservesOutOfBalance):
         initialize(PoolState(0, 0), U64F64.from_int(1))
     assert initialize(priced, U64F64.from_int(7)) is priced  # already initialised: no-op
+
+
+def test_fee_rate_bound() -> None:
+    from tensornet.amm.pool import MAX_FEE_RATE, check_fee_rate
+
+    assert check_fee_rate(MAX_FEE_RATE) == 10_000
+    with pytest.raises(errors.FeeRateTooHigh):
+        check_fee_rate(MAX_FEE_RATE + 1)
+    pool = PoolState(10**9, 10**9, fee_rate=500)  # tests.rs test_set_fee_rate: 500 ≈ 0.76 %
+    assert fee_amount(pool, 10**9) == 7_629_510
