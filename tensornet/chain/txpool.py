@@ -39,8 +39,9 @@ import logging
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from heapq import heapify, heappop, heappush
-from typing import Callable, Iterable, Iterator, Literal
+from typing import Literal
 
 from tensornet.runtime.validity import (
     INVALID_MESSAGES,
@@ -198,8 +199,19 @@ class PooledTx:
     """A transaction in the pool. Read its public fields; the pool owns the underscored ones."""
 
     __slots__ = (
-        "hash", "data", "length", "priority", "requires", "provides", "valid_till", "propagate",
-        "seq", "insertion_id", "_unlocks", "_offset", "_missing",
+        "_missing",
+        "_offset",
+        "_unlocks",
+        "data",
+        "hash",
+        "insertion_id",
+        "length",
+        "priority",
+        "propagate",
+        "provides",
+        "requires",
+        "seq",
+        "valid_till",
     )
 
     def __init__(
@@ -233,7 +245,7 @@ class ReadyIterator(Iterator[PooledTx]):
     transaction fails to apply).
     """
 
-    __slots__ = ("_all", "_heap", "_awaiting", "_invalid")
+    __slots__ = ("_all", "_awaiting", "_heap", "_invalid")
 
     def __init__(self, ready: dict[bytes, PooledTx], best: Iterable[PooledTx]) -> None:
         self._all = dict(ready)
