@@ -13,6 +13,10 @@ import click
 
 # name -> (module, attribute, one-line help shown by `tnet --help`)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
+    "node": ("tensornet.cli.node_cmd", "node", "Run a tensornet node."),
+    "devnet": ("tensornet.cli.node_cmd", "devnet", "Start a local devnet (dev accounts funded, fast blocks)."),
+    "chain": ("tensornet.cli.node_cmd", "chain", "Chain specs and chain inspection."),
+    "wallet": ("tensornet.cli.wallet_cmd", "wallet", "Create and inspect btcli-compatible wallets."),
     "yuma": ("tensornet.cli.yuma_cmd", "yuma", "Run the Yuma consensus engine on a JSON scenario."),
 }
 

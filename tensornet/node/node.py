@@ -39,7 +39,7 @@ class NodeConfig:
     rpc_host: str = "127.0.0.1"
     rpc_port: int = 9944
     rpc_methods: str = "auto"
-    rpc_cors: list[str] | None = None
+    rpc_cors: list[str] | None = field(default_factory=lambda: __import__("tensornet.rpc.server", fromlist=["DEFAULT_CORS"]).DEFAULT_CORS)
     rpc_max_connections: int = 100
 
 

@@ -114,10 +114,15 @@ class Pallet:
                     if value not in items:
                         items.append(value)
         cls.storage_items = items
-        cls.calls = sorted((v.__calldef__ for v in vars(cls).values() if hasattr(v, "__calldef__")),
-                           key=lambda c: c.index)
+        calls: dict[str, CallDef] = {}
+        for klass in reversed(cls.__mro__):
+            for value in vars(klass).values():
+                if hasattr(value, "__calldef__"):
+                    calls[value.__calldef__.name] = value.__calldef__
+        cls.calls = sorted(calls.values(), key=lambda c: c.index)
         if len({c.index for c in cls.calls}) != len(cls.calls):
-            raise TypeError(f"{cls.NAME}: duplicate call index")
+            dupes = sorted(c.index for c in cls.calls if [d.index for d in cls.calls].count(c.index) > 1)
+            raise TypeError(f"{cls.NAME}: duplicate call index {dupes}")
         cls.calls_by_name = {c.name: c for c in cls.calls}
         crate = "pallet_" + _snake(cls.NAME)
         cls.call_type = Enum((crate, "pallet", "Call"), [
