@@ -12,11 +12,13 @@ from tensornet.amm import errors
 from tensornet.amm.balancer import HALF_WEIGHT
 from tensornet.amm.fixed import U64_MAX, U64F64, perquintill_from_rational
 from tensornet.amm.pool import (
+    MAX_FEE_RATE,
     MAX_PRICE_RAO,
     MIN_PRICE_RAO,
     Order,
     PoolState,
     _convert,
+    check_fee_rate,
     fee_amount,
     initialize,
     inject_liquidity,
@@ -285,8 +287,6 @@ def test_initialize_with_price() -> None:
 
 
 def test_fee_rate_bound() -> None:
-    from tensornet.amm.pool import MAX_FEE_RATE, check_fee_rate
-
     assert check_fee_rate(MAX_FEE_RATE) == 10_000
     with pytest.raises(errors.FeeRateTooHigh):
         check_fee_rate(MAX_FEE_RATE + 1)

@@ -24,6 +24,7 @@ from tensornet.amm.staking import (
     sell,
     sim_swap_alpha_for_tao,
     sim_swap_tao_for_alpha,
+    swap_tao_for_alpha,
 )
 
 MOCK_MIN = 100
@@ -336,3 +337,28 @@ def test_alpha_for_tao_and_fee() -> None:
     assert alpha_for_tao(pool, 10**9) == 3 * 10**9
     assert alpha_for_tao(PoolState(3 * 10**9, 10**9), 10**9) == 333_333_333
     assert approx_fee_amount(pool, 10**9) == 503_547
+
+
+def test_add_stake_limit_rejects_input_over_swap_reserve_cap() -> None:
+    pool = PoolState(1_000, 1_000_000_000)
+    with pytest.raises(staking_errors.InsufficientLiquidity):
+        buy(pool, 1_000 * 1_000 + 1, limit_price=10**15, minimum_reserve=MOCK_MIN)
+
+
+def test_add_stake_limit_mainnet_case_price_limit_exceeded() -> None:
+    """staking.rs: finney extrinsic 5338471-0009; the limit sits below the spot price."""
+    pool = PoolState(5_032_494_439_940, 186_268_425_402_874)
+    assert spot_price_rao(pool) > 26_953_618
+    with pytest.raises(errors.PriceLimitExceeded):
+        buy(pool, 19_980_000_000, limit_price=26_953_618, allow_partial=True)
+
+
+def test_prohibitive_limits() -> None:
+    pool = PoolState(100 * 10**9, 1_000 * 10**9)  # price 0.1
+    probe = swap_tao_for_alpha(pool, 0, U64_MAX, simulate=True)  # "initialize" swap of 0
+    assert probe.amount_paid_out == 0 and probe.fee_to_block_author == 0
+    with pytest.raises(errors.PriceLimitExceeded):
+        buy(pool, 100_000_000, limit_price=0)
+    staked = buy(pool, 100_000_000, limit_price=U64_MAX)
+    with pytest.raises(errors.PriceLimitExceeded):
+        sell(staked.pool, staked.swap.amount_paid_out, limit_price=U64_MAX)
