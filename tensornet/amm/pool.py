@@ -210,7 +210,7 @@ def swap(
         fee_paid=fee,
         fee_to_block_author=fee_to_author,
         amount_in=amount,
-        pool=_apply(pool, buying, delta_in, delta_out),
+        pool=apply_trade(pool, buying, delta_in, delta_out),
     )
 
 
@@ -252,8 +252,11 @@ def _fee_on_executed(pool: PoolState, delta_in: int, drop_fees: bool) -> int:
     return U64F64.from_int(delta_in).saturating_mul(factor).to_u64()
 
 
-def _apply(pool: PoolState, buying: bool, paid_in: int, paid_out: int) -> PoolState:
-    """Reserve update of swap_tao_for_alpha / swap_alpha_for_tao (deltas clamped to i64 there)."""
+def apply_trade(pool: PoolState, buying: bool, paid_in: int, paid_out: int) -> PoolState:
+    """Reserve update of swap_tao_for_alpha / swap_alpha_for_tao (deltas clamped to i64 there).
+
+    Public because stable pools (1:1, no Swap pallet call) move their reserves the same way.
+    """
     reserve_in_delta = min(paid_in, I64_MAX)
     reserve_out_delta = min(paid_out, I64_MAX + 1)
     if buying:

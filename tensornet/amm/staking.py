@@ -22,7 +22,7 @@ from tensornet.amm.pool import (
     Order,
     PoolState,
     SwapResult,
-    _apply,
+    apply_trade,
     fee_amount,
     limit_price_from_rao,
     spot_price,
@@ -33,7 +33,7 @@ from tensornet.amm.pool import (
 def _one_to_one(pool: PoolState, amount: int, buying: bool) -> SwapResult:
     """Stable mechanism: paid in = paid out = amount, no fee (stake_utils, not the Swap pallet)."""
     amount = sat_u64(amount)
-    return SwapResult(amount, amount, 0, 0, amount, _apply(pool, buying, amount, amount))
+    return SwapResult(amount, amount, 0, 0, amount, apply_trade(pool, buying, amount, amount))
 
 
 def swap_tao_for_alpha(
