@@ -66,12 +66,13 @@ def _header(prefix: int, prefix_bits: int, nibbles: int) -> bytes:
     return bytes(out)
 
 
-_HEADER_TABLES = {kind: [_header(kind[0], kind[1], n) for n in range(130)]
+_HEADER_TABLE_SIZE = 512  # covers the partial keys of storage keys up to ~250 bytes
+_HEADER_TABLES = {kind: [_header(kind[0], kind[1], n) for n in range(_HEADER_TABLE_SIZE)]
                   for kind in (_LEAF, _BRANCH_NO_VALUE, _BRANCH_WITH_VALUE, _HASHED_LEAF, _HASHED_BRANCH)}
 
 
 def _header_cached(kind: tuple[int, int], nibbles: int) -> bytes:
-    if nibbles < 130:
+    if nibbles < _HEADER_TABLE_SIZE:
         return _HEADER_TABLES[kind][nibbles]
     return _header(kind[0], kind[1], nibbles)
 

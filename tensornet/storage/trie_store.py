@@ -38,6 +38,12 @@ class NodeCache:
         if len(nodes) > self.max_entries:
             self._evict()
 
+    def put_many(self, decoded: dict[bytes, tuple]) -> None:
+        nodes = self._nodes
+        nodes.update(decoded)
+        if len(nodes) > self.max_entries:
+            self._evict()
+
     def _evict(self) -> None:
         """Drop the oldest tenth. ``list(islice(dict))`` runs in C under the GIL, so a reader or
         writer in another thread cannot change the dict mid-iteration."""

@@ -182,7 +182,7 @@ def _commit(root, new_nodes: dict[bytes, bytes], cache) -> bytes:
             for nib, child in enumerate(children):
                 if type(child) is list:
                     stack.append((child, children, nib))
-    put = cache.put if cache is not None else None
+    decoded = {}
     for node, slots, idx in reversed(order):
         partial, value, children = node
         refs = tuple(children) if children is not None else None
@@ -194,9 +194,10 @@ def _commit(root, new_nodes: dict[bytes, bytes], cache) -> bytes:
         if len(encoded) >= HASH_LEN or slots is holder:
             ref = blake2_256(encoded)
             new_nodes[ref] = encoded
-            if put is not None:
-                put(ref, (partial, value, refs))
+            decoded[ref] = (partial, value, refs)
         else:
             ref = encoded
         slots[idx] = ref
+    if cache is not None:
+        cache.put_many(decoded)
     return holder[0]
