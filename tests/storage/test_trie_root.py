@@ -181,3 +181,17 @@ def test_ordered_trie_root_is_keyed_by_compact_index_with_v0_default():
     assert ordered_trie_root(many) == trie_root(
         {(i << 2).to_bytes(1, "little") if i < 64 else ((i << 2) | 1).to_bytes(2, "little"): v
          for i, v in enumerate(many)}, state_version=0)
+
+
+def test_real_block_extrinsics_root():
+    """Polkadot block #6,722,195: a timestamp inherent and a 145-byte signed transfer."""
+    extrinsics = [
+        bytes.fromhex("280403000b41169a447e01"),
+        bytes.fromhex(
+            "450284000ef407af75417a160038262baf376a8ff8147142f860a8be9cb893d6f3a4971e01e0d3bc1bbd34"
+            "e3ffc00fb927500ca632acbbb38a0f94d87370c00301ad34491f79f3d6e60204ee3df115d4a6c2de3ee192"
+            "55f77d7952208a4459943fb5267a83f500a90a0004000022636d27fb735196a81a406b2a00801681704"
+            "8a8636732d5d6a1d944ebf971060700c4a5b684"),
+    ]
+    assert ordered_trie_root(extrinsics).hex() == (
+        "27b2eaa3751f2cefcbfd99fb052660477b21c65254a2e936e99870521549ac1b")
