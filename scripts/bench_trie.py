@@ -14,7 +14,13 @@ import hashlib
 import random
 import time
 
-from tensornet.storage.trie import EMPTY_ROOT, NODE_CACHE, MemoryNodes, apply_changes, trie_root
+from tensornet.storage.trie import (
+    EMPTY_ROOT,
+    NODE_CACHE,
+    MemoryNodes,
+    apply_changes,
+    trie_root,
+)
 from tensornet.storage.trie_build import build_sorted
 
 

@@ -21,24 +21,30 @@ from tensornet.storage.trie_read import (
     read_proof,
     verify_proof,
 )
-from tensornet.storage.trie_store import MemoryNodes, MissingNodeError, NodeCache, NODE_CACHE, NodeReader
+from tensornet.storage.trie_store import (
+    NODE_CACHE,
+    MemoryNodes,
+    MissingNodeError,
+    NodeCache,
+    NodeReader,
+)
 from tensornet.storage.trie_update import apply_changes
 
 __all__ = [
     "EMPTY_ROOT",
-    "NodeReader",
-    "apply_changes",
-    "trie_root",
-    "ordered_trie_root",
-    "get",
-    "iter_keys",
-    "iter_items",
-    "read_proof",
-    "verify_proof",
+    "NODE_CACHE",
+    "IncompleteProofError",
     "MemoryNodes",
     "MissingNodeError",
-    "IncompleteProofError",
-    "TrieCodecError",
     "NodeCache",
-    "NODE_CACHE",
+    "NodeReader",
+    "TrieCodecError",
+    "apply_changes",
+    "get",
+    "iter_items",
+    "iter_keys",
+    "ordered_trie_root",
+    "read_proof",
+    "trie_root",
+    "verify_proof",
 ]

@@ -6,7 +6,7 @@ Python's recursion limit.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from tensornet.primitives.scale import encode_compact
 from tensornet.storage.trie_codec import (

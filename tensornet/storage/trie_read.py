@@ -5,13 +5,20 @@ answer ``state_getStorage``/``state_getKeysPaged``/``state_getReadProof`` at old
 """
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
-from tensornet.storage.trie_codec import EMPTY_ROOT, HASH_LEN, HEX, NIBBLE, ValueHash, blake2_256
+from tensornet.storage.trie_codec import (
+    EMPTY_ROOT,
+    HASH_LEN,
+    HEX,
+    NIBBLE,
+    ValueHash,
+    blake2_256,
+)
 from tensornet.storage.trie_store import (
     NODE_CACHE,
-    MissingNodeError,
     MemoryNodes,
+    MissingNodeError,
     NodeReader,
     load_node,
     load_value,
@@ -88,11 +95,9 @@ def iter_keys(root: bytes, prefix: bytes, start_after: bytes | None, nodes: Node
     """Keys under ``prefix`` strictly after ``start_after``, ascending (``state_getKeysPaged``)."""
     if limit is not None and limit <= 0:
         return
-    count = 0
-    for key, _ in _walk(root, prefix, start_after, nodes):
+    for count, (key, _) in enumerate(_walk(root, prefix, start_after, nodes), 1):
         yield bytes.fromhex(key)
-        count += 1
-        if limit is not None and count >= limit:
+        if count == limit:
             return
 
 

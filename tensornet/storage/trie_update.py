@@ -12,7 +12,7 @@ The commit step replaces each mutable node by its new reference in its parent's 
 from __future__ import annotations
 
 import gc
-from typing import Mapping
+from collections.abc import Mapping
 
 from tensornet.storage.trie_build import build_sorted, common_prefix_length
 from tensornet.storage.trie_codec import (

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tensornet.storage.trie import (
     EMPTY_ROOT,
+    NODE_CACHE,
     IncompleteProofError,
     MemoryNodes,
     MissingNodeError,
     NodeCache,
-    NODE_CACHE,
     apply_changes,
     get,
     iter_items,
@@ -103,7 +104,7 @@ def test_read_proofs_verify(items, extra):
 def test_change_order_and_noops_do_not_matter(items, data):
     root, store = _load(items)
     order = data.draw(st.permutations(list(items)))
-    root2, new2 = apply_changes(EMPTY_ROOT, {k: items[k] for k in order}, MemoryNodes())
+    root2, _ = apply_changes(EMPTY_ROOT, {k: items[k] for k in order}, MemoryNodes())
     assert root2 == root
     # the same trie grown by the incremental path (not the bulk builder used from the empty root)
     sentinel = b"\x77\x77"

@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 
 from tensornet.primitives.scale import decode_compact
-from tensornet.storage.trie import IncompleteProofError, MemoryNodes, get, iter_keys, verify_proof
+from tensornet.storage.trie import (
+    IncompleteProofError,
+    MemoryNodes,
+    get,
+    iter_keys,
+    verify_proof,
+)
 from tensornet.storage.trie_codec import blake2_256
 
 # SCALE Vec<Vec<u8>> of trie nodes, from smoldot lib/src/trie/proof_decode/tests.rs (EXAMPLE_PROOF,

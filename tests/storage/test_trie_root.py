@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from tensornet.storage.trie import EMPTY_ROOT, MemoryNodes, apply_changes, ordered_trie_root, trie_root
+from tensornet.storage.trie import (
+    EMPTY_ROOT,
+    MemoryNodes,
+    apply_changes,
+    ordered_trie_root,
+    trie_root,
+)
 from tensornet.storage.trie_build import build_sorted
 from tensornet.storage.trie_codec import ValueHash, blake2_256
 
