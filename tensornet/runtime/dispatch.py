@@ -147,8 +147,9 @@ WEIGHT_REF_TIME_PER_SECOND = 1_000_000_000_000
 #: frame_support RocksDbWeight as used by subtensor: read 25 µs, write 100 µs
 DB_READ = 25_000_000
 DB_WRITE = 100_000_000
-#: frame_system ExtrinsicBaseWeight (substrate default, used by subtensor)
-EXTRINSIC_BASE_WEIGHT = 125_000_000
+#: frame_support's ExtrinsicBaseWeight (115_480 ns, benchmarked 2023-12-03), which subtensor's runtime uses
+#: unchanged through its polkadot-sdk fork (frame-support 41)
+EXTRINSIC_BASE_WEIGHT = 115_480_000
 MAX_BLOCK_REF_TIME = 4 * WEIGHT_REF_TIME_PER_SECOND
 MAX_BLOCK_LENGTH = 10 * 1024 * 1024
 NORMAL_DISPATCH_RATIO_PERCENT = 75
