@@ -189,3 +189,34 @@ def test_paged_iteration_loads_only_the_nodes_it_needs():
     NODE_CACHE.clear()
     assert list(iter_keys(root, ordered[7][:5], None, counting)) == [k for k in ordered if k[:5] == ordered[7][:5]]
     assert counting.reads < 10
+
+
+@pytest.mark.slow
+def test_many_blocks_on_a_large_state():
+    """100k FRAME-like keys, 30 blocks of 1,000 mixed changes, each root checked from scratch."""
+    import hashlib
+    import random
+
+    rng = random.Random(7)
+    prefixes = [hashlib.blake2b(bytes([i]), digest_size=32).digest() for i in range(8)]
+
+    def key() -> bytes:
+        account = rng.randbytes(32)
+        return rng.choice(prefixes) + hashlib.blake2b(account, digest_size=16).digest() + account
+
+    def value() -> bytes:
+        return rng.randbytes(rng.choice([0, 8, 16, 32, 33, 64]))
+
+    model = {key(): value() for _ in range(100_000)}
+    root, store = _load(model)
+    for _ in range(30):
+        keys = list(model)
+        changes = {k: value() for k in rng.sample(keys, 700)}
+        changes.update({k: None for k in rng.sample(keys, 100)})
+        changes.update({key(): value() for _ in range(200)})
+        root, new = apply_changes(root, changes, store)
+        store.update(new)
+        model = _apply(model, changes)
+        assert root == trie_root(model)
+    sample = rng.sample(list(model), 500)
+    assert all(get(root, k, store) == model[k] for k in sample)
