@@ -101,9 +101,11 @@ def iter_keys(root: bytes, prefix: bytes, start_after: bytes | None, nodes: Node
             return
 
 
-def iter_items(root: bytes, prefix: bytes, nodes: NodeReader) -> Iterator[tuple[bytes, bytes]]:
-    """``(key, value)`` pairs under ``prefix``, ascending."""
-    for key, value in _walk(root, prefix, None, nodes):
+def iter_items(root: bytes, prefix: bytes, nodes: NodeReader,
+               start_after: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
+    """``(key, value)`` pairs under ``prefix`` (strictly after ``start_after``), ascending; one
+    walk, so cheaper than ``iter_keys`` followed by a ``get`` per key."""
+    for key, value in _walk(root, prefix, start_after, nodes):
         yield bytes.fromhex(key), load_value(value, nodes)
 
 

@@ -80,6 +80,9 @@ def test_iter_keys_prefix_start_after_limit(items, prefix, start_after, limit):
     if limit is not None:
         expected = expected[:limit]
     assert list(iter_keys(root, prefix, start_after, store, limit)) == expected
+    items_after = [(k, items[k]) for k in sorted(items)
+                   if k.startswith(prefix) and (start_after is None or k > start_after)]
+    assert list(iter_items(root, prefix, store, start_after)) == items_after
 
 
 @PROPS
