@@ -260,6 +260,77 @@ def alpha_sigmoid(c: np.int64, w: np.int64, b: np.int64, lo: np.int64, hi: np.in
     return a
 
 
+# Exact floor(p / i) for p < 2^62 and 2 ≤ i ≤ 31 as a multiply-high and shift (the "magic
+# number" division): m_i = ceil(2^(64+s_i) / i) with 2^(s_i+2) ≥ i, so p·(m_i·i − 2^(64+s_i)) <
+# 2^(64+s_i) and the product never rounds across an integer.  Cheaper than a 64-bit division.
+
+
+
+def _magic_tables() -> tuple[np.ndarray, np.ndarray]:
+    ms, ss = [0, 0], [0, 0]
+    for i in range(2, 32):
+        sh = max((i - 1).bit_length() - 2, 0)
+        ms.append(-(-(1 << (64 + sh)) // i))
+        ss.append(sh)
+    return np.array(ms, np.uint64), np.array(ss, np.uint64)
+
+
+_MAGIC, _MAGIC_SHIFT = _magic_tables()
+
+
+@njit(**_JIT)
+def exp_batch(x: np.ndarray, out: np.ndarray, m: int) -> None:
+    """``exp_safe`` of ``x[:m]`` (already clamped to [−20, 20]) into ``out[:m]``.
+
+    Same Taylor series and truncations as ``exp_fixed``; on the clamped domain no term or sum
+    can overflow (every term < 2^58, every product < 2^62), so the loop is branch-free and runs
+    over all cells at once, which lets the CPU overlap the cells' multiplications.
+    """
+    ux = np.empty(m, np.uint64)
+    term = np.empty(m, np.uint64)
+    res = np.empty(m, np.uint64)
+    for c in range(m):
+        v = x[c]
+        u = np.uint64(-v) if v < 0 else np.uint64(v)
+        ux[c] = u
+        term[c] = u
+        res[c] = u + _U_ONE
+    for i in range(2, 32):
+        mg = _MAGIC[i]
+        sh = _MAGIC_SHIFT[i]
+        mh = mg >> _U32
+        ml = mg & _LOW32
+        for c in range(m):
+            t = term[c]
+            u = ux[c]
+            th = t >> _U32
+            tl = t & _LOW32
+            uh = u >> _U32
+            ul = u & _LOW32
+            p = ((th * uh) << _U32) + th * ul + tl * uh + ((tl * ul) >> _U32)
+            # q = floor(p / i) = mulhi(p, magic) >> shift
+            ph = p >> _U32
+            pl = p & _LOW32
+            ll = pl * ml
+            lh = pl * mh
+            hl = ph * ml
+            mid = (ll >> _U32) + (lh & _LOW32) + (hl & _LOW32)
+            q = (ph * mh + (lh >> _U32) + (hl >> _U32) + (mid >> _U32)) >> sh
+            term[c] = q
+            res[c] += q
+    for c in range(m):
+        v = x[c]
+        if v == 0:
+            out[c] = ONE
+        elif v == ONE:
+            out[c] = np.int64(22802600) << np.int64(9)
+        elif v < 0:
+            q, ok = udiv_shl32(_U_ONE, res[c])
+            out[c] = np.int64(q)
+        else:
+            out[c] = np.int64(res[c])
+
+
 @njit(**_JIT)
 def emission_rao(x: np.int64, rao: np.uint64) -> np.uint64:
     """floor(x·rao / 2^32) saturated to u64 (``I96F32`` product cast to u64)."""
@@ -687,6 +758,12 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
             bd = np.zeros(n, np.int64)
             old = np.zeros(n, np.int64)
             has_old = np.zeros(n, np.bool_)
+            alpha0 = alpha_sigmoid(np.int64(0), np.int64(0), np.int64(0), lo, hi, slope)
+            exp_lim = np.int64(20) << np.int64(32)
+            alpha_row = np.zeros(n, np.int64)
+            xin = np.zeros(n, np.int64)
+            xout = np.zeros(n, np.int64)
+            xpos = np.zeros(n, np.int64)
             me = 0
             for i in range(n):
                 if bp_[i + 1] == bp_[i]:
@@ -697,9 +774,40 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
                 for e in range(op[i], op[i + 1]):
                     old[oi[e]] = ov[e]
                     has_old[oi[e]] = True
+                # alphas of this row: cells with combined diff 0 share alpha0, the others go
+                # through one batched exp
+                start = bp_[i]
+                k = 0
+                for e in range(start, bp_[i + 1]):
+                    j = bi_[e]
+                    w = wd[j]
+                    b = bd[j]
+                    d = sat_sub(w, consensus[j]) if w >= b else sat_sub(b, w)
+                    if d > ONE:
+                        d = ONE
+                    if d <= 0:
+                        alpha_row[e - start] = alpha0
+                    else:
+                        x = mul(slope, sat_sub(d, HALF))
+                        if x < -exp_lim:
+                            x = -exp_lim
+                        elif x > exp_lim:
+                            x = exp_lim
+                        xin[k] = x
+                        xpos[k] = e - start
+                        k += 1
+                exp_batch(xin, xout, k)
+                for t in range(k):
+                    sig = saturating_div(ONE, sat_add(ONE, xout[t]))
+                    a = sat_add(lo, mul(sig, sat_sub(hi, lo)))
+                    if a > hi:
+                        a = hi
+                    if a < lo:
+                        a = lo
+                    alpha_row[xpos[t]] = a
                 for e in range(bp_[i], bp_[i + 1]):
                     j = bi_[e]
-                    a = alpha_sigmoid(consensus[j], wd[j], bd[j], lo, hi, slope)
+                    a = alpha_row[e - start]
                     decayed = mul(sat_sub(ONE, a), old[j]) if has_old[j] else np.int64(0)
                     inc = mul(a, bv_[e])
                     if inc < 0:
@@ -797,3 +905,16 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
                 mr += 1
         rp[i + 1] = mr
     return (new_permit, u16, emission, server, validator, rp, ri[:mr].copy(), rv[:mr].copy())
+
+
+@njit(**_JIT)
+def first_duplicate(indptr: np.ndarray, indices: np.ndarray, n: np.int64) -> np.int64:
+    """Index of the first entry whose uid already appeared in its row, or −1 (input check)."""
+    seen = np.full(n, -1, np.int64)
+    for i in range(indptr.shape[0] - 1):
+        for e in range(indptr[i], indptr[i + 1]):
+            j = indices[e]
+            if seen[j] == i:
+                return np.int64(e)
+            seen[j] = i
+    return np.int64(-1)

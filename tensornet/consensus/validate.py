@@ -7,6 +7,7 @@ Kernels index arrays without bounds checks, so nothing reaches them unchecked: l
 from __future__ import annotations
 
 import math
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -98,6 +99,9 @@ def _sparse_rows(key: str, rows: Any, n: int) -> Csr:
         raise ScenarioError(key, f"expected a list of {n} rows, got {type(rows).__name__}")
     if len(rows) != n:
         raise ScenarioError(key, f"has {len(rows)} rows, expected n = {n}")
+    fast = _sparse_rows_fast(rows, n)
+    if fast is not None:
+        return check_csr(key, fast, n)
     indptr = np.zeros(n + 1, np.int64)
     parts = []
     for i, row in enumerate(rows):
@@ -116,6 +120,26 @@ def _sparse_rows(key: str, rows: Any, n: int) -> Csr:
     return check_csr(key, Csr(indptr, flat[:, 0].copy(), flat[:, 1].copy()), n)
 
 
+def _sparse_rows_fast(rows: list, n: int) -> Csr | None:
+    """Well-formed rows in a few C-level passes; None sends the caller to the slow path that
+    finds and names the bad entry."""
+    try:
+        if any(type(r) is not list for r in rows):
+            return None
+        pairs = list(chain.from_iterable(rows))
+        if pairs and set(map(len, pairs)) != {2}:
+            return None
+        flat = list(chain.from_iterable(pairs))
+        if flat and set(map(type, flat)) != {int}:
+            return None
+        arr = np.array(flat, np.int64).reshape(-1, 2)
+    except (TypeError, OverflowError, ValueError):
+        return None
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, rows), np.int64, count=n), out=indptr[1:])
+    return Csr(indptr, arr[:, 0].copy(), arr[:, 1].copy())
+
+
 def _explain_bad_row(key: str, row: list) -> None:
     for k, pair in enumerate(row):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
@@ -128,6 +152,9 @@ def _explain_bad_row(key: str, row: list) -> None:
 def check_csr(key: str, m: Csr, n: int) -> Csr:
     """Shape, ranges and per-row uniqueness of a sparse u16 matrix."""
     ip, ix, vs = (np.asarray(m.indptr), np.asarray(m.indices), np.asarray(m.values))
+    for part, arr in (("indptr", ip), ("indices", ix), ("values", vs)):
+        if arr.dtype.kind not in "iu":
+            raise ScenarioError(key, f"{part} must hold integers, got dtype {arr.dtype}")
     if ip.shape != (n + 1,) or ip[0] != 0 or np.any(np.diff(ip) < 0):
         raise ScenarioError(key, f"indptr must have n+1 = {n + 1} non-decreasing entries from 0")
     nnz = int(ip[-1])
@@ -142,12 +169,12 @@ def check_csr(key: str, m: Csr, n: int) -> Csr:
             e = int(np.flatnonzero((vs < 0) | (vs > U16))[0])
             row = int(np.searchsorted(ip, e, side="right") - 1)
             raise ScenarioError(f"{key}[{row}]", f"value {int(vs[e])} is out of range [0, 65535]")
-        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(ip))
-        keys = rows * n + ix.astype(np.int64)
-        uniq, counts = np.unique(keys, return_counts=True)
-        if np.any(counts > 1):
-            dup = int(uniq[np.argmax(counts > 1)])
-            raise ScenarioError(f"{key}[{dup // n}]", f"duplicate uid {dup % n} in the row")
+        ip, ix, vs = ip.astype(np.int64), ix.astype(np.int64), vs.astype(np.int64)
+        from tensornet.consensus.kernels import first_duplicate
+        e = int(first_duplicate(ip, ix, np.int64(n)))
+        if e >= 0:
+            row = int(np.searchsorted(ip, e, side="right") - 1)
+            raise ScenarioError(f"{key}[{row}]", f"duplicate uid {int(ix[e])} in the row")
     return Csr(ip.astype(np.int64), ix.astype(np.int64), vs.astype(np.int64))
 
 
