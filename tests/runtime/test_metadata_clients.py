@@ -17,8 +17,8 @@ from tensornet.primitives.hashing import blake2_256
 from tensornet.runtime.executive import Executive
 from tensornet.runtime.metadata import build_metadata, pallet_storage_items
 
-HEAD = "0x" + "11" * 32
-GENESIS = bytes([0x22]) * 32
+GENESIS = bytes([0x11]) * 32
+HEAD = "0x" + GENESIS.hex()  # a one-block chain: the head is genesis (its header's parent is zero)
 ALICE = Keypair.create_from_uri("//Alice")
 BOB = Keypair.create_from_uri("//Bob")
 
