@@ -88,6 +88,7 @@ out["call"] = bytes(call.data.data).hex()
 out["payment_info"] = sub.get_payment_info(call, alice)
 xt = sub.create_signed_extrinsic(call, alice)
 out["extrinsic"] = bytes(xt.data.data).hex()
+out["events"] = [[e["module_id"], e["event_id"], e["attributes"]] for e in sub.get_events(sub.get_chain_head())]
 out["versions"] = sub.runtime_call("Metadata", "metadata_versions", [])
 out["core_version"] = sub.runtime_call("Core", "version", [])["spec_version"]
 try:
@@ -114,6 +115,7 @@ class FakeNode:
         with self.runtime.at(self.state, 1):
             system.Account.set(self.alice, {"nonce": 5, "consumers": 0, "providers": 1, "sufficients": 0,
                                             "data": {"free": 10**12, "reserved": 0, "frozen": 0, "flags": 1 << 127}})
+            self.state.put(rt_events_key(self.runtime), events_blob(self.runtime))
 
     def answer(self, request: dict) -> dict:
         method, params = request["method"], request.get("params") or []
@@ -155,6 +157,24 @@ class FakeNode:
             "account_nextIndex": 5,
             "system_properties": {"ss58Format": 42, "tokenDecimals": 9, "tokenSymbol": "TAO"},
         }[method]
+
+
+def rt_events_key(runtime) -> bytes:
+    return runtime.events_item.key()
+
+
+def events_blob(runtime) -> bytes:
+    """A block's ``System.Events``: named, unnamed and nested-error payloads."""
+    env = runtime.env
+    env.reset_events()
+    alice, bob = dev_keypair("Alice").public, dev_keypair("Bob").public
+    info = {"weight": {"ref_time": 10, "proof_size": 0}, "class": "Normal", "pays_fee": "Yes"}
+    env.phase = {"ApplyExtrinsic": 1}
+    env.deposit_event("Balances", "Transfer", {"from": alice, "to": bob, "amount": 5})
+    env.deposit_event("System", "ExtrinsicFailed", {
+        "dispatch_error": {"Module": {"index": 5, "error": bytes((2, 0, 0, 0))}}, "dispatch_info": info})
+    env.phase = "Finalization"
+    return env.take_events()[1]
 
 
 def run_client(node: FakeNode, timeout: float = 180.0) -> dict:
@@ -225,6 +245,15 @@ def test_storage_and_constants_decode(outcome):
     assert out["number_default"] == 0
     assert out["sudo_key_default"] is None
     assert out["existential_deposit"] == 500
+
+
+def test_events_decode_with_our_registry(outcome):
+    node, out = outcome
+    (m1, e1, a1), (m2, e2, a2) = out["events"]
+    assert (m1, e1, a1["amount"]) == ("Balances", "Transfer", 5)
+    assert set(a1) == {"from", "to", "amount"}
+    assert (m2, e2) == ("System", "ExtrinsicFailed")
+    assert a2["dispatch_error"] == {"Module": {"index": 5, "error": "0x02000000"}}
 
 
 def test_compose_and_sign_agree_with_the_runtime(outcome):
