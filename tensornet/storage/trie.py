@@ -5,6 +5,10 @@ extension nodes (branches carry partial keys), children under 32 bytes inlined, 
 or more stored as their hash. The root is updated incrementally from a content-addressed node
 store, so a block costs in proportion to the keys it changes.
 
+Decoded nodes are cached process-wide by hash (``NODE_CACHE``, bounded, thread-safe). Because
+nodes are content-addressed the cache can never return wrong data, but it can answer for a node
+that a store has already pruned: callers that must refuse pruned blocks check that themselves.
+
 The public surface lives here; the pieces are ``trie_codec`` (node bytes), ``trie_store`` (node
 reading and caching), ``trie_build`` (from-scratch reference root), ``trie_update`` (incremental
 root) and ``trie_read`` (lookups, iteration, proofs).
