@@ -401,3 +401,52 @@ def test_docs_normalisation():
     assert doc_lines("  one\n  two ") == ["one", "two"]
     assert doc_lines(("a", "b")) == ["a", "b"]
     assert doc_lines("") == [] and doc_lines(None) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# client-compat pitfalls 2 and 3: the paths and variant orders clients special-case
+# ---------------------------------------------------------------------------------------------
+
+def _by_path(meta) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for t in meta.model.registry.types:
+        out.setdefault("::".join(t["path"]), []).append(t)
+    return out
+
+
+def _variants(t: dict) -> list[tuple[str, int]]:
+    return [(v["name"], v["index"]) for v in t["def"]["variant"]["variants"]]
+
+
+def test_special_cased_paths_are_present(meta):
+    paths = _by_path(meta)
+    for path in ("sp_core::crypto::AccountId32", "sp_runtime::multiaddress::MultiAddress",
+                 "sp_runtime::generic::era::Era", "sp_runtime::generic::unchecked_extrinsic::UncheckedExtrinsic",
+                 "sp_runtime::MultiSignature", "node_subtensor_runtime::RuntimeCall",
+                 "node_subtensor_runtime::RuntimeEvent", "node_subtensor_runtime::RuntimeError",
+                 "frame_system::EventRecord", "frame_system::Phase", "sp_weights::weight_v2::Weight",
+                 "primitive_types::H256", "Option", "sp_runtime::generic::digest::DigestItem",
+                 "sp_runtime::DispatchError"):
+        assert path in paths, path
+    (address,) = paths["sp_runtime::multiaddress::MultiAddress"]
+    assert [p["name"] for p in address["params"]] == ["AccountId", "AccountIndex"]
+    assert _variants(address) == [("Id", 0), ("Index", 1), ("Raw", 2), ("Address32", 3), ("Address20", 4)]
+    (signature,) = paths["sp_runtime::MultiSignature"]
+    assert _variants(signature) == [("Ed25519", 0), ("Sr25519", 1), ("Ecdsa", 2)]
+    (era,) = paths["sp_runtime::generic::era::Era"]
+    assert len(_variants(era)) == 256
+    (phase,) = paths["frame_system::Phase"]
+    assert _variants(phase) == [("ApplyExtrinsic", 0), ("Finalization", 1), ("Initialization", 2)]
+    (weight,) = paths["sp_weights::weight_v2::Weight"]
+    assert [f["name"] for f in weight["def"]["composite"]["fields"]] == ["ref_time", "proof_size"]
+    (account,) = paths["sp_core::crypto::AccountId32"]
+    inner = meta.model.registry.types[account["def"]["composite"]["fields"][0]["type"]]
+    assert inner["def"] == {"array": {"len": 32, "type": inner["def"]["array"]["type"]}}
+
+
+def test_dispatch_error_variant_order_follows_sp_runtime(meta):
+    (error,) = _by_path(meta)["sp_runtime::DispatchError"]
+    assert _variants(error) == [
+        ("Other", 0), ("CannotLookup", 1), ("BadOrigin", 2), ("Module", 3), ("ConsumerRemaining", 4),
+        ("NoProviders", 5), ("TooManyConsumers", 6), ("Token", 7), ("Arithmetic", 8), ("Transactional", 9),
+        ("Exhausted", 10), ("Corruption", 11), ("Unavailable", 12), ("RootNotAllowed", 13)]
