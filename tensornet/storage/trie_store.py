@@ -64,8 +64,12 @@ class NodeCache:
 NODE_CACHE = NodeCache()
 
 
-def load_node(ref: bytes, nodes: NodeReader, cache: NodeCache | None = NODE_CACHE) -> tuple:
-    """Decode the node behind a child reference (a hash, or an inline encoding)."""
+def load_node(ref: bytes, nodes: NodeReader, cache: NodeCache | None = NODE_CACHE,
+              remember: bool = True) -> tuple:
+    """Decode the node behind a child reference (a hash, or an inline encoding).
+
+    ``remember=False`` consults the cache but does not fill it: for nodes about to be replaced by
+    a block, whose old version would only push current nodes out of the cache."""
     if len(ref) != HASH_LEN:
         return decode_node(ref)
     if cache is not None:
@@ -76,7 +80,7 @@ def load_node(ref: bytes, nodes: NodeReader, cache: NodeCache | None = NODE_CACH
     if encoded is None:
         raise MissingNodeError(ref.hex())
     node = decode_node(encoded)
-    if cache is not None:
+    if cache is not None and remember:
         cache.put(ref, node)
     return node
 

@@ -67,7 +67,7 @@ def _mutable(slots: list, idx: int, nodes: NodeReader, cache) -> list:
     ref = slots[idx]
     if type(ref) is list:
         return ref
-    partial, value, children = load_node(ref, nodes, cache)
+    partial, value, children = load_node(ref, nodes, cache, remember=False)
     node = [partial, value, list(children) if children is not None else None]
     slots[idx] = node
     return node
@@ -82,7 +82,7 @@ def _insert(holder: list, key: str, value: bytes, nodes: NodeReader, cache) -> N
             slots[idx] = [key[pos:], value, None]
             return
         if type(node) is not list:
-            partial, old_value, children = load_node(node, nodes, cache)
+            partial, old_value, children = load_node(node, nodes, cache, remember=False)
             node = [partial, old_value, list(children) if children is not None else None]
             slots[idx] = node
         partial = node[0]
