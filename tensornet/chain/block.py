@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from tensornet.primitives.hashing import blake2_256
 from tensornet.primitives.scale import Bytes, Vec, encode_compact
 from tensornet.runtime.types import DIGEST_ITEM, HEADER
-from tensornet.storage.trie import trie_root
+from tensornet.storage.trie import ordered_trie_root
 
 _BODY = Vec(Bytes)
 
@@ -71,5 +71,6 @@ def decode_body(data: bytes) -> tuple[bytes, ...]:
 
 
 def extrinsics_root(extrinsics: tuple[bytes, ...] | list[bytes]) -> bytes:
-    """Ordered trie root over ``Compact(index) -> extrinsic`` (as frame_system computes it)."""
-    return trie_root({encode_compact(i): x for i, x in enumerate(extrinsics)})
+    """Ordered trie root over ``Compact(index) -> extrinsic``, state version 0 as frame_system
+    computes it while ``system_version`` is 1 (values are never hashed)."""
+    return ordered_trie_root(list(extrinsics))

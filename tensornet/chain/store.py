@@ -15,7 +15,7 @@ from typing import Iterator, Mapping
 from tensornet.primitives.scale import Bytes, Option, Tuple, U32, Vec
 from tensornet.storage import schema
 from tensornet.storage.backend import KVBackend, LevelDBBackend, MemoryBackend, PrefixedBackend
-from tensornet.storage.trie import EMPTY_ROOT, apply_changes, get as trie_get, iter_keys as trie_iter_keys
+from tensornet.storage.trie import apply_changes, get as trie_get, iter_items as trie_iter_items
 
 from .block import Block, Header, decode_body
 
@@ -60,16 +60,14 @@ class TrieState:
         return trie_get(self.root, key, self.nodes)
 
     def iterate(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
+        """Ascending (key, value) with ``prefix`` and key ``>= start``, in one trie walk."""
         after = None
         if start is not None and start > prefix:
-            after = start
             first = trie_get(self.root, start, self.nodes)
             if first is not None:
                 yield start, first
-        for key in trie_iter_keys(self.root, prefix, after, self.nodes):
-            value = trie_get(self.root, key, self.nodes)
-            if value is not None:
-                yield key, value
+            after = start
+        yield from trie_iter_items(self.root, prefix, self.nodes, after)
 
 
 class ChainStore:
