@@ -265,3 +265,83 @@ def test_compose_and_sign_agree_with_the_runtime(outcome):
     xt = node.executive.decode(bytes.fromhex(out["extrinsic"]))
     assert xt.signer == node.alice and xt.extra.nonce == 5
     node.executive.check(xt, 1)  # BadProof here would mean the client signed different extras
+
+
+# ---------------------------------------------------------------------------------------------
+# bittensor-core: bittensor 11's Rust codec (frame-metadata + scale-info), the strictest decoder
+# ---------------------------------------------------------------------------------------------
+
+BTCORE_SCRIPT = r'''
+import json, sys
+import bittensor_core as b
+spec = json.load(open(sys.argv[1]))
+out = {}
+def get(obj, name):
+    """Some accessors are properties and some methods."""
+    v = getattr(obj, name)
+    return v() if callable(v) else v
+for version in ("v14", "v15"):
+    r = b.Runtime(bytes.fromhex(spec[version]), spec["spec_version"], 1)
+    res = {"is_v15": get(r, "is_v15"), "extensions": get(r, "signed_extension_identifiers"), "apis": {},
+           "items": [], "errors": []}
+    if res["is_v15"]:
+        res["apis"] = {k: sorted(v) for k, v in get(r, "runtime_api_map").items()}
+    for item in spec["items"]:
+        e = r.storage_entry(item["pallet"], item["name"])
+        default = bytes(e.default_bytes)
+        # a Default item's default decodes as the value type; an Optional one's is Option::None (0x00)
+        value = r.decode(e.value_type, default) if e.modifier == "Default" else None
+        keys = [r.decode(t, bytes.fromhex(k)) for t, k in zip(e.param_types, item["keys"])]
+        res["items"].append({"modifier": e.modifier, "hashers": list(e.param_hashers), "default": default.hex(),
+                             "roundtrip": bytes(r.encode(e.value_type, value)).hex() if value is not None else "00",
+                             "key": bytes(r.storage_key(item["pallet"], item["name"], keys)).hex()})
+    for pallet, index, error in spec["errors"]:
+        res["errors"].append(list(r.module_error(index, error)))
+    res["call"] = bytes(r.compose_call("Balances", "transfer_keep_alive",
+                                       {"dest": spec["bob"], "value": 10**9})).hex()
+    res["ed"] = r.constant("Balances", "ExistentialDeposit")
+    out[version] = res
+print(json.dumps(out, default=str))
+'''
+
+
+def _has_bittensor_core() -> bool:
+    return subprocess.run([str(CLIENT_PYTHON), "-c", "import bittensor_core"], capture_output=True).returncode == 0
+
+
+def test_bittensor_core_reads_both_blobs(tmp_path):
+    if not _has_bittensor_core():
+        pytest.skip("bittensor-core missing from the client venv: rerun scripts/setup_client_venvs.sh")
+    from tensornet.primitives.ss58 import ss58_encode
+    from tensornet.runtime.metadata import pallet_storage_items
+
+    rt = build_runtime()
+    meta = build_metadata(rt)
+    items = [(cls, item) for cls in rt.pallet_classes for item in pallet_storage_items(rt, cls)]
+    errors = [(cls.NAME, cls.INDEX, v.index, v.name, list(v.docs)) for cls in rt.pallet_classes if cls.error_type
+              for v in cls.error_type.variants]
+    spec = {"v14": meta.v14().hex(), "v15": meta.v15().hex(), "spec_version": rt.spec_version,
+            "bob": ss58_encode(dev_keypair("Bob").public, 42),
+            "items": [{"pallet": cls.NAME, "name": item.name, "keys": [k.encode(k.default()).hex() for _, k in item.keys]}
+                      for cls, item in items],
+            "errors": [[p, i, e] for p, i, e, _, _ in errors]}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    proc = subprocess.run([str(CLIENT_PYTHON), "-c", BTCORE_SCRIPT, str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout)
+    call = rt.encode_call("Balances", "transfer_keep_alive", {"dest": {"Id": dev_keypair("Bob").public}, "value": 10**9})
+    for version, res in out.items():
+        assert res["is_v15"] is (version == "v15")
+        assert res["extensions"][-1] == "CheckMetadataHash"
+        assert bytes.fromhex(res["call"]) == call
+        assert res["ed"] == 500
+        for (cls, item), got in zip(items, res["items"]):
+            where = f"{version} {cls.NAME}.{item.name}"
+            assert got["modifier"] == ("Optional" if item.optional else "Default"), where
+            assert got["hashers"] == [h for h, _ in item.keys], where
+            assert got["default"] == item.default_bytes.hex() == got["roundtrip"], where
+            assert got["key"] == item.key(*[k.default() for _, k in item.keys]).hex(), where
+        assert [[n, d] for n, d in res["errors"]] == [[name, docs] for _, _, _, name, docs in errors]
+    assert out["v15"]["apis"] == {api.name: sorted(m.name for m in api.methods) for api in rt.apis}
