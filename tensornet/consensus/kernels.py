@@ -607,8 +607,14 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
                         last_update, reg, permit_in, commit_blocks, owner,
                         max_validators, kappa_u16, bonds_penalty_u16, bma_alpha,
                         liquid_alpha, alpha_low_u16, alpha_high_u16, steepness, yuma3,
-                        commit_reveal, last_tempo, rao):
-    """One ``epoch_mechanism``; ``stake`` is the normalised I32F32 stake, ``active`` step 1."""
+                        commit_reveal, last_tempo, rao, dense):
+    """One ``epoch_mechanism``; ``stake`` is the normalised I32F32 stake, ``active`` step 1.
+
+    ``dense`` runs the chain's test-only ``epoch_dense`` instead: the caller passes full rows
+    (all n cells), no owner and no commit-reveal, and masked or clipped cells stay as explicit
+    zeros instead of being dropped — which is all that differs numerically (a zero cell keeps a
+    Yuma-3 bond decaying where the sparse epoch drops it).
+    """
     # 3. permits
     permit = permit_in.copy()
     new_permit = is_topk_nonzero(stake, max_validators)
@@ -628,25 +634,32 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
     wv = np.empty(nnz, np.int64)
     m = 0
     for i in range(n):
-        if permit[i]:
+        if permit[i] or dense:
             start = m
             s = np.int64(0)
             for e in range(w_ptr[i], w_ptr[i + 1]):
                 j = w_idx[e]
+                masked = not permit[i]
                 if j == i and i != owner:
-                    continue
-                if last_update[i] <= reg[j]:
-                    continue
-                if commit_reveal and commit_blocks[i] < reg[j]:
+                    masked = True
+                elif last_update[i] <= reg[j]:
+                    masked = True
+                elif commit_reveal and commit_blocks[i] < reg[j]:
+                    masked = True
+                if masked:
+                    if dense:
+                        wi[m] = j
+                        wv[m] = 0
+                        m += 1
                     continue
                 wi[m] = j
                 wv[m] = w_val[e] << np.int64(32)
                 s += w_val[e]
                 m += 1
             if s > 0:
-                s32 = s << np.int64(32)
+                # (w·2^32)/(s·2^32) as I32F32 is floor(w·2^32 / s): both operands are integers
                 for e in range(start, m):
-                    wv[e] = safe_div(wv[e], s32)
+                    wv[e] = wv[e] // s
         wp[i + 1] = m
     wi = wi[:m]
     wv = wv[:m]
@@ -664,7 +677,7 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
             c = consensus[j]
             v = wv[e]
             if c < v:
-                if c > 0:
+                if c > 0 or dense:
                     ci[mc] = j
                     cv[mc] = c
                     mc += 1
@@ -707,7 +720,7 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
             for t in range(cols.shape[0]):
                 j = cols[t]
                 x = sat_add(d1[j], mul(ratio, sat_sub(d2[j], d1[j])))
-                if x > 0:
+                if x > 0 or dense:
                     bi_[mb] = j
                     bv_[mb] = x
                     mb += 1
@@ -731,7 +744,7 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
                 continue
             oi[mo] = j
             if yuma3:
-                ov[mo] = u16_proportion(b_val[e])
+                ov[mo] = (b_val[e] << np.int64(32)) // np.int64(65535)  # u16_proportion
             else:
                 ov[mo] = b_val[e] << np.int64(32)
             mo += 1

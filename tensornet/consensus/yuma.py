@@ -1,7 +1,7 @@
 """The Yuma epoch's faces: typed ``epoch`` for the runtime, ``epoch_json`` for everyone else.
 
-``epoch`` validates the typed inputs, runs the numba kernel for the live sparse epoch (the dense
-test variant runs on the reference path) and returns typed outputs.  Kernels compile into
+``epoch`` validates the typed inputs, runs the numba kernel (the live sparse epoch, or the chain's
+test-only dense variant) and returns typed outputs.  Kernels compile into
 numba's on-disk cache, whose directory numba takes from ``NUMBA_CACHE_DIR`` (the Makefile sets
 ``.numba_cache``; CI should keep it between runs).  A node calls ``warm_up()`` once at start-up,
 off the block path, so that the first real epoch only runs.
@@ -40,16 +40,54 @@ def _normalized_stake(inp: EpochInputs) -> np.ndarray:
                                        np.int64(owner))
 
 
+def _densify(m: Csr, n: int) -> Csr:
+    """Every row as all n cells in uid order (the dense variant's matrices)."""
+    vals = np.zeros((n, n), np.int64)
+    rows = np.repeat(np.arange(n), np.diff(m.indptr))
+    vals[rows, m.indices] = m.values
+    return Csr(np.arange(n + 1, dtype=np.int64) * n, np.tile(np.arange(n, dtype=np.int64), n),
+               vals.ravel())
+
+
+def _sorted_rows(m: Csr) -> Csr:
+    """The same matrix with every row in uid order (the dense variant reads cells, not rows)."""
+    rows = np.repeat(np.arange(len(m.indptr) - 1), np.diff(m.indptr))
+    order = np.lexsort((m.indices, rows))
+    return Csr(m.indptr, m.indices[order], m.values[order])
+
+
+def _dense_bond_rows(inp: EpochInputs, new_permit: np.ndarray, ema: Csr) -> Csr:
+    """``epoch_dense`` writes full rows for new permits, clears old-only permits and leaves
+    every other row as it was."""
+    n = inp.n
+    ema_dense = _densify(ema, n).values.reshape(n, n)
+    old = inp.bonds.rows()
+    rows = []
+    for i in range(n):
+        if new_permit[i]:
+            rows.append(list(zip(range(n), ema_dense[i].tolist())))
+        elif inp.validator_permit[i]:
+            rows.append([])
+        else:
+            rows.append(old[i])
+    return Csr.from_rows(rows)
+
+
 def _run_kernel(inp: EpochInputs) -> EpochOutputs:
     from tensornet.consensus import kernels
     n = inp.n
+    dense = inp.variant == "dense"
+    if dense:
+        inp = EpochInputs(**{**inp.__dict__, "owner_uid": None, "commit_reveal_enabled": False})
+    weights = _densify(inp.weights, n) if dense else inp.weights
+    bonds_in = _sorted_rows(inp.bonds) if dense else inp.bonds
     stake = _normalized_stake(inp)
     lu = inp.last_update.astype(np.int64)
     active = ~(lu + inp.activity_cutoff < inp.current_block)
     commit = np.minimum(inp.commit_blocks, _I64_MAX_BLOCK).astype(np.int64)
     (new_permit, u16, emission, server, validator, rp, ri, rv) = kernels.epoch_sparse_kernel(
-        np.int64(n), stake, active, inp.weights.indptr, inp.weights.indices,
-        inp.weights.values, inp.bonds.indptr, inp.bonds.indices, inp.bonds.values,
+        np.int64(n), stake, active, weights.indptr, weights.indices,
+        weights.values, bonds_in.indptr, bonds_in.indices, bonds_in.values,
         lu, inp.block_at_registration.astype(np.int64), inp.validator_permit, commit,
         np.int64(-1 if inp.owner_uid is None else inp.owner_uid),
         np.int64(inp.max_allowed_validators), np.int64(inp.kappa), np.int64(inp.bonds_penalty),
@@ -57,11 +95,12 @@ def _run_kernel(inp: EpochInputs) -> EpochOutputs:
         bool(inp.liquid_alpha_enabled), np.int64(inp.alpha_low), np.int64(inp.alpha_high),
         np.int64(inp.alpha_sigmoid_steepness), bool(inp.yuma3_enabled),
         bool(inp.commit_reveal_enabled), np.int64(_last_tempo(inp)),
-        np.uint64(inp.rao_emission))
+        np.uint64(inp.rao_emission), dense)
+    bonds = _dense_bond_rows(inp, new_permit, Csr(rp, ri, rv)) if dense else Csr(rp, ri, rv)
     return EpochOutputs(
         active=active, new_validator_permit=new_permit, stake_weight=u16[0], consensus=u16[1],
         incentive=u16[2], dividends=u16[3], validator_trust=u16[4], emission=emission,
-        server_emission=server, validator_emission=validator, bonds=Csr(rp, ri, rv))
+        server_emission=server, validator_emission=validator, bonds=bonds)
 
 
 def epoch(inputs: EpochInputs, *, engine: str = "kernel") -> EpochOutputs:
@@ -72,7 +111,7 @@ def epoch(inputs: EpochInputs, *, engine: str = "kernel") -> EpochOutputs:
     inp = check_inputs(inputs)
     if inp.n == 0:
         return reference.epoch(inp)
-    if engine == "reference" or inp.variant == "dense":
+    if engine == "reference":
         return reference.epoch(inp)
     if engine != "kernel":
         raise ValueError(f"unknown engine {engine!r}")

@@ -63,6 +63,7 @@ def random_inputs(rng: random.Random) -> EpochInputs:
         commit_blocks=np.array([rng.choice([NO_COMMIT, rng.randint(0, 200)]) for _ in range(n)],
                                np.uint64),
         rao_emission=rng.choice([10**9, 0, 2**64 - 1, rng.randint(0, 2**64 - 1)]),
+        variant="dense" if rng.random() < 0.3 else "sparse",
     )
 
 
@@ -74,7 +75,7 @@ def assert_same(a, b) -> None:
     assert a.bonds.rows() == b.bonds.rows()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.integers(0, 2**32 - 1))
 def test_kernel_equals_reference_on_random_graphs(seed: int) -> None:
     inp = random_inputs(random.Random(seed))
@@ -88,12 +89,15 @@ def test_kernel_equals_reference_dense_graph_128() -> None:
             for i in range(n)]
     bonds = [[(j, rng.randint(0, 65535)) for j in range(n)] if i < nv else []
              for i in range(n)]
-    for yuma3, liquid in ((False, False), (True, True), (True, False)):
+    for yuma3, liquid, variant in ((False, False, "sparse"), (True, True, "sparse"),
+                                   (True, False, "sparse"), (True, True, "dense"),
+                                   (False, False, "dense")):
         inp = EpochInputs(n=n, stake=np.array([rng.randint(1, 10**12) for _ in range(n)],
                                               np.uint64),
                           weights=Csr.from_rows(rows), bonds=Csr.from_rows(bonds),
                           validator_permit=np.arange(n) < nv, max_allowed_validators=nv,
-                          current_block=5, yuma3_enabled=yuma3, liquid_alpha_enabled=liquid)
+                          current_block=5, yuma3_enabled=yuma3, liquid_alpha_enabled=liquid,
+                          variant=variant)
         assert_same(epoch(inp), epoch(inp, engine="reference"))
 
 
