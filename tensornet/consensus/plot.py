@@ -20,16 +20,20 @@ def plot_epochs(epochs: list[dict], path: Path) -> None:
         "bonds held (sum of row, u16/65535)": [
             [sum(v for _, v in e["bonds"][u]) / 65535 for e in epochs] for u in range(n)],
     }
+    colors = plt.get_cmap("tab20")
     for ax, (title, lines) in zip(axes, series.items()):
+        shown = 0
         for uid, ys in enumerate(lines):
             if any(ys):
-                ax.plot(xs, ys, marker="o", markersize=3, label=f"uid {uid}")
+                ax.plot(xs, ys, marker="o", markersize=3, color=colors(uid % 20),
+                        label=f"uid {uid}")
+                shown += 1
         ax.set_title(title)
         ax.grid(alpha=0.3)
+        if 0 < shown <= 12:
+            ax.legend(fontsize="small", loc="best")
     axes[-1].set_xlabel("epoch")
-    handles, labels = axes[0].get_legend_handles_labels()
-    if handles and len(handles) <= 16:
-        fig.legend(handles, labels, loc="upper right", fontsize="small")
+    axes[-1].set_xticks(xs)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
