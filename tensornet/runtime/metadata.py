@@ -23,8 +23,9 @@ import hashlib
 import json
 import sys
 import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from tensornet.primitives.scale import Lazy, ScaleType, Struct, Tuple, encode_compact
 
@@ -392,7 +393,9 @@ def _storage(p: PalletModel, ids: Callable[[int], int]) -> bytes:
 
 
 def _pallet(p: PalletModel, ids: Callable[[int], int], v15: bool) -> bytes:
-    ref = lambda h: _ty(ids(h))  # noqa: E731
+    def ref(handle: int) -> bytes:
+        return _ty(ids(handle))
+
     out = (_str(p.name) + _storage(p, ids) + _opt(p.calls, ref) + _opt(p.event, ref)
            + _vec(p.constants, lambda c: _str(c.name) + ref(c.ty) + _bytes(c.value) + _docs(c.docs))
            + _opt(p.error, ref) + bytes((p.index,)))
@@ -472,7 +475,7 @@ class MetadataProvider:
         return hashlib.sha256(self.v14() + self.v15()).hexdigest()
 
 
-_providers: "weakref.WeakKeyDictionary[Any, MetadataProvider]" = weakref.WeakKeyDictionary()
+_providers: weakref.WeakKeyDictionary[Any, MetadataProvider] = weakref.WeakKeyDictionary()
 
 
 def build_metadata(runtime) -> MetadataProvider:

@@ -15,14 +15,36 @@ from scalecodec.type_registry import load_type_registry_preset
 
 from tensornet.chain.runtime_def import build_runtime
 from tensornet.primitives.scale import (
-    AccountId, Array, Bytes, Enum, Field, Lazy, Newtype, Option, Struct, Tuple, U8, U16, U32, U64, Vec,
+    U8,
+    U16,
+    U32,
+    U64,
+    AccountId,
+    Array,
+    Bytes,
+    Field,
+    Lazy,
+    Newtype,
+    Option,
+    Struct,
+    Tuple,
+    Vec,
 )
 from tensornet.runtime.metadata import (
-    PortableRegistry, build_metadata, build_model, doc_lines, map_def_refs,
+    PortableRegistry,
+    build_metadata,
+    build_model,
+    doc_lines,
+    map_def_refs,
 )
 from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call
 from tensornet.runtime.runtime import Runtime
-from tensornet.storage.items import StorageDoubleMap, StorageMap, StorageNMap, StorageValue
+from tensornet.storage.items import (
+    StorageDoubleMap,
+    StorageMap,
+    StorageNMap,
+    StorageValue,
+)
 
 
 @pytest.fixture(scope="module")
@@ -319,8 +341,8 @@ def test_provider_versions_and_caching(meta, runtime):
 
 def test_metadata_runtime_api_serves_the_blobs(meta, runtime):
     from tensornet.chain.runtime_apis import ApiContext
-    from tensornet.runtime.apis import ApiRegistry
     from tensornet.primitives.scale import decode_compact
+    from tensornet.runtime.apis import ApiRegistry
 
     apis = ApiRegistry(list(runtime.apis))
     ctx = ApiContext(runtime=runtime, executive=None, state=None, best_number=0, metadata=meta)
@@ -349,9 +371,9 @@ class Toy(Pallet):
     ByNet = StorageMap("Identity", NET_UID, U64, docs="An identity-hashed map.")
     Pairs = StorageDoubleMap("Blake2_128Concat", AccountId, "Twox64Concat", NET_UID, Bytes, optional=True)
     Triple = StorageNMap([("Blake2_128", U8), ("Twox128", U16), ("Twox256", U32)], U64)
-    EVENTS = [EventDef("Poked", [NET_UID, U16], "Unnamed fields.")]
-    ERRORS = [("Nope", "Always wrong.")]
-    CONSTANTS = [ConstantDef("Answer", U32, 42, "The answer.")]
+    EVENTS = (EventDef("Poked", [NET_UID, U16], "Unnamed fields."),)
+    ERRORS = (("Nope", "Always wrong."),)
+    CONSTANTS = (ConstantDef("Answer", U32, 42, "The answer."),)
 
     @classmethod
     def constants(cls, runtime) -> list[ConstantDef]:
