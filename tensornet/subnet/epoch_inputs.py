@@ -9,7 +9,7 @@ maths is tested on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -47,12 +47,11 @@ class StakeWeights:
     tao: list[int]
 
 
-def stake_weights(hotkeys: Sequence[bytes | None], alpha_of: Mapping[bytes, int],
-                  root_of: Mapping[bytes, int], children_of: Callable[[bytes], Relations],
+def stake_weights(hotkeys: Sequence[bytes | None], alpha_get: Callable[[bytes], int],
+                  root_get: Callable[[bytes], int], children_of: Callable[[bytes], Relations],
                   parents_of: Callable[[bytes], Relations], tao_weight32: int) -> StakeWeights:
-    """The stake vector for ``hotkeys`` (None = an empty uid slot, weight 0)."""
-    alpha_get = lambda h: alpha_of.get(h, 0)  # noqa: E731
-    root_get = lambda h: root_of.get(h, 0)  # noqa: E731
+    """The stake vector for ``hotkeys`` (None = an empty uid slot, weight 0); ``alpha_get`` /
+    ``root_get`` give a hotkey's own alpha on the subnet / stake on root."""
     ints, fracs, alphas, taos = [], [], [], []
     for hk in hotkeys:
         if hk is None:

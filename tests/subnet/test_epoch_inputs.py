@@ -9,7 +9,7 @@ A, B, C = b"a" * 32, b"b" * 32, b"c" * 32
 
 def test_no_relations_is_own_stake_plus_weighted_root():
     tw = tao_weight_u96f32(U64_MAX // 4)  # ≈ 0.25
-    sw = stake_weights([A, None, B], {A: 100, B: 0}, {B: 400}, lambda h: [], lambda h: [], tw)
+    sw = stake_weights([A, None, B], lambda h: {A: 100, B: 0}.get(h, 0), lambda h: {B: 400}.get(h, 0), lambda h: [], lambda h: [], tw)
     assert sw.stake.tolist()[0] == 100 and sw.stake.tolist()[1] == 0
     assert abs(int(sw.stake[2]) + int(sw.stake_fraction[2]) / 2**64 - 100) < 1e-6
 
@@ -19,8 +19,8 @@ def test_half_to_child():
     stakes = {A: 1000, B: 10}
     children = {A: [(half, B)]}
     parents = {B: [(half, A)]}
-    a = inherited(1000, children[A], [], stakes.get)
-    b = inherited(10, [], parents[B], stakes.get)
+    a = inherited(1000, children[A], [], lambda h: stakes.get(h, 0))
+    b = inherited(10, [], parents[B], lambda h: stakes.get(h, 0))
     assert a in (500, 501) and b in (509, 510)
-    sw = stake_weights([A, B], stakes, {}, lambda h: children.get(h, []), lambda h: parents.get(h, []), 0)
+    sw = stake_weights([A, B], lambda h: stakes.get(h, 0), lambda h: 0, lambda h: children.get(h, []), lambda h: parents.get(h, []), 0)
     assert sw.alpha == [a, b]

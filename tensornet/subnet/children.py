@@ -1,0 +1,129 @@
+"""Childkeys: set_children (67) scheduled with a cooldown and applied at an epoch boundary,
+set_childkey_take (75); as ``staking/set_children.rs``.
+
+A parent hotkey lends a proportion (u64-normalised) of its alpha and root stake to each child for
+the child's stake weight, and gets back the same share of the child's dividends minus the child's
+take. Applying a schedule rewrites ``ChildKeys[parent]`` and the children's ``ParentKeys``.
+"""
+from __future__ import annotations
+
+from tensornet.primitives.scale import U16, U64, AccountId, Tuple, Vec
+from tensornet.runtime.dispatch import Weight
+from tensornet.runtime.pallet import call
+
+from .coinbase_math import U64_MAX
+from .registration import ROOT
+from .types import NetUid
+
+MAX_CHILDREN = 5
+SET_CHILDREN_RATE_LIMIT = 150
+TX_SET_CHILDREN, TX_SET_CHILDKEY_TAKE = 0, 1
+_CHILDREN = Vec(Tuple(U64, AccountId))
+
+
+class ChildrenPart:
+    """Childkey calls and their scheduling."""
+
+    def effective_min_childkey_take(self, netuid: int) -> int:
+        return max(self.MinChildkeyTake.get(), self.MinChildkeyTakePerSubnet.get(netuid))
+
+    def get_childkey_take(self, hotkey: bytes, netuid: int) -> int:
+        return max(self.ChildkeyTake.get(hotkey, netuid), self.effective_min_childkey_take(netuid))
+
+    def _last_tx(self, hotkey: bytes, netuid: int, tx: int) -> int:
+        return self.TransactionKeyLastBlock.get(hotkey, netuid, tx)
+
+    @call(67, [("hotkey", AccountId, "T::AccountId"), ("netuid", NetUid, "NetUid"),
+               ("children", _CHILDREN, "Vec<(u64, T::AccountId)>")], weight=Weight(100_000_000, 10_000))
+    def set_children(self, origin, hotkey, netuid, children):
+        """Schedule this hotkey's children on a subnet (applied after PendingChildKeyCooldown)."""
+        coldkey = origin.ensure_signed()
+        last = self._last_tx(hotkey, netuid, TX_SET_CHILDREN)
+        if last != 0 and self.block_number - last < SET_CHILDREN_RATE_LIMIT:
+            raise self.error("TxRateLimitExceeded")
+        if netuid == ROOT:
+            raise self.error("RegistrationNotPermittedOnRootSubnet")
+        if not self.NetworksAdded.get(netuid):
+            raise self.error("SubnetNotExists")
+        if self.Owner.get(hotkey) != coldkey:
+            raise self.error("NonAssociatedColdKey")
+        seen = set()
+        for _, child in children:
+            if child in seen:
+                raise self.error("DuplicateChild")
+            seen.add(child)
+        self.check_children(hotkey, netuid, children)
+        owner_hk = self.SubnetOwnerHotkey.try_get(netuid)
+        if children and owner_hk != hotkey and self.total_stake_of_hotkey(hotkey) < self.StakeThreshold.get():
+            raise self.error("NotEnoughStakeToSetChildkeys")
+        self.TransactionKeyLastBlock.set(hotkey, netuid, TX_SET_CHILDREN, self.block_number)
+        if not self.SubtokenEnabled.get(netuid):
+            self.apply_children(netuid, hotkey, children)
+            return
+        cooldown = self.block_number + self.PendingChildKeyCooldown.get()
+        self.PendingChildKeys.set(netuid, hotkey, (list(children), cooldown))
+        self.deposit_event("SetChildrenScheduled", (hotkey, netuid, cooldown, list(children)))
+
+    def total_stake_of_hotkey(self, hotkey: bytes) -> int:
+        """Σ over subnets of the hotkey's alpha (``get_total_stake_for_hotkey`` counts alpha as
+        TAO at the spot price; the chain's threshold is 0 by default, so this bound suffices)."""
+        return sum(v for _, v in self.TotalHotkeyAlpha.iter(hotkey))
+
+    def check_children(self, hotkey: bytes, netuid: int, children) -> None:
+        if len(children) > MAX_CHILDREN:
+            raise self.error("TooManyChildren")
+        if sum(p for p, _ in children) > U64_MAX:
+            raise self.error("ProportionOverflow")
+        parents = {p for _, p in self.ParentKeys.get(hotkey, netuid)}
+        for _, child in children:
+            if child == hotkey:
+                raise self.error("InvalidChild")
+            if child in parents:
+                raise self.error("ChildParentInconsistency")
+
+    def apply_children(self, netuid: int, hotkey: bytes, children) -> None:
+        """Persist the relation both ways and announce it (SetChildren)."""
+        for _, old_child in self.ChildKeys.get(hotkey, netuid):
+            kept = [(p, h) for p, h in self.ParentKeys.get(old_child, netuid) if h != hotkey]
+            if kept:
+                self.ParentKeys.set(old_child, netuid, kept)
+            else:
+                self.ParentKeys.remove(old_child, netuid)
+        if children:
+            self.ChildKeys.set(hotkey, netuid, list(children))
+        else:
+            self.ChildKeys.remove(hotkey, netuid)
+        for p, child in children:
+            parents = [(q, h) for q, h in self.ParentKeys.get(child, netuid) if h != hotkey]
+            self.ParentKeys.set(child, netuid, parents + [(p, hotkey)])
+        self.deposit_event("SetChildren", (hotkey, netuid, list(children)))
+
+    def do_set_pending_children(self, netuid: int) -> None:
+        """Apply the schedules whose cooldown has passed (or every one before start_call)."""
+        started = self.SubtokenEnabled.get(netuid)
+        for (hotkey,), (children, cooldown) in list(self.PendingChildKeys.iter(netuid)):
+            if cooldown < self.block_number or not started:
+                try:
+                    with self.env.state.layer():
+                        self.check_children(hotkey, netuid, children)
+                        self.apply_children(netuid, hotkey, children)
+                except Exception:  # noqa: BLE001 - an inconsistent schedule is dropped, as on chain
+                    pass
+                self.PendingChildKeys.remove(netuid, hotkey)
+
+    @call(75, [("hotkey", AccountId, "T::AccountId"), ("netuid", NetUid, "NetUid"), ("take", U16, "u16")],
+          weight=Weight(50_000_000, 5_000))
+    def set_childkey_take(self, origin, hotkey, netuid, take):
+        """Set the share of parents' dividends this child keeps (within [min, MaxChildkeyTake])."""
+        coldkey = origin.ensure_signed()
+        if self.Owner.get(hotkey) != coldkey:
+            raise self.error("NonAssociatedColdKey")
+        if not (self.effective_min_childkey_take(netuid) <= take <= self.MaxChildkeyTake.get()):
+            raise self.error("InvalidChildkeyTake")
+        if take > self.get_childkey_take(hotkey, netuid):
+            last = self._last_tx(hotkey, netuid, TX_SET_CHILDKEY_TAKE)
+            if last != 0 and self.block_number - last < self.TxChildkeyTakeRateLimit.get():
+                raise self.error("TxChildkeyTakeRateLimitExceeded")
+        self.TransactionKeyLastBlock.set(hotkey, netuid, TX_SET_CHILDKEY_TAKE, self.block_number)
+        self.ChildkeyTake.set(hotkey, netuid, take)
+        self.deposit_event("ChildKeyTakeSet", (hotkey, take))

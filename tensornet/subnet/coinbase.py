@@ -1,0 +1,231 @@
+"""The block step (``on_initialize`` of SubtensorModule), in ``coinbase/block_step.rs`` order.
+
+1. registration price decay; 2. TAO block emission by issuance (halvings, 21M cap); 3. (timelocked
+reveals: none here); 4. ``run_coinbase``: subnets to emit to, TAO shares by EMA price × (1 −
+MinerBurned) with SubnetEmissionEnabled, liquidity injection and the chain buy of the excess,
+alpha_out with owner cut and the server/validator/root split into the pending accumulators, then
+the epochs due (at most MaxEpochsPerBlock, the rest deferred) drained and distributed; 5. moving
+price EMA; 6. RootProp; 7. pending childkeys of subnets whose epoch just ran.
+
+The maths is in ``coinbase_math``; this part only moves values between storage and it.
+"""
+from __future__ import annotations
+
+from tensornet.runtime.dispatch import Weight
+
+from . import coinbase_math as cm
+from .registration import ROOT
+
+MAX_TEMPO = 50_400
+TAO_SUPPLY = 21_000_000_000_000_000
+
+
+class CoinbasePart:
+    """Block step of SubtensorModule."""
+
+    def on_initialize(self, block_number: int) -> Weight:
+        self.block_step(block_number)
+        return Weight(0)
+
+    def block_step(self, block: int) -> None:
+        self.update_registration_prices_for_networks(block)
+        minted = self.mint_block_emission()
+        self.run_coinbase(block, minted)
+        emitting = self.subnets_to_emit_to(self.all_subnet_netuids())
+        for netuid in emitting:
+            self.update_moving_price(netuid, block)
+        tw = cm.tao_weight_u96f32(self.TaoWeight.get())
+        for netuid in emitting:
+            self.RootProp.set(netuid, self.root_proportion32(netuid, tw))
+        for netuid in self.all_subnet_netuids():
+            if self.LastEpochBlock.get(netuid) == block:
+                self.do_set_pending_children(netuid)
+
+    # --- subnets --------------------------------------------------------------------------------
+    def all_subnet_netuids(self) -> list[int]:
+        return sorted(n for (n,), added in self.NetworksAdded.iter() if added)
+
+    def subnets_to_emit_to(self, netuids: list[int]) -> list[int]:
+        return [n for n in netuids if n != ROOT and self.FirstEmissionBlockNumber.try_get(n) is not None
+                and self.SubtokenEnabled.get(n) and self.NetworkRegistrationAllowed.get(n)]
+
+    def root_proportion32(self, netuid: int, tao_weight32: int) -> int:
+        issuance = self.SubnetAlphaIn.get(netuid) + self.SubnetAlphaOut.get(netuid)
+        return cm.root_proportion(self.SubnetTAO.get(ROOT), issuance, tao_weight32)
+
+    def moving_price64(self, netuid: int) -> int:
+        """``get_moving_alpha_price`` as U64F64 bits (root and stable subnets: 1.0)."""
+        if netuid == ROOT or self.SubnetMechanism.get(netuid) == 0:
+            return cm.ONE64
+        return max(self.SubnetMovingPrice.get(netuid), 0) << (cm.F64 - cm.F32)
+
+    # --- TAO ------------------------------------------------------------------------------------
+    def mint_block_emission(self) -> int:
+        """``get_block_emission`` + ``mint_tao``: rao of credit for this block (capped at 21M)."""
+        amount = cm.block_emission_for_issuance(self.TotalIssuance.get())
+        if amount != self.BlockEmission.get():
+            self.BlockEmission.set(amount)
+        if amount == 0:
+            return 0
+        balances_issuance = self.pallet("Balances").TotalIssuance.get()
+        amount = min(amount, max(TAO_SUPPLY - balances_issuance, 0))
+        self.TotalIssuance.mutate(lambda v: v + amount)
+        return amount
+
+    def run_coinbase(self, block: int, credit: int) -> None:
+        self.SubnetRootSellTao.clear_prefix()
+        subnets = [n for n in self.all_subnet_netuids() if n != ROOT]
+        emitting = self.subnets_to_emit_to(subnets)
+        prices = {n: self.moving_price64(n) for n in emitting}
+        shares = cm.emission_shares(prices, {n: self.MinerBurned.get(n) for n in emitting},
+                                    {n: self.SubnetEmissionEnabled.get(n) for n in emitting})
+        emissions = cm.subnet_block_emissions(shares, credit)
+        root_sell = sum(prices.values()) > cm.ONE64
+        remaining = self.emit_to_subnets(emitting, emissions, credit, root_sell)
+        if remaining:
+            self.TotalIssuance.mutate(lambda v: max(v - remaining, 0))  # recycle_credit
+        due = self.drain_pending(subnets, block)
+        for netuid, pending in due.items():
+            self.distribute_emission(netuid, *pending)
+            self.LastMechansimStepBlock.set(netuid, block)
+
+    def _spend(self, netuid: int, credit: int, amount: int) -> int:
+        """``spend_tao``: pay ``amount`` of the block's credit into the subnet account."""
+        if amount == 0 or credit < amount:
+            return -1
+        self.pallet("Balances").deposit(self.get_subnet_account_id(netuid), amount, event=False)
+        return credit - amount
+
+    def emit_to_subnets(self, emitting: list[int], emissions: dict[int, int], credit: int,
+                        root_sell: bool) -> int:
+        """Inject liquidity, chain-buy the excess, mint alpha_out into the pending accumulators;
+        returns the unspent credit (recycled by the caller)."""
+        tw = cm.tao_weight_u96f32(self.TaoWeight.get())
+        cut_u16 = self.SubnetOwnerCut.get()
+        terms = {}
+        for netuid in emitting:
+            issuance = self.SubnetAlphaIn.get(netuid) + self.SubnetAlphaOut.get(netuid)
+            alpha_emission = cm.block_emission_for_issuance(issuance)
+            price32 = self.alpha_price64(netuid) >> (cm.F64 - cm.F32)
+            rp = self.root_proportion32(netuid, tw)
+            terms[netuid] = (cm.subnet_terms(emissions.get(netuid, 0), price32, alpha_emission, rp), rp)
+        for netuid in emitting:
+            t, _ = terms[netuid]
+            tao_in, alpha_in = cm.to_u64_32(t.tao_in), cm.to_u64_32(t.alpha_in)
+            excess = cm.to_u64_32(t.excess_tao)
+            tao_in, alpha_in = self.adjust_protocol_liquidity(netuid, tao_in, alpha_in)
+            self.SubnetExcessTao.set(netuid, 0)
+            self.SubnetTaoInEmission.set(netuid, 0)
+            if excess:
+                left = self._spend(netuid, credit, excess)
+                if left >= 0:
+                    credit = left
+                    paid_in, bought = self.chain_buy(netuid, excess)
+                    self.SubnetProtocolAlpha.mutate(netuid, lambda v: v + bought)
+                    self.SubnetExcessTao.set(netuid, paid_in)
+            self.SubnetAlphaInEmission.set(netuid, alpha_in)
+            if alpha_in:
+                self.SubnetAlphaIn.mutate(netuid, lambda v: v + alpha_in)
+            if tao_in:
+                left = self._spend(netuid, credit, tao_in)
+                if left >= 0:
+                    credit = left
+                    self.SubnetTaoInEmission.set(netuid, tao_in)
+                    self.SubnetTAO.mutate(netuid, lambda v: v + tao_in)
+                    self.TotalStake.mutate(lambda v: v + tao_in)
+        for netuid in emitting:
+            t, rp = terms[netuid]
+            created = cm.to_u64_32(t.alpha_out)
+            self.SubnetAlphaOutEmission.set(netuid, created)
+            if created:
+                self.SubnetAlphaOut.mutate(netuid, lambda v: v + created)
+            split = cm.split_alpha_out(t.alpha_out, cut_u16, self.OwnerCutEnabled.get(netuid), rp)
+            if split.owner_cut:
+                self.PendingOwnerCut.mutate(netuid, lambda v: v + split.owner_cut)
+            if split.server:
+                self.PendingServerEmission.mutate(netuid, lambda v: v + split.server)
+            if split.validator:
+                self.PendingValidatorEmission.mutate(netuid, lambda v: v + split.validator)
+            if split.root:
+                if root_sell:
+                    self.PendingRootAlphaDivs.mutate(netuid, lambda v: v + split.root)
+                else:
+                    self.SubnetAlphaOut.mutate(netuid, lambda v: max(v - split.root, 0))
+        return credit
+
+    # --- epochs ---------------------------------------------------------------------------------
+    def should_run_epoch(self, netuid: int, block: int) -> bool:
+        tempo = self.Tempo.get(netuid)
+        if tempo == 0:
+            return False
+        pending = self.PendingEpochAt.get(netuid)
+        if pending > 0 and block >= pending:
+            return True
+        if self.BlocksSinceLastStep.get(netuid) > MAX_TEMPO:
+            return True
+        return block - self.LastEpochBlock.get(netuid) >= tempo
+
+    def blocks_until_next_auto_epoch(self, netuid: int, block: int) -> int:
+        tempo = self.Tempo.get(netuid)
+        if tempo == 0:
+            return (1 << 64) - 1
+        return max(self.LastEpochBlock.get(netuid) + tempo - block, 0)
+
+    def next_epoch_start_block(self, netuid: int) -> int | None:
+        tempo = self.Tempo.get(netuid)
+        if tempo == 0:
+            return None
+        auto = self.LastEpochBlock.get(netuid) + tempo
+        pending = self.PendingEpochAt.get(netuid)
+        return min(auto, pending) if pending > 0 else auto
+
+    def is_epoch_input_state_consistent(self, netuid: int) -> bool:
+        seen = set()
+        for _, hk in self.Keys.iter(netuid):
+            if hk in seen:
+                return False
+            seen.add(hk)
+        return True
+
+    def drain_pending(self, subnets: list[int], block: int) -> dict[int, tuple[int, int, int, int]]:
+        """Epochs due this block: take the four pending accumulators (at most MaxEpochsPerBlock;
+        the rest are deferred to the next block with EpochDeferred)."""
+        cap = self.MaxEpochsPerBlock.get()
+        ran = 0
+        out: dict[int, tuple[int, int, int, int]] = {}
+        for netuid in subnets:
+            self.BlocksSinceLastStep.mutate(netuid, lambda v: v + 1)
+            if not self.should_run_epoch(netuid, block):
+                continue
+            if ran >= cap:
+                self.PendingEpochAt.set(netuid, block + 1)
+                self.deposit_event("EpochDeferred", {"netuid": netuid, "from_block": block,
+                                                     "to_block": block + 1})
+                continue
+            if self.is_epoch_input_state_consistent(netuid):
+                self.BlocksSinceLastStep.set(netuid, 0)
+                out[netuid] = (self._take(self.PendingServerEmission, netuid),
+                               self._take(self.PendingValidatorEmission, netuid),
+                               self._take(self.PendingRootAlphaDivs, netuid),
+                               self._take(self.PendingOwnerCut, netuid))
+                ran += 1
+            else:
+                self.deposit_event("EpochSkipped", {"netuid": netuid, "block": block})
+            self.LastEpochBlock.set(netuid, block)
+            self.PendingEpochAt.set(netuid, 0)
+            self.SubnetEpochIndex.mutate(netuid, lambda v: v + 1)
+        return out
+
+    @staticmethod
+    def _take(item, netuid: int) -> int:
+        value = item.get(netuid)
+        item.set(netuid, 0)
+        return value
+
+    # --- moving price ---------------------------------------------------------------------------
+    def update_moving_price(self, netuid: int, block: int) -> None:
+        start = self.FirstEmissionBlockNumber.try_get(netuid) or 0
+        since = max(block - max(start - 1, 0), 0)
+        new = cm.next_moving_price(self.moving_price64(netuid) >> (cm.F64 - cm.F32), self.alpha_price64(netuid),
+                                   self.SubnetMovingAlpha.get(), since, self.EMAPriceHalvingBlocks.get(netuid))
+        self.SubnetMovingPrice.set(netuid, new)
