@@ -432,6 +432,9 @@ def ema_dense_rows(n_ptr, n_idx, n_val, o_ptr, o_idx, o_val, alpha, n):
     val = np.empty(cap, np.int64)
     m = 0
     for i in range(rows):
+        if n_ptr[i + 1] == n_ptr[i] and o_ptr[i + 1] == o_ptr[i]:
+            ptr[i + 1] = m
+            continue
         for e in range(n_ptr[i], n_ptr[i + 1]):
             j = n_idx[e]
             acc[j] = sat_add(acc[j], mul(alpha, n_val[e]))
