@@ -1,6 +1,8 @@
 """pallet_utility (index 11, subtensor's fork): batches of calls from one origin.
 
-Nested batches are refused (subtensor's ``NoNestingCallFilter``) with ``System.CallFiltered``.
+Nested batches are refused as subtensor's ``NoNestingCallFilter`` refuses them: the base call filter
+rejects a *signed* batch whose direct children include a batch, so the whole extrinsic fails with
+``System.CallFiltered`` before any child runs. Root (e.g. through Sudo) bypasses call filters.
 """
 from __future__ import annotations
 
@@ -20,6 +22,12 @@ def _batch_weight(calls) -> Weight:
     return total
 
 
+def _is_batch(call_value) -> bool:
+    (pallet, inner), = call_value.items()
+    name = inner if isinstance(inner, str) else next(iter(inner))
+    return pallet == "Utility" and name in BATCH_CALLS
+
+
 class Utility(Pallet):
     NAME, INDEX = "Utility", 11
     DOCS = "Batch dispatch."
@@ -34,21 +42,19 @@ class Utility(Pallet):
     ]
     ERRORS = [("TooManyCalls", "Too many calls batched."), ("InvalidDerivedAccount", "Bad input data for derived account ID")]
 
-    def _check(self, calls: list) -> None:
+    def _check(self, calls: list, origin: Origin) -> None:
+        if not origin.is_root and any(_is_batch(c) for c in calls):
+            raise self.pallet("System").error("CallFiltered")
         if len(calls) > MAX_CALLS:
             raise self.error("TooManyCalls")
 
     def _dispatch(self, call_value, origin: Origin) -> None:
-        (pallet, inner), = call_value.items()
-        name = inner if isinstance(inner, str) else next(iter(inner))
-        if pallet == self.NAME and name in BATCH_CALLS:
-            raise self.pallet("System").error("CallFiltered")
         self.env.runtime.dispatch(call_value, origin)
 
     @call(0, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight)
     def batch(self, origin, calls: list) -> None:
         """Send a batch of dispatch calls; stops at the first failure (earlier calls stay applied)."""
-        self._check(calls)
+        self._check(calls, origin)
         for i, c in enumerate(calls):
             try:
                 self._dispatch(c, origin)
@@ -61,7 +67,7 @@ class Utility(Pallet):
     @call(2, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight)
     def batch_all(self, origin, calls: list) -> None:
         """Send a batch of dispatch calls and atomically execute them: one failure reverts them all."""
-        self._check(calls)
+        self._check(calls, origin)
         for c in calls:
             self._dispatch(c, origin)  # the surrounding layer rolls everything back on error
             self.deposit_event("ItemCompleted")
@@ -70,7 +76,7 @@ class Utility(Pallet):
     @call(4, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight)
     def force_batch(self, origin, calls: list) -> None:
         """Send a batch of dispatch calls; failures are reported and the rest still run."""
-        self._check(calls)
+        self._check(calls, origin)
         failed = False
         for c in calls:
             try:
