@@ -111,8 +111,8 @@ def test_graph_random_weights_dense_equals_sparse(interleave: int, bonds_penalty
         assert runs[0].bonds_dense() == runs[1].bonds_dense()
 
 
-@pytest.mark.slow
 def test_512_graph_random_weights_dense_equals_sparse() -> None:
+    """The chain's full-size version (512 uids, 64 validators, server self-weights)."""
     for interleave in range(3):
         validators, servers = distribute_nodes(64, 512, interleave, random.Random(interleave))
         for bonds_penalty in (0, M // 2, M):

@@ -166,3 +166,17 @@ def test_importing_the_cli_does_not_import_numba() -> None:
 
 def test_warm_up_runs() -> None:
     warm_up()
+
+
+def test_stake_fraction_is_exact_i64f64() -> None:
+    """Stake weights carry 64 fractional bits on chain (tao·tao_weight); they are honoured."""
+    base = dict(n=2, weights=Csr.empty(2), validator_permit=np.array([True, True]))
+    whole = epoch(EpochInputs(stake=np.array([1, 1], np.uint64), **base))
+    half = epoch(EpochInputs(stake=np.array([1, 1], np.uint64),
+                             stake_fraction=np.array([1 << 63, 0], np.uint64), **base))
+    assert whole.stake_weight.tolist() == [32767, 32767]
+    assert half.stake_weight.tolist() == [39320, 26213]  # 1.5/2.5 and 1/2.5, floored twice
+    ref = epoch(EpochInputs(stake=np.array([1, 1], np.uint64),
+                            stake_fraction=np.array([1 << 63, 0], np.uint64), **base),
+                engine="reference")
+    assert ref.stake_weight.tolist() == half.stake_weight.tolist()
