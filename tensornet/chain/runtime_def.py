@@ -14,7 +14,7 @@ from tensornet.pallets.transaction_payment import TransactionPayment
 from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
 
-SPEC_VERSION = 426
+SPEC_VERSION = 427
 
 PALLETS = [System, Timestamp, Balances, TransactionPayment, Utility, Sudo]
 

@@ -34,7 +34,7 @@ BLOCK_WEIGHTS = Struct(("frame_system", "limits", "BlockWeights"), [
 
 
 class System(Pallet):
-    NAME, INDEX = "System", 0
+    NAME, INDEX, CRATE = "System", 0, "frame_system"
     DOCS = "Accounts, nonces, block hashes and events."
 
     Account = StorageMap("Blake2_128Concat", AccountId, ACCOUNT_INFO,

@@ -29,7 +29,7 @@ def _is_batch(call_value) -> bool:
 
 
 class Utility(Pallet):
-    NAME, INDEX = "Utility", 11
+    NAME, INDEX, CRATE = "Utility", 11, "pallet_subtensor_utility"
     DOCS = "Batch dispatch."
 
     EVENTS = [

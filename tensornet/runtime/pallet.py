@@ -88,6 +88,8 @@ class Pallet:
     DOCS: ClassVar[str] = ""
     #: overrides the storage prefix when it differs from NAME
     STORAGE_PREFIX: ClassVar[str] = ""
+    #: the Rust crate of the pallet, used in metadata type paths (``frame_system::pallet::Call``)
+    CRATE: ClassVar[str] = ""
     EVENTS: ClassVar[Sequence[EventDef]] = ()
     ERRORS: ClassVar[Sequence[tuple[str, str]]] = ()
     CONSTANTS: ClassVar[Sequence[ConstantDef]] = ()
@@ -124,7 +126,7 @@ class Pallet:
             dupes = sorted(c.index for c in cls.calls if [d.index for d in cls.calls].count(c.index) > 1)
             raise TypeError(f"{cls.NAME}: duplicate call index {dupes}")
         cls.calls_by_name = {c.name: c for c in cls.calls}
-        crate = "pallet_" + _snake(cls.NAME)
+        crate = cls.CRATE or "pallet_" + _snake(cls.NAME)
         cls.call_type = Enum((crate, "pallet", "Call"), [
             Variant(c.name, c.fields, c.index, c.docs) for c in cls.calls],
             params=(("T", None),), type_name="Call") if cls.calls else None
