@@ -1,0 +1,89 @@
+"""Root alpha dividends: accrual into RootClaimable at epochs, claim_root (121) and
+set_root_claim_type (122), as ``staking/claim_root.rs``.
+
+A root staker's claim on subnet n through hotkey h is root_stake × RootClaimable[h][n] −
+RootClaimed[n, h, coldkey] (I96F32). Swap claims sell the alpha fee-free and stake the TAO on
+root to the same hotkey; Keep claims stake the alpha on the subnet.
+"""
+from __future__ import annotations
+
+from tensornet.runtime.dispatch import Weight
+from tensornet.runtime.pallet import call
+
+from .coinbase_math import F32, to_u64_32
+from .registration import ROOT
+from .types import BTreeSet, NetUid, RootClaimTypeEnum
+
+MAX_CLAIM_SUBNETS = 5
+
+
+class RootClaimPart:
+    """claim_root and the root-claimable bookkeeping."""
+
+    def increase_root_claimable_for_hotkey_and_subnet(self, hotkey: bytes, netuid: int, amount: int) -> None:
+        total = self.TotalHotkeyAlpha.get(hotkey, ROOT)
+        if amount > total:  # no root stake to carry it: the hotkey's owner gets it as stake
+            if amount:
+                self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, self.Owner.get(hotkey), netuid, amount)
+            return
+        increment = ((amount << F32) << F32) // (total << F32) if total else 0
+        claimable = dict(self.RootClaimable.get(hotkey) or [])
+        claimable[netuid] = claimable.get(netuid, 0) + increment
+        self.RootClaimable.set(hotkey, sorted(claimable.items()))
+
+    def root_owed(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+        """I96F32 bits of what (hotkey, coldkey) may still claim on ``netuid``."""
+        rate = dict(self.RootClaimable.get(hotkey) or []).get(netuid, 0)
+        stake = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, ROOT)
+        return rate * stake - (self.RootClaimed.get(netuid, hotkey, coldkey) << F32)
+
+    def root_claim_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int, claim_type) -> None:
+        owed = self.root_owed(hotkey, coldkey, netuid)
+        if owed < self.RootClaimableThreshold.get(netuid):
+            return
+        owed_u64 = to_u64_32(max(owed, 0))
+        if owed_u64 == 0:
+            return
+        if isinstance(claim_type, dict):
+            keep = netuid in claim_type["KeepSubnets"]["subnets"]
+        else:
+            keep = claim_type == "Keep"
+        if keep:
+            self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, owed_u64)
+        else:
+            tao = self.sell_alpha_without_fee(netuid, owed_u64)
+            self.pallet("Balances").transfer(self.get_subnet_account_id(netuid),
+                                             self.get_subnet_account_id(ROOT), tao, False)
+            self.SubnetRootSellTao.mutate(netuid, lambda v: v + tao)
+            self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, ROOT, tao)
+            self.SubnetTAO.mutate(ROOT, lambda v: v + tao)
+            self.SubnetAlphaOut.mutate(ROOT, lambda v: v + tao)
+            self.TotalStake.mutate(lambda v: v + tao)
+            self.add_stake_adjust_root_claimed(hotkey, coldkey, tao)
+        self.RootClaimed.mutate(netuid, hotkey, coldkey, lambda v: v + owed_u64)
+
+    def add_stake_adjust_root_claimed(self, hotkey: bytes, coldkey: bytes, amount: int) -> None:
+        """New root stake must not inherit claims accrued before it was added."""
+        for netuid, rate in self.RootClaimable.get(hotkey) or []:
+            self.RootClaimed.mutate(netuid, hotkey, coldkey, lambda v: v + ((rate * amount) >> F32))
+
+    @call(121, [("subnets", BTreeSet(NetUid), "BTreeSet<NetUid>")], weight=Weight(200_000_000, 20_000))
+    def claim_root(self, origin, subnets):
+        """Claim root alpha dividends on up to 5 subnets (Swap: to root stake; Keep: alpha stake)."""
+        coldkey = origin.ensure_signed()
+        if not 1 <= len(subnets) <= MAX_CLAIM_SUBNETS:
+            raise self.error("InvalidSubnetNumber")
+        wanted = set(subnets)
+        claim_type = self.RootClaimType.get(coldkey)
+        for hotkey in self.StakingHotkeys.get(coldkey) or []:
+            for netuid, _ in self.RootClaimable.get(hotkey) or []:
+                if netuid in wanted:
+                    self.root_claim_on_subnet(hotkey, coldkey, netuid, claim_type)
+        self.deposit_event("RootClaimed", {"coldkey": coldkey})
+
+    @call(122, [("new_root_claim_type", RootClaimTypeEnum, "RootClaimTypeEnum")], weight=Weight(20_000_000, 2_000))
+    def set_root_claim_type(self, origin, new_root_claim_type):
+        """Choose how this coldkey's root dividends are claimed (Swap, Keep, KeepSubnets)."""
+        coldkey = origin.ensure_signed()
+        self.RootClaimType.set(coldkey, new_root_claim_type)
+        self.deposit_event("RootClaimTypeSet", {"coldkey": coldkey, "root_claim_type": new_root_claim_type})
