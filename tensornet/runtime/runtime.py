@@ -188,15 +188,20 @@ class Runtime:
     def dispatch(self, call_value: Any, origin: Origin) -> Any:
         """Dispatch in a fresh storage layer: a DispatchError rolls back this call's writes only.
 
-        Returns the call's post-dispatch info (a dict such as ``{"pays_fee": "No"}``) or None.
+        Events are storage in FRAME (``System.Events``), so the events a failed call deposited are
+        rolled back with its other writes. Returns the call's post-dispatch info (a dict such as
+        ``{"pays_fee": "No"}``) or None.
         """
         pallet, calldef, args = self.resolve_call(call_value)
-        state = self.env.state
+        env = self.env
+        state = env.state
+        mark = env.event_mark()
         state.begin()
         try:
             post = calldef.fn(pallet, origin, **args)
         except BaseException:
             state.rollback()
+            env.truncate_events(mark)
             raise
         state.commit()
         return post
