@@ -6,6 +6,8 @@ clients cache metadata per spec version.
 """
 from __future__ import annotations
 
+from tensornet.amm.pallet import Swap
+from tensornet.pallets.admin_utils import AdminUtils
 from tensornet.pallets.balances import Balances
 from tensornet.pallets.sudo import Sudo
 from tensornet.pallets.system import System
@@ -13,10 +15,11 @@ from tensornet.pallets.timestamp import Timestamp
 from tensornet.pallets.transaction_payment import TransactionPayment
 from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
+from tensornet.subnet.pallet import SubtensorModule
 
-SPEC_VERSION = 427
+SPEC_VERSION = 428
 
-PALLETS = [System, Timestamp, Balances, TransactionPayment, Utility, Sudo]
+PALLETS = [System, Timestamp, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, AdminUtils, Swap]
 
 
 def build_runtime(config: RuntimeConfig | None = None) -> Runtime:

@@ -66,6 +66,8 @@ class Executive:
         self.genesis_hash = genesis_hash
         self.block_hash = block_hash  # number -> hash for kept blocks (mortality)
         self.author = author
+        # pallets that pay the author themselves (SubtensorModule swap fees) read it from the runtime
+        runtime.block_author = author
         self.codec = codec or ExtensionCodec()
         self._block_weight = 0
         self._block_length = 0

@@ -97,7 +97,8 @@ def test_every_storage_entry_key_and_default_through_the_client(node, runtime):
             if item.optional:
                 assert result.value is None, item
             else:
-                assert result.value is not None, item
+                # a ValueQuery of an Option type (subtensor's AlphaMapLastKey) defaults to None
+                assert result.value is not None or item.default is None, item
                 assert item.value_type.decode_all(item.default_bytes) == item.default
             checked += 1
     assert checked == sum(len(pallet_storage_items(runtime, c)) for c in runtime.pallet_classes)

@@ -1,0 +1,348 @@
+"""Stake primitives of SubtensorModule (``StakeOps``), named as subtensor's so other parts call them.
+
+Everything a staking call, the coinbase or registration does to stake goes through these methods
+(``self.<name>(...)`` from any part of the pallet). Amounts are rao (TAO) or alpha rao; accounts
+are 32-byte ids. Mirrors ``staking/stake_utils.rs``, ``staking/helpers.rs``, ``coinbase/tao.rs``.
+
+Share pool (per hotkey and subnet; see ``share_pool``):
+    get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid) -> alpha
+    get_stake_for_hotkey_on_subnet(hotkey, netuid) -> alpha        (TotalHotkeyAlpha)
+    increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha)
+        mint shares for one coldkey (also records the hotkey in StakingHotkeys[coldkey])
+    decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha)
+        burn shares; silently does nothing if the coldkey holds less than ``alpha``
+    try_increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, netuid, alpha) -> bool
+    increase_stake_for_hotkey_on_subnet(hotkey, netuid, alpha)   every staker pro rata (dividends)
+    decrease_stake_for_hotkey_on_subnet(hotkey, netuid, alpha)
+    get_total_stake_for_hotkey(hotkey) -> TAO (Σ alpha × spot price over subnets, U64F64 floor)
+    get_total_stake_for_coldkey(coldkey) -> TAO
+
+Accounts:
+    get_subnet_account_id(netuid) -> account | None  ("modl" ‖ "subtensr" ‖ netuid u16 LE ‖ 0…)
+    is_subnet_account_id(account) -> netuid | None
+    create_account_if_non_existent(coldkey, hotkey)  Owner / OwnedHotkeys / StakingHotkeys;
+        raises CannotUseSystemAccount for subnet accounts
+    hotkey_account_exists(hotkey), coldkey_owns_hotkey(coldkey, hotkey), get_hotkey_take(hotkey)
+    transfer_tao_to_subnet(netuid, coldkey, tao) -> tao moved (keep-alive: may be less)
+    transfer_tao_from_subnet(netuid, dest, tao); burn_tao(account, tao); block_author()
+
+Pool trades (reserves, TotalStake, SubnetVolume; fees are returned, not paid):
+    swap_tao_for_alpha(netuid, tao, price_limit_rao, drop_fees) -> amm SwapResult
+    swap_alpha_for_tao(netuid, alpha, price_limit_rao, drop_fees) -> amm SwapResult
+    stake_into_subnet(hotkey, coldkey, netuid, tao, price_limit_rao, drop_fees) -> alpha
+        TAO coldkey → subnet account, buy, credit shares, fee to the author, StakeAdded
+    unstake_from_subnet(hotkey, coldkey, beneficiary, netuid, alpha, price_limit_rao, drop_fees) -> tao
+        burn shares, sell, refund unexecuted alpha, TAO → beneficiary, fee sold to author, StakeRemoved
+    pool_state(netuid) -> amm PoolState
+
+Errors from the pool maths (``AmmError``) are turned into the owning pallet's dispatch error.
+"""
+from __future__ import annotations
+
+from tensornet.amm.errors import AmmError
+from tensornet.amm.fixed import U64F64
+from tensornet.amm.pool import MIN_PRICE_RAO, PoolState, SwapResult, spot_price
+from tensornet.amm.staking import swap_alpha_for_tao as amm_swap_alpha_for_tao
+from tensornet.amm.staking import swap_tao_for_alpha as amm_swap_tao_for_alpha
+from tensornet.pallets.balances import EXISTENTIAL_DEPOSIT
+from tensornet.runtime.dispatch import DispatchError
+
+from .share_pool import ZERO, SafeFloat, SharePool
+
+ROOT = 0
+U64_MAX = 2**64 - 1
+_SUBTENSOR_PALLET_ID = b"subtensr"
+_BURN_PALLET_ID = b"burntnsr"
+DEFAULT_MIN_STAKE = 2_000_000
+"""``DefaultMinStake`` (SubtensorInitialMinStake): 0.002 TAO."""
+
+
+def sub_account(pallet_id: bytes, index: int) -> bytes:
+    """``PalletId(..).into_sub_account_truncating(u16)``: b"modl" ‖ id ‖ SCALE(u16) ‖ zero padding."""
+    return (b"modl" + pallet_id + index.to_bytes(2, "little")).ljust(32, b"\x00")
+
+
+def pallet_account(pallet_id: bytes) -> bytes:
+    """``PalletId(..).into_account_truncating()``."""
+    return (b"modl" + pallet_id).ljust(32, b"\x00")
+
+
+BURN_ACCOUNT = pallet_account(_BURN_PALLET_ID)
+
+
+class _HotkeyAlphaPool:
+    """Storage of one (hotkey, netuid) pool; reads the V1 maps first, writes only V2 (lazy migration)."""
+
+    __slots__ = ("hotkey", "m", "netuid")
+
+    def __init__(self, module, hotkey: bytes, netuid: int) -> None:
+        self.m, self.hotkey, self.netuid = module, hotkey, netuid
+
+    def get_shared_value(self) -> int:
+        return self.m.TotalHotkeyAlpha.get(self.hotkey, self.netuid)
+
+    def try_get_share(self, coldkey: bytes) -> SafeFloat | None:
+        v1 = self.m.Alpha.try_get(self.hotkey, coldkey, self.netuid)
+        if v1 is not None:
+            return SafeFloat.from_u64f64(v1)
+        v2 = self.m.AlphaV2.try_get(self.hotkey, coldkey, self.netuid)
+        return None if v2 is None else SafeFloat.from_value(v2)
+
+    def get_share(self, coldkey: bytes) -> SafeFloat:
+        return self.try_get_share(coldkey) or ZERO
+
+    def get_denominator(self) -> SafeFloat:
+        v1 = self.m.TotalHotkeyShares.try_get(self.hotkey, self.netuid)
+        if v1 is not None:
+            return SafeFloat.from_u64f64(v1)
+        v2 = self.m.TotalHotkeySharesV2.try_get(self.hotkey, self.netuid)
+        return ZERO if v2 is None else SafeFloat.from_value(v2)
+
+    def set_shared_value(self, value: int) -> None:
+        if value:
+            self.m.TotalHotkeyAlpha.set(self.hotkey, self.netuid, value)
+        else:
+            self.m.TotalHotkeyAlpha.remove(self.hotkey, self.netuid)
+
+    def set_share(self, coldkey: bytes, share: SafeFloat) -> None:
+        self.m.Alpha.remove(self.hotkey, coldkey, self.netuid)
+        if share.is_zero():
+            self.m.AlphaV2.remove(self.hotkey, coldkey, self.netuid)
+        else:
+            self.m.AlphaV2.set(self.hotkey, coldkey, self.netuid, share.to_value())
+
+    def set_denominator(self, value: SafeFloat) -> None:
+        self.m.TotalHotkeyShares.remove(self.hotkey, self.netuid)
+        if value.is_zero():
+            self.m.TotalHotkeySharesV2.remove(self.hotkey, self.netuid)
+        else:
+            self.m.TotalHotkeySharesV2.set(self.hotkey, self.netuid, value.to_value())
+
+
+class StakeOps:
+    """Stake primitives (see the module docstring); a part class of SubtensorModule."""
+
+    # --- share pool ---------------------------------------------------------------------------
+    def get_alpha_share_pool(self, hotkey: bytes, netuid: int) -> SharePool:
+        return SharePool(_HotkeyAlphaPool(self, hotkey, netuid))
+
+    def get_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+        value = self.get_alpha_share_pool(hotkey, netuid).try_get_value(coldkey)
+        return 0 if value is None else value
+
+    def get_stake_for_hotkey_on_subnet(self, hotkey: bytes, netuid: int) -> int:
+        return self.TotalHotkeyAlpha.get(hotkey, netuid)
+
+    def increase_stake_for_hotkey_on_subnet(self, hotkey: bytes, netuid: int, amount: int) -> None:
+        self.get_alpha_share_pool(hotkey, netuid).update_value_for_all(amount)
+
+    def decrease_stake_for_hotkey_on_subnet(self, hotkey: bytes, netuid: int, amount: int) -> None:
+        self.get_alpha_share_pool(hotkey, netuid).update_value_for_all(-amount)
+
+    def _add_staking_hotkey(self, coldkey: bytes, hotkey: bytes) -> None:
+        hotkeys = self.StakingHotkeys.get(coldkey)
+        if hotkey not in hotkeys:
+            self.StakingHotkeys.set(coldkey, hotkeys + [hotkey])
+
+    def increase_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int,
+                                                        amount: int) -> None:
+        if amount:
+            self._add_staking_hotkey(coldkey, hotkey)
+        self.get_alpha_share_pool(hotkey, netuid).update_value_for_one(coldkey, amount)
+
+    def try_increase_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, netuid: int, amount: int) -> bool:
+        return self.get_alpha_share_pool(hotkey, netuid).sim_update_value_for_one(amount)
+
+    def decrease_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int,
+                                                        amount: int) -> None:
+        pool = self.get_alpha_share_pool(hotkey, netuid)
+        value = pool.try_get_value(coldkey)
+        if value is not None and value >= amount:
+            pool.update_value_for_one(coldkey, -amount)
+
+    def get_all_subnet_netuids(self) -> list[int]:
+        return [netuid for (netuid,), added in self.NetworksAdded.iter() if added]
+
+    def current_alpha_price(self, netuid: int) -> U64F64:
+        """``SwapInterface::current_alpha_price``: 1 for root/stable subnets."""
+        return spot_price(self.pool_state(netuid))
+
+    def get_total_stake_for_hotkey(self, hotkey: bytes) -> int:
+        total = U64F64(0)
+        for netuid in self.get_all_subnet_netuids():
+            alpha = self.get_stake_for_hotkey_on_subnet(hotkey, netuid)
+            total = total.saturating_add(U64F64.from_int(alpha).saturating_mul(self.current_alpha_price(netuid)))
+        return total.to_u64()
+
+    def get_total_stake_for_coldkey(self, coldkey: bytes) -> int:
+        total = 0
+        for hotkey in self.StakingHotkeys.get(coldkey):
+            for netuid in self.get_all_subnet_netuids():
+                alpha = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid)
+                total += U64F64.from_int(alpha).saturating_mul(self.current_alpha_price(netuid)).to_u64()
+        return total
+
+    # --- accounts ---------------------------------------------------------------------------------
+    def get_subnet_account_id(self, netuid: int) -> bytes | None:
+        if netuid == ROOT or self.NetworksAdded.contains(netuid):
+            return sub_account(_SUBTENSOR_PALLET_ID, netuid)
+        return None
+
+    def is_subnet_account_id(self, account: bytes) -> int | None:
+        if account[:12] == b"modl" + _SUBTENSOR_PALLET_ID and not any(account[14:]):
+            return int.from_bytes(account[12:14], "little")
+        return None
+
+    def hotkey_account_exists(self, hotkey: bytes) -> bool:
+        return self.Owner.contains(hotkey)
+
+    def coldkey_owns_hotkey(self, coldkey: bytes, hotkey: bytes) -> bool:
+        return self.hotkey_account_exists(hotkey) and self.Owner.get(hotkey) == coldkey
+
+    def get_hotkey_take(self, hotkey: bytes) -> int:
+        return self.Delegates.get(hotkey)
+
+    def create_account_if_non_existent(self, coldkey: bytes, hotkey: bytes) -> None:
+        if self.is_subnet_account_id(hotkey) is not None:
+            raise self.error("CannotUseSystemAccount")
+        if not self.hotkey_account_exists(hotkey):
+            self.Owner.set(hotkey, coldkey)
+            owned = self.OwnedHotkeys.get(coldkey)
+            if hotkey not in owned:
+                self.OwnedHotkeys.set(coldkey, owned + [hotkey])
+            self._add_staking_hotkey(coldkey, hotkey)
+
+    def block_author(self) -> bytes | None:
+        """The account swap fees go to (the Aura author; the node's authority on a devnet)."""
+        return getattr(self.env.runtime, "block_author", None)
+
+    def _balances(self):
+        return self.pallet("Balances")
+
+    def transfer_tao_to_subnet(self, netuid: int, coldkey: bytes, amount: int) -> int:
+        """Move up to ``amount`` (never below the existential deposit) into the subnet account."""
+        if amount == 0:
+            return 0
+        account = self.get_subnet_account_id(netuid)
+        if account is None:
+            raise self.error("SubnetNotExists")
+        moved = min(amount, self._balances().reducible_balance(coldkey, True))
+        if moved == 0:
+            raise self.error("InsufficientBalance")
+        self._balances().transfer(coldkey, account, moved, True)
+        return moved
+
+    def transfer_tao(self, source: bytes, dest: bytes, amount: int) -> None:
+        """``transfer_tao``: expendable transfer; dust lost by a reaped source leaves TotalIssuance too."""
+        balances = self._balances()
+        if amount > balances.free_balance(source):
+            raise self.error("InsufficientBalance")
+        before = balances.TotalIssuance.get()
+        balances.transfer(source, dest, amount, False)
+        burned = before - balances.TotalIssuance.get()
+        if burned > 0:
+            self.TotalIssuance.mutate(lambda t: max(t - burned, 0))
+
+    def transfer_tao_from_subnet(self, netuid: int, dest: bytes, amount: int) -> None:
+        account = self.get_subnet_account_id(netuid)
+        if account is None:
+            raise self.error("SubnetNotExists")
+        if amount:
+            self.transfer_tao(account, dest, amount)
+
+    def burn_tao(self, account: bytes, amount: int) -> None:
+        """Subtensor "burns" by sending to the burn pallet account (issuance unchanged)."""
+        if amount:
+            self.transfer_tao(account, BURN_ACCOUNT, amount)
+
+    # --- pool trades ----------------------------------------------------------------------------
+    def pool_state(self, netuid: int) -> PoolState:
+        return self.pallet("Swap").pool_state(netuid)
+
+    def _amm_error(self, exc: AmmError) -> DispatchError:
+        return self.pallet(exc.pallet).error(exc.name)
+
+    def _write_reserves(self, netuid: int, before: PoolState, after: PoolState) -> None:
+        """Write SubnetTAO / SubnetAlphaIn only where the trade moved them (as the chain's mutate-if-non-zero)."""
+        if after.tao_reserve != before.tao_reserve:
+            self.SubnetTAO.set(netuid, after.tao_reserve)
+        if after.alpha_reserve != before.alpha_reserve:
+            self.SubnetAlphaIn.set(netuid, after.alpha_reserve)
+
+    def swap_tao_for_alpha(self, netuid: int, tao: int, price_limit: int, drop_fees: bool = False) -> SwapResult:
+        """Buy alpha with ``tao`` (gross, fee included); updates reserves, AlphaOut, TotalStake, volume."""
+        pool = self.pool_state(netuid)
+        try:
+            result = amm_swap_tao_for_alpha(pool, tao, price_limit, drop_fees)
+        except AmmError as exc:
+            raise self._amm_error(exc) from None
+        self._write_reserves(netuid, pool, result.pool)
+        self.SubnetAlphaOut.mutate(netuid, lambda v: min(v + result.amount_paid_out, U64_MAX))
+        self.TotalStake.mutate(lambda v: min(v + tao, U64_MAX))
+        self.SubnetVolume.mutate(netuid, lambda v: v + tao)
+        self.pallet("Swap").write_pool(netuid, result.pool)
+        return result
+
+    def swap_alpha_for_tao(self, netuid: int, alpha: int, price_limit: int, drop_fees: bool = False) -> SwapResult:
+        """Sell ``alpha`` (gross); updates reserves, AlphaOut, TotalStake, volume."""
+        pool = self.pool_state(netuid)
+        try:
+            result = amm_swap_alpha_for_tao(pool, alpha, price_limit, drop_fees)
+        except AmmError as exc:
+            raise self._amm_error(exc) from None
+        self._write_reserves(netuid, pool, result.pool)
+        self.SubnetAlphaOut.mutate(netuid, lambda v: max(v - result.amount_paid_in, 0))
+        self.TotalStake.mutate(lambda v: max(v - result.amount_paid_out, 0))
+        self.SubnetVolume.mutate(netuid, lambda v: v + result.amount_paid_out)
+        self.pallet("Swap").write_pool(netuid, result.pool)
+        return result
+
+    def record_tao_flow(self, netuid: int, amount: int) -> None:
+        """``record_tao_inflow`` / ``record_tao_outflow`` (negative ``amount``): SubnetTaoFlow."""
+        self.SubnetTaoFlow.mutate(netuid, lambda v: max(min(v + amount, 2**63 - 1), -(2**63)))
+
+    def stake_into_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int, tao: int, price_limit: int,
+                          drop_fees: bool = False) -> int:
+        """Stake ``tao`` from ``coldkey`` on ``hotkey``; returns the alpha bought."""
+        staked = self.transfer_tao_to_subnet(netuid, coldkey, tao)
+        result = self.swap_tao_for_alpha(netuid, staked, price_limit, drop_fees)
+        alpha = result.amount_paid_out
+        if alpha == 0:
+            raise self.error("AmountTooLow")
+        if not self.try_increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, netuid, alpha):
+            raise self.error("InsufficientLiquidity")
+        self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha)
+        self._add_staking_hotkey(coldkey, hotkey)
+        author = self.block_author()
+        if author is not None:
+            self.transfer_tao_from_subnet(netuid, author, result.fee_to_block_author)
+        else:
+            self.burn_tao(self.get_subnet_account_id(netuid), result.fee_to_block_author)
+        self.record_tao_flow(netuid, result.amount_paid_in)
+        self.LastColdkeyHotkeyStakeBlock.set(coldkey, hotkey, self.block_number)
+        self.deposit_event("StakeAdded", (coldkey, hotkey, staked, alpha, netuid, result.fee_paid))
+        return alpha
+
+    def unstake_from_subnet(self, hotkey: bytes, coldkey: bytes, beneficiary: bytes, netuid: int, alpha: int,
+                            price_limit: int, drop_fees: bool = False) -> int:
+        """Sell ``alpha`` of (hotkey, coldkey) and pay the TAO to ``beneficiary``; returns the TAO."""
+        self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha)
+        result = self.swap_alpha_for_tao(netuid, alpha, price_limit, drop_fees)
+        refund = max(alpha - result.amount_paid_in - result.fee_paid, 0)
+        if refund:
+            self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, refund)
+        self.transfer_tao_from_subnet(netuid, beneficiary, result.amount_paid_out)
+        fee_outflow = 0
+        author = self.block_author()
+        if author is not None:
+            fee_sale = self.swap_alpha_for_tao(netuid, result.fee_to_block_author, MIN_PRICE_RAO, True)
+            self.transfer_tao_from_subnet(netuid, author, fee_sale.amount_paid_out)
+            fee_outflow = fee_sale.amount_paid_out
+        self.record_tao_flow(netuid, -(result.amount_paid_out + fee_outflow))
+        self.LastColdkeyHotkeyStakeBlock.set(coldkey, hotkey, self.block_number)
+        self.deposit_event("StakeRemoved", (coldkey, hotkey, result.amount_paid_out, result.amount_paid_in,
+                                            netuid, result.fee_paid))
+        return result.amount_paid_out
+
+    def existential_deposit(self) -> int:
+        return EXISTENTIAL_DEPOSIT
