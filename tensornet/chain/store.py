@@ -105,6 +105,10 @@ class ChainStore:
                                 f"{fmt!r}); refusing to use it")
         return cls(backend)
 
+    def stored_spec(self) -> bytes | None:
+        """The canonical chain-spec JSON the database was created from."""
+        return self.backend.get(schema.META_SPEC)
+
     @property
     def is_empty(self) -> bool:
         return self.genesis_hash is None

@@ -95,7 +95,28 @@ class Node:
                 f"the database at {self.config.base_path} belongs to another chain (genesis "
                 f"0x{self.store.genesis_hash.hex()}, this spec's is 0x{header.hash.hex()}); use --purge "
                 "or another --base-path")
+        else:
+            self._check_same_rules()
         self.genesis_hash: bytes = self.store.genesis_hash  # type: ignore[assignment]
+
+    #: spec fields that change how blocks are executed; presets can share a genesis state yet differ here
+    _RULE_FIELDS = ("id", "preset", "block_time_ms", "fast_runtime", "allow_loopback_axons", "genesis")
+
+    def _check_same_rules(self) -> None:
+        """Refuse to continue a chain under different runtime rules than it was created with."""
+        import json
+
+        raw = self.store.stored_spec()
+        if raw is None:
+            return
+        stored = json.loads(raw)
+        current = json.loads(self.spec.canonical_bytes())
+        differ = [f for f in self._RULE_FIELDS if stored.get(f) != current.get(f)]
+        if differ:
+            raise DatabaseError(
+                f"the database at {self.config.base_path} was created from chain spec "
+                f"{stored.get('id')!r} (preset {stored.get('preset')!r}); this one differs in {', '.join(differ)}. "
+                "Start with the same --preset/--chain, or use another --base-path")
 
     @property
     def metadata(self):

@@ -1,0 +1,88 @@
+"""The transaction pool as the node drives it: ready/future per sender, priority by tip, replacement,
+pool-aware next nonce, revalidation after a block, and the block builder's limits."""
+from __future__ import annotations
+
+import pytest
+
+from tensornet.chain.txpool import PoolError
+from tensornet.primitives.keys import dev_keypair
+
+ALICE, BOB, CHARLIE = (dev_keypair(n).public for n in ("Alice", "Bob", "Charlie"))
+
+
+def test_future_nonces_wait_and_next_nonce_counts_the_pool(node, tn):
+    assert node.account_nonce(ALICE) == 0
+    node.submit(tn.transfer(node, "Alice", BOB, 10**9, nonce=1))
+    node.submit(tn.transfer(node, "Alice", BOB, 10**9, nonce=2))
+    assert node.account_nonce(ALICE) == 0          # nonce 0 is still missing
+    assert node.seal_block().applied == []
+    node.submit(tn.transfer(node, "Alice", BOB, 10**9, nonce=0))
+    assert node.account_nonce(ALICE) == 3
+    built = node.seal_block()
+    assert len(built.applied) == 3 and len(node.pool) == 0
+    assert tn.account(node, ALICE)["nonce"] == 3
+
+
+def test_priority_by_tip_orders_the_block(node, tn):
+    low = tn.transfer(node, "Bob", ALICE, 10**9, tip=0)
+    high = tn.transfer(node, "Charlie", ALICE, 10**9, tip=10**6)
+    node.submit(low)
+    node.submit(high)
+    exts = node.seal_block().block.extrinsics
+    assert exts[1:] == (high, low)
+
+
+def test_replacement_needs_a_higher_tip(node, tn):
+    first = tn.transfer(node, "Alice", BOB, 10**9, nonce=0, tip=100)
+    node.submit(first)
+    with pytest.raises(PoolError) as info:
+        node.submit(tn.transfer(node, "Alice", BOB, 2 * 10**9, nonce=0, tip=100))
+    assert info.value.rpc_error()["code"] == 1014          # Priority is too low
+    better = tn.transfer(node, "Alice", BOB, 3 * 10**9, nonce=0, tip=101)
+    node.submit(better)
+    exts = node.seal_block().block.extrinsics
+    assert exts[1:] == (better,) and first not in exts
+
+
+def test_revalidation_drops_transactions_a_block_made_stale(node, tn):
+    # two different transactions with the same nonce from Alice, one via the pool, one replaced in place:
+    a = tn.transfer(node, "Alice", BOB, 10**9, nonce=0, tip=5)
+    node.submit(a)
+    node.seal_block()
+    # a transaction that was valid when submitted but whose nonce was used meanwhile is refused/pruned
+    stale = tn.transfer(node, "Alice", CHARLIE, 10**9, nonce=0)
+    with pytest.raises(Exception):
+        node.submit(stale)
+    assert len(node.pool) == 0
+
+
+def test_many_transactions_from_many_senders_in_one_block(node, tn):
+    from tensornet.primitives.keys import keypair_from_uri
+
+    keys = [keypair_from_uri(f"//Sender{i}") for i in range(20)]
+    fund = [{"Balances": {"transfer_keep_alive": {"dest": {"Id": k.public}, "value": 10 * 10**9}}} for k in keys]
+    node.submit(tn.signed(node, "Utility", "batch_all", {"calls": fund}, "Alice"))
+    node.seal_block()
+    for k in keys:
+        for n in range(3):
+            node.submit(tn.transfer(node, k, BOB, 10**9, nonce=n))
+    built = node.seal_block()
+    assert len(built.applied) == 60 and all(o.success for _, o in built.applied)
+    # per sender, nonces appear in order
+    with tn.read_state(node) as rt:
+        assert all(rt.pallets["System"].Account.get(k.public)["nonce"] == 3 for k in keys)
+
+
+def test_a_full_block_defers_the_rest_to_the_next(node, tn):
+    from tensornet.runtime.executive import MAX_NORMAL_WEIGHT
+
+    heavy = {"ref_time": MAX_NORMAL_WEIGHT // 2 + 1, "proof_size": 0}
+    call = {"System": {"remark": {"remark": b"x"}}}
+    raws = [tn.signed(node, "Sudo", "sudo_unchecked_weight", {"call": call, "weight": heavy}, "Alice", nonce=i)
+            for i in range(2)]
+    for raw in raws:
+        node.submit(raw)
+    first = node.seal_block()
+    assert len(first.applied) == 1 and first.deferred >= 1
+    second = node.seal_block()
+    assert len(second.applied) == 1 and len(node.pool) == 0
