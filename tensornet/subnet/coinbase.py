@@ -11,7 +11,10 @@ The maths is in ``coinbase_math``; this part only moves values between storage a
 """
 from __future__ import annotations
 
-from tensornet.runtime.dispatch import Weight
+from dataclasses import replace
+
+from tensornet.amm.pool import MAX_PRICE_RAO, inject_liquidity
+from tensornet.runtime.dispatch import DispatchError, Weight
 
 from . import coinbase_math as cm
 from .registration import ROOT
@@ -152,6 +155,31 @@ class CoinbasePart:
                 else:
                     self.SubnetAlphaOut.mutate(netuid, lambda v: max(v - split.root, 0))
         return credit
+
+    # --- the pool (Swap pallet) ------------------------------------------------------------------
+    def alpha_price64(self, netuid: int) -> int:
+        """``current_alpha_price`` as U64F64 bits (1.0 for root / stable subnets)."""
+        return self.current_alpha_price(netuid).bits
+
+    def adjust_protocol_liquidity(self, netuid: int, tao: int, alpha: int) -> tuple[int, int]:
+        """Re-weight the pool so adding (tao, alpha) keeps the price; returns what may be added
+        (nothing when the weights would leave [0.01, 0.99]). Reserves are written by the caller."""
+        pool = self.pool_state(netuid)
+        if pool.mechanism != 1 or (tao == 0 and alpha == 0):
+            return tao, alpha
+        injection = inject_liquidity(pool, tao, alpha)
+        self.pallet("Swap").write_pool(netuid, replace(injection.pool, tao_reserve=pool.tao_reserve,
+                                                       alpha_reserve=pool.alpha_reserve))
+        return injection.tao_added, injection.alpha_added
+
+    def chain_buy(self, netuid: int, tao: int) -> tuple[int, int]:
+        """The protocol's fee-less buy of alpha with the excess TAO: (TAO paid in, alpha bought)."""
+        try:
+            with self.env.state.layer():
+                result = self.swap_tao_for_alpha(netuid, tao, MAX_PRICE_RAO, True)
+        except DispatchError:
+            return 0, 0
+        return result.amount_paid_in, result.amount_paid_out
 
     # --- epochs ---------------------------------------------------------------------------------
     def should_run_epoch(self, netuid: int, block: int) -> bool:

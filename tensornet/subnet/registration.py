@@ -8,7 +8,8 @@ prune candidate; every per-uid vector and map is kept the same length as ``Subne
 """
 from __future__ import annotations
 
-from tensornet.primitives.scale import U16, U64, AccountId, Bytes
+from tensornet.amm.pool import MAX_PRICE_RAO
+from tensornet.primitives.scale import U64, AccountId, Bytes
 from tensornet.runtime.dispatch import Weight
 from tensornet.runtime.pallet import call
 
@@ -259,6 +260,11 @@ class RegistrationPart(NeuronSlots):
         self.SubnetTaoFlow.mutate(netuid, lambda v: v + paid)
         self.deposit_event("NeuronRegistered", (netuid, uid, hotkey))
         return uid
+
+    def registration_swap(self, netuid: int, tao: int) -> int:
+        """Buy alpha with the burn, paying the swap fee (which, as at HEAD, stays in the subnet
+        account: ``do_register`` neither pays it to the author nor burns it); returns the alpha."""
+        return self.swap_tao_for_alpha(netuid, tao, MAX_PRICE_RAO, False).amount_paid_out
 
     def update_registration_prices_for_networks(self, block: int) -> None:
         """Per block: decay every subnet's Burn, reset RegistrationsThisBlock (root: interval too)."""
