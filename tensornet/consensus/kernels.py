@@ -481,48 +481,49 @@ def ema_dense_rows(n_ptr, n_idx, n_val, o_ptr, o_idx, o_val, alpha, n):
 
 
 @njit(**_JIT)
-def _weighted_select(v, s, m, minority):
-    """The chain's mid-pivot partition search on items ``v[:m]`` (scores) / ``s[:m]`` (stakes).
+def _weighted_select(bv, bs, m, minority):
+    """The chain's partition search on items ``bv[0, :m]`` (scores) / ``bs[0, :m]`` (stakes).
 
     Returns the smallest score whose cumulative stake exceeds ``minority`` (the largest score if
-    none does).  Three-way partitions in place; the pivot is the middle item as on chain.
+    none does).  Each step splits the live items around a pivot into lower / upper buffers with
+    branch-free writes (random comparisons would otherwise mispredict), then keeps one side.
+    ``bv``/``bs`` are (3, ≥m) scratch buffers; rows 1 and 2 are overwritten.
     """
     if m == 0:
         return np.int64(0)
-    lo_idx = 0
-    hi_idx = m
+    cur = 0
+    size = m
     below = np.int64(0)
     while True:
-        size = hi_idx - lo_idx
         if size == 1:
-            return v[lo_idx]
-        pivot = v[lo_idx + size // 2]
-        # Dutch-flag partition of [lo_idx, hi_idx) into < pivot | == pivot | > pivot
-        lt = lo_idx
-        i = lo_idx
-        gt = hi_idx
+            return bv[cur, 0]
+        pivot = bv[cur, size // 2]
+        lo = (cur + 1) % 3
+        hi = (cur + 2) % 3
+        n_lt = 0
+        n_gt = 0
         s_lt = np.int64(0)
         s_eq = np.int64(0)
-        while i < gt:
-            x = v[i]
-            if x < pivot:
-                s_lt += s[i]
-                v[i], v[lt] = v[lt], v[i]
-                s[i], s[lt] = s[lt], s[i]
-                lt += 1
-                i += 1
-            elif x > pivot:
-                gt -= 1
-                v[i], v[gt] = v[gt], v[i]
-                s[i], s[gt] = s[gt], s[i]
-            else:
-                s_eq += s[i]
-                i += 1
-        if lt > lo_idx and minority < below + s_lt:
-            hi_idx = lt
-        elif gt < hi_idx and below + s_lt + s_eq <= minority:
+        for t in range(size):
+            x = bv[cur, t]
+            st = bs[cur, t]
+            is_lt = np.int64(x < pivot)
+            is_gt = np.int64(x > pivot)
+            bv[lo, n_lt] = x
+            bs[lo, n_lt] = st
+            bv[hi, n_gt] = x
+            bs[hi, n_gt] = st
+            n_lt += is_lt
+            n_gt += is_gt
+            s_lt += st * is_lt
+            s_eq += st * (1 - is_lt - is_gt)
+        if n_lt > 0 and minority < below + s_lt:
+            cur = lo
+            size = n_lt
+        elif n_gt > 0 and below + s_lt + s_eq <= minority:
             below = below + s_lt + s_eq
-            lo_idx = gt
+            cur = hi
+            size = n_gt
         else:
             return pivot
 
@@ -569,23 +570,23 @@ def weighted_median_cols(active_stake, w_ptr, w_idx, w_val, kappa, n):
                     fill[w_idx[e]] += 1
     # Weighted selection per column; the scores of staked rows without a positive entry are
     # merged into one zero-score item (the result does not depend on item order, see module doc).
-    sv = np.empty(k + 1, np.int64)
-    ss = np.empty(k + 1, np.int64)
+    bv = np.empty((3, k + 1), np.int64)
+    bs = np.empty((3, k + 1), np.int64)
     for j in range(n):
         a, b = cnt[j], cnt[j + 1]
         npos = b - a
         m = 0
         pos_stake = np.int64(0)
         for p in range(a, b):
-            sv[m] = cval[p]
-            ss[m] = cstk[p]
+            bv[0, m] = cval[p]
+            bs[0, m] = cstk[p]
             pos_stake += cstk[p]
             m += 1
         if npos < k:
-            sv[m] = 0
-            ss[m] = norm_sum - pos_stake
+            bv[0, m] = 0
+            bs[0, m] = norm_sum - pos_stake
             m += 1
-        consensus[j] = _weighted_select(sv, ss, m, minority)
+        consensus[j] = _weighted_select(bv, bs, m, minority)
     return consensus
 
 

@@ -85,8 +85,12 @@ def test_weighted_median(stake, score, expected) -> None:
     minority = fx.ONE - fixed(0.51)
     total = sum(stake_raw)
     assert reference.weighted_median(stake_raw, score_raw, minority, total) == fixed(expected)
-    got = nb._weighted_select(np.array(score_raw, np.int64), np.array(stake_raw, np.int64),
-                              len(score_raw), np.int64(minority))
+    m = len(score_raw)
+    bv = np.zeros((3, max(m, 1)), np.int64)
+    bs = np.zeros((3, max(m, 1)), np.int64)
+    bv[0, :m] = score_raw
+    bs[0, :m] = stake_raw
+    got = nb._weighted_select(bv, bs, m, np.int64(minority))
     assert got == fixed(expected)
 
 
