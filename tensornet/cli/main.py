@@ -15,7 +15,13 @@ import click
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "node": ("tensornet.cli.node_cmd", "node", "Run a tensornet node."),
     "devnet": ("tensornet.cli.node_cmd", "devnet", "Start a local devnet (dev accounts funded, fast blocks)."),
-    "chain": ("tensornet.cli.node_cmd", "chain", "Chain specs and chain inspection."),
+    "chain": ("tensornet.cli.chain_cmd", "chain", "Chain specs; devnet time: advance, snapshot, revert."),
+    "balance": ("tensornet.cli.balance_cmd", "balance", "Show TAO balances of addresses, dev accounts or wallets."),
+    "transfer": ("tensornet.cli.balance_cmd", "transfer", "Send TAO (shows the fee and the result)."),
+    "fund": ("tensornet.cli.balance_cmd", "fund", "Give an account TAO on a devnet (no faucet)."),
+    "block": ("tensornet.cli.inspect_cmd", "block", "Show a block's header and extrinsics."),
+    "events": ("tensornet.cli.inspect_cmd", "events", "Show the events of a block."),
+    "extrinsic": ("tensornet.cli.inspect_cmd", "extrinsic", "Show one extrinsic, its fee and events."),
     "wallet": ("tensornet.cli.wallet_cmd", "wallet", "Create and inspect btcli-compatible wallets."),
     "yuma": ("tensornet.cli.yuma_cmd", "yuma", "Run the Yuma consensus engine on a JSON scenario."),
 }

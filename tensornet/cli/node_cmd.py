@@ -41,9 +41,12 @@ def _load_spec(chain: str | None, preset_name: str):
     return preset(preset_name)
 
 
-def rpc_options(func):
+def rpc_options(func=None, *, methods_default: str = "auto"):
+    if func is None:
+        return lambda f: rpc_options(f, methods_default=methods_default)
     func = click.option("--rpc-max-connections", type=click.IntRange(1, 100_000), default=100, show_default=True)(func)
-    func = click.option("--rpc-methods", type=click.Choice(["auto", "safe", "unsafe"]), default="auto", show_default=True,
+    func = click.option("--rpc-methods", type=click.Choice(["auto", "safe", "unsafe"]), default=methods_default,
+                        show_default=True,
                         help="Serve unsafe methods (dev_*, author_removeExtrinsic): auto = only on loopback.")(func)
     func = click.option("--rpc-cors", default=None, metavar="ORIGINS",
                         help="Comma-separated browser origins allowed, or 'all'.")(func)
@@ -62,8 +65,9 @@ def _cors(value: str | None):
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def run_node(config, banner=None, setup=None) -> None:
-    """Start a node with RPC and serve until interrupted."""
+def run_node(config, banner=None, setup=None, prepare=None) -> None:
+    """Start a node with RPC and serve until interrupted; ``prepare(node)`` runs before the RPC
+    server starts (to add RPC namespaces), ``setup(node)`` after (to seal set-up blocks)."""
     from tensornet.chain.store import DatabaseError
     from tensornet.node.node import Node
 
@@ -72,6 +76,8 @@ def run_node(config, banner=None, setup=None) -> None:
     except DatabaseError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    if prepare is not None:
+        prepare(node)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -88,7 +94,12 @@ def run_node(config, banner=None, setup=None) -> None:
             node.store.close()
             sys.exit(1)
         if setup is not None:
-            setup(node)
+            try:
+                setup(node)
+            except click.ClickException as exc:
+                click.echo(f"Error: {exc.format_message()}", err=True)
+                await node.stop()
+                sys.exit(1)
         if banner is not None:
             banner(node)
         else:
@@ -119,32 +130,59 @@ def node(base_path, chain, preset_name, sealing, tmp, rpc_port, rpc_external, rp
     run_node(config)
 
 
-def print_devnet_banner(node) -> None:
-    from rich.console import Console
+def _parse_fund(values: tuple[str, ...], wallet_path: str) -> list[tuple[object, int]]:
+    """``--fund NAME[=TAO]`` → (account, rao); NAME is a btcli wallet, an SS58 address or //Dev."""
+    from tensornet.cli.accounts import resolve_target
+    from tensornet.cli.amounts import parse_tao
+
+    out = []
+    for value in values:
+        name, sep, amount = value.partition("=")
+        rao = parse_tao(amount, "--fund") if sep else DEFAULT_FUND_TAO * 10**9
+        out.append((resolve_target(name, wallet_path), rao))
+    return out
+
+
+DEFAULT_FUND_TAO = 1_000_000  # what subtensor's BT_DEFAULT_TOKEN_WALLET gives
+
+
+def print_devnet_banner(node, funded=(), subnets=()) -> None:
+    from tensornet.cli.output import console as make_console
     from rich.table import Table
 
-    from tensornet.chain.spec import TAO
-    from tensornet.primitives.keys import DEV_ACCOUNT_NAMES, dev_keypair
+    from tensornet.cli.amounts import format_tao
+    from tensornet.cli.accounts import DEV_ADDRESSES
+    from tensornet.primitives.ss58 import ss58_decode
 
-    console = Console(stderr=False)
-    url = f"ws://{'127.0.0.1' if node.config.rpc_host == '127.0.0.1' else node.config.rpc_host}:{node.rpc_port}"
+    console = make_console()
+    host = node.config.rpc_host
+    url = f"ws://{'127.0.0.1' if host in ('127.0.0.1', '0.0.0.0') else host}:{node.rpc_port}"
     console.print(f"[bold green]tensornet devnet[/] ({node.spec.preset} preset, sealing {node.sealing.kind}"
-                  f"{'' if node.sealing.kind != 'interval' else f' every {node.sealing.interval_ms} ms'})")
-    console.print(f"RPC: [bold]{url}[/]   chain: {node.spec.name}   genesis: 0x{node.genesis_hash.hex()}")
-    table = Table(title="Dev accounts (sudo = Alice)", show_lines=False)
+                  f"{'' if node.sealing.kind != 'interval' else f' every {node.sealing.interval_ms} ms'}"
+                  f"{', loopback axons allowed' if node.spec.allow_loopback_axons else ''})")
+    console.print(f"RPC: [bold]{url}[/]{'  (listening on all interfaces)' if host == '0.0.0.0' else ''}   "
+                  f"chain: {node.spec.name}   head: #{node.head.number}   genesis: 0x{node.genesis_hash.hex()}")
+    table = Table(title="Dev accounts (sudo = Alice; secret URI = //Name, dev mnemonic)", show_lines=False)
     for col in ("name", "uri", "address", "balance (TAO)"):
         table.add_column(col)
     rt = node.query_runtime
     with rt.at(node.store.state_at(None), node.head.number):
-        for name in DEV_ACCOUNT_NAMES:
-            kp = dev_keypair(name)
-            free = rt.pallets["System"].Account.get(kp.public)["data"]["free"]
-            table.add_row(name, f"//{name}", kp.ss58, f"{free / TAO:,.9f}".rstrip("0").rstrip("."))
+        account = rt.pallets["System"].Account
+        for name, address in DEV_ADDRESSES.items():
+            table.add_row(name, f"//{name}", address, format_tao(account.get(ss58_decode(address))["data"]["free"]))
+        for acc, _ in funded:
+            table.add_row(acc.label, "(your wallet)", acc.ss58, format_tao(account.get(acc.public)["data"]["free"]))
     console.print(table)
+    if subnets:
+        console.print(f"Subnets ready (started, commit-reveal off): {', '.join(map(str, subnets))}")
     console.print("Try next:\n"
-                  f"  tnet balance --uri //Alice --url {url}\n"
-                  f"  tnet transfer --uri //Alice <ADDRESS> 10 --url {url}\n"
-                  f"  python -c \"from substrateinterface import SubstrateInterface as S; print(S('{url}').get_block_number(None))\"\n"
+                  f"  tnet balance //Alice --url {url}\n"
+                  f"  tnet fund <ADDRESS|WALLET> 1000 --url {url}\n"
+                  f"  tnet transfer --uri //Alice //Bob 10 --yes --url {url}\n"
+                  f"  tnet chain advance --blocks 100 --url {url}\n"
+                  f"  tnet chain snapshot --url {url}   # then: tnet chain revert <ID>\n"
+                  f"  python -c \"from substrateinterface import SubstrateInterface as S; "
+                  f"print(S('{url}').get_block_number(None))\"\n"
                   "Ctrl-C stops the devnet.")
     sys.stdout.flush()
 
@@ -157,12 +195,22 @@ def print_devnet_banner(node) -> None:
 @click.option("--tmp", is_flag=True, help="In memory (the default unless --base-path is given).")
 @click.option("--purge", is_flag=True, help="Delete --base-path before starting.")
 @click.option("--sealing", callback=lambda c, p, v: _sealing(v), default=None, help="instant | manual | <ms>.")
-@rpc_options
-def devnet(preset_name, chain, base_path, tmp, purge, sealing, rpc_port, rpc_external, rpc_cors, rpc_methods,
-           rpc_max_connections):
-    """Start a local devnet: dev accounts funded, blocks every 250 ms (fast preset)."""
+@click.option("--fund", "fund", multiple=True, metavar="WALLET[=TAO]",
+              help=f"Give a btcli wallet's coldkey (or an address) TAO at start; repeatable "
+                   f"[default TAO: {DEFAULT_FUND_TAO:,}].")
+@click.option("--wallet.path", "--wallet-path", "wallet_path", default=None, metavar="DIR",
+              help="Where the wallets named by --fund live (btcli's default).")
+@click.option("--subnet", "subnets", type=click.IntRange(1, 1024), default=None, metavar="N",
+              help="Create subnets up to netuid N, started, commit-reveal off, owned by Alice.")
+@click.option("--allow-loopback-axons", is_flag=True, help="Let serve_axon accept 127.0.0.1 / ::1.")
+@rpc_options(methods_default="unsafe")
+def devnet(preset_name, chain, base_path, tmp, purge, sealing, fund, wallet_path, subnets, allow_loopback_axons,
+           rpc_port, rpc_external, rpc_cors, rpc_methods, rpc_max_connections):
+    """Start a local devnet: dev accounts funded, blocks every 250 ms (fast preset), dev_* RPC powers."""
     from tensornet.node.node import NodeConfig
+    from tensornet.wallet.wallet import DEFAULT_WALLET_PATH
 
+    funded = _parse_fund(fund, wallet_path or DEFAULT_WALLET_PATH)
     if purge:
         if base_path is None:
             raise click.BadParameter("--purge needs --base-path", param_hint="--purge")
@@ -172,18 +220,34 @@ def devnet(preset_name, chain, base_path, tmp, purge, sealing, rpc_port, rpc_ext
                                          param_hint="--purge")
             shutil.rmtree(base_path)
     spec = _load_spec(chain, preset_name)
+    if allow_loopback_axons:
+        spec = spec.model_copy(update={"allow_loopback_axons": True})
     config = NodeConfig(spec, None if (tmp or base_path is None) else base_path, sealing,
                         "0.0.0.0" if rpc_external else "127.0.0.1", rpc_port, rpc_methods, _cors(rpc_cors),
                         rpc_max_connections)
-    run_node(config, banner=print_devnet_banner)
+    ready: list[int] = []
+
+    def prepare(node) -> None:
+        from tensornet.node.devtools import enable
+
+        enable(node)
+
+    def setup(node) -> None:
+        from tensornet.node.devtools import DevError
+
+        tools = node.devtools
+        try:
+            if funded:
+                tools.fund_at_least([(acc.public, rao) for acc, rao in funded])
+            if subnets:
+                ready.extend(tools.ensure_subnets(subnets))
+        except DevError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    run_node(config, banner=lambda node: print_devnet_banner(node, funded, ready), setup=setup, prepare=prepare)
 
 
-@click.group("chain")
-def chain() -> None:
-    """Chain specs and chain inspection."""
-
-
-@chain.command("build-spec")
+@click.command("build-spec")
 @click.option("--preset", "preset_name", type=click.Choice(["mainnet", "fast", "test"]), default="fast", show_default=True)
 @click.option("--out", "-o", type=click.Path(dir_okay=False), default=None, help="Write here instead of stdout.")
 def build_spec(preset_name, out):
