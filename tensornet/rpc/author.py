@@ -70,13 +70,21 @@ def register(registry: MethodRegistry, node) -> None:
 
     @registry.method("author_removeExtrinsic", unsafe=True)
     def remove_extrinsic(ctx, bytes_or_hash):
+        # Substrate's ExtrinsicOrHash is serde camelCase: {"hash": "0x…"} | {"extrinsic": "0x…"}; the
+        # capitalised variant names are accepted too.
+        usage = 'each item is {"hash": "0x…"} or {"extrinsic": "0x…"}'
         if not isinstance(bytes_or_hash, list):
-            raise RpcError.invalid_params("expected a list of {\"Hash\": ...} or {\"Extrinsic\": ...}")
+            raise RpcError.invalid_params("expected a list: " + usage)
         hashes = []
         for item in bytes_or_hash:
             if not isinstance(item, dict) or len(item) != 1:
-                raise RpcError.invalid_params("each item is {\"Hash\": \"0x…\"} or {\"Extrinsic\": \"0x…\"}")
+                raise RpcError.invalid_params(usage)
             (kind, value), = item.items()
+            kind = str(kind).lower()
+            if kind not in ("hash", "extrinsic"):
+                raise RpcError.invalid_params(usage)
             raw = parse_hex(value, kind)
-            hashes.append(raw if kind == "Hash" else blake2_256(raw))
+            if kind == "hash" and len(raw) != 32:
+                raise RpcError.invalid_params("a hash is 32 bytes")
+            hashes.append(raw if kind == "hash" else blake2_256(raw))
         return [to_hex(tx.hash) for tx in pool.remove(hashes)]
