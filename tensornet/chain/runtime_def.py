@@ -25,4 +25,6 @@ PALLETS = [System, Timestamp, Balances, TransactionPayment, SubtensorModule, Uti
 def build_runtime(config: RuntimeConfig | None = None) -> Runtime:
     from tensornet.chain.runtime_apis import core_apis
 
-    return Runtime(PALLETS, SPEC_VERSION, config, apis=core_apis())
+    from tensornet.subnet.apis_subnet_info import incentive_apis
+
+    return Runtime(PALLETS, SPEC_VERSION, config, apis=core_apis() + incentive_apis())

@@ -137,11 +137,12 @@ class CoinbasePart:
                     self.SubnetTAO.mutate(netuid, lambda v: v + tao_in)
                     self.TotalStake.mutate(lambda v: v + tao_in)
         for netuid in emitting:
-            t, rp = terms[netuid]
+            t, _ = terms[netuid]
             created = cm.to_u64_32(t.alpha_out)
             self.SubnetAlphaOutEmission.set(netuid, created)
             if created:
                 self.SubnetAlphaOut.mutate(netuid, lambda v: v + created)
+            rp = self.root_proportion32(netuid, tw)  # after injection and minting, as the chain reads it
             split = cm.split_alpha_out(t.alpha_out, cut_u16, self.OwnerCutEnabled.get(netuid), rp)
             if split.owner_cut:
                 self.PendingOwnerCut.mutate(netuid, lambda v: v + split.owner_cut)
