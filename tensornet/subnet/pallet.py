@@ -24,6 +24,7 @@ from .errors import ERRORS
 from .events import EVENTS
 from .incentive import INCENTIVE_PARTS
 from .stake import StakeOps
+from .staking import StakingCalls
 from .storage import (
     AccountStorage,
     ClientCompatStorage,
@@ -40,7 +41,7 @@ GENESIS_SUBNET = 1
 ALICE_HOTKEY_URI = "//Alice_hk"
 
 
-class SubtensorModule(SubnetCalls, StakeOps, *INCENTIVE_PARTS,
+class SubtensorModule(SubnetCalls, StakingCalls, StakeOps, *INCENTIVE_PARTS,
                       GlobalStorage, SubnetStorage, NeuronStorage, AccountStorage, ClientCompatStorage,
                       Pallet):
     NAME, INDEX = "SubtensorModule", 7

@@ -44,7 +44,6 @@ from tensornet.amm.fixed import U64F64
 from tensornet.amm.pool import MIN_PRICE_RAO, PoolState, SwapResult, spot_price
 from tensornet.amm.staking import swap_alpha_for_tao as amm_swap_alpha_for_tao
 from tensornet.amm.staking import swap_tao_for_alpha as amm_swap_tao_for_alpha
-from tensornet.pallets.balances import EXISTENTIAL_DEPOSIT
 from tensornet.runtime.dispatch import DispatchError
 
 from .share_pool import ZERO, SafeFloat, SharePool
@@ -320,6 +319,9 @@ class StakeOps:
             self.burn_tao(self.get_subnet_account_id(netuid), result.fee_to_block_author)
         self.record_tao_flow(netuid, result.amount_paid_in)
         self.LastColdkeyHotkeyStakeBlock.set(coldkey, hotkey, self.block_number)
+        if netuid == ROOT:
+            self.add_stake_adjust_root_claimed_for_hotkey_and_coldkey(hotkey, coldkey, alpha)
+            self.maybe_add_coldkey_index(coldkey)
         self.deposit_event("StakeAdded", (coldkey, hotkey, staked, alpha, netuid, result.fee_paid))
         return alpha
 
@@ -338,11 +340,73 @@ class StakeOps:
             fee_sale = self.swap_alpha_for_tao(netuid, result.fee_to_block_author, MIN_PRICE_RAO, True)
             self.transfer_tao_from_subnet(netuid, author, fee_sale.amount_paid_out)
             fee_outflow = fee_sale.amount_paid_out
+        if netuid == ROOT:
+            self.remove_stake_adjust_root_claimed_for_hotkey_and_coldkey(hotkey, coldkey, alpha)
+            if not self.coldkey_has_root_stake(coldkey):
+                self.maybe_remove_coldkey_index(coldkey)
         self.record_tao_flow(netuid, -(result.amount_paid_out + fee_outflow))
         self.LastColdkeyHotkeyStakeBlock.set(coldkey, hotkey, self.block_number)
         self.deposit_event("StakeRemoved", (coldkey, hotkey, result.amount_paid_out, result.amount_paid_in,
                                             netuid, result.fee_paid))
         return result.amount_paid_out
 
-    def existential_deposit(self) -> int:
-        return EXISTENTIAL_DEPOSIT
+    # --- root stake bookkeeping (staking/claim_root.rs) ---------------------------------------------
+    def _adjust_root_claimed(self, hotkey: bytes, coldkey: bytes, amount: int, sign: int, skip_root: bool) -> None:
+        for netuid, rate in self.RootClaimable.get(hotkey) or []:
+            if skip_root and netuid == ROOT:
+                continue
+            delta = max(min((rate * amount) >> 32, 2**128 - 1), 0)
+            self.RootClaimed.mutate(netuid, hotkey, coldkey,
+                                    lambda v, d=delta: min(v + d, 2**128 - 1) if sign > 0 else max(v - d, 0))
+
+    def add_stake_adjust_root_claimed_for_hotkey_and_coldkey(self, hotkey: bytes, coldkey: bytes, amount: int) -> None:
+        """New root stake does not inherit root dividends accrued before it arrived."""
+        self._adjust_root_claimed(hotkey, coldkey, amount, 1, False)
+
+    def remove_stake_adjust_root_claimed_for_hotkey_and_coldkey(self, hotkey: bytes, coldkey: bytes,
+                                                                amount: int) -> None:
+        self._adjust_root_claimed(hotkey, coldkey, amount, -1, True)
+
+    def root_stake_changed(self, hotkey: bytes, coldkey: bytes, netuid: int, delta: int) -> None:
+        """Root-claim bookkeeping for a share move on ``netuid`` (only root stake matters)."""
+        if netuid != ROOT or delta == 0:
+            return
+        if delta > 0:
+            self.add_stake_adjust_root_claimed_for_hotkey_and_coldkey(hotkey, coldkey, delta)
+        else:
+            self.remove_stake_adjust_root_claimed_for_hotkey_and_coldkey(hotkey, coldkey, -delta)
+
+    def maybe_add_coldkey_index(self, coldkey: bytes) -> None:
+        if not self.StakingColdkeys.contains(coldkey):
+            n = self.NumStakingColdkeys.get()
+            self.StakingColdkeysByIndex.set(n, coldkey)
+            self.StakingColdkeys.set(coldkey, n)
+            self.NumStakingColdkeys.set(n + 1)
+
+    def coldkey_has_root_stake(self, coldkey: bytes) -> bool:
+        return any(self.get_stake_for_hotkey_and_coldkey_on_subnet(h, coldkey, ROOT)
+                   for h in self.StakingHotkeys.get(coldkey))
+
+    def maybe_remove_coldkey_index(self, coldkey: bytes) -> None:
+        idx = self.StakingColdkeys.take(coldkey)
+        if idx is None:
+            return
+        last = max(self.NumStakingColdkeys.get() - 1, 0)
+        moved = self.StakingColdkeysByIndex.take(last) if idx != last else None
+        if moved is not None:
+            self.StakingColdkeysByIndex.set(idx, moved)
+            self.StakingColdkeys.set(moved, idx)
+        else:
+            self.StakingColdkeysByIndex.remove(idx)
+        self.NumStakingColdkeys.set(last)
+
+    def _try(self, action) -> bool:
+        """Run something whose failure the chain ignores (``let _ = …``), undoing its partial writes."""
+        mark = self.env.event_mark()
+        try:
+            with self.env.state.layer():
+                action()
+        except DispatchError:
+            self.env.truncate_events(mark)
+            return False
+        return True
