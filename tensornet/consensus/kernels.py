@@ -607,31 +607,13 @@ def walk_lookup(idx, val, start, end, n, out):
 
 
 @njit(**_JIT)
-def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_val,
-                        last_update, reg, permit_in, commit_blocks, owner,
-                        max_validators, kappa_u16, bonds_penalty_u16, bma_alpha,
-                        liquid_alpha, alpha_low_u16, alpha_high_u16, steepness, yuma3,
-                        commit_reveal, last_tempo, rao, dense):
-    """One ``epoch_mechanism``; ``stake`` is the normalised I32F32 stake, ``active`` step 1.
+def mask_weights(n, permit, w_ptr, w_idx, w_val, last_update, reg, commit_blocks, owner,
+                 commit_reveal, dense):
+    """Step 5: drop non-permitted rows, self-weights (bar the owner's), weights older than the
+    target's registration or than a pending commit, then row-normalise (I32F32).
 
-    ``dense`` runs the chain's test-only ``epoch_dense`` instead: the caller passes full rows
-    (all n cells), no owner and no commit-reveal, and masked or clipped cells stay as explicit
-    zeros instead of being dropped — which is all that differs numerically (a zero cell keeps a
-    Yuma-3 bond decaying where the sparse epoch drops it).
+    In ``dense`` mode masked cells stay as explicit zeros, as ``epoch_dense`` leaves them.
     """
-    # 3. permits
-    permit = permit_in.copy()
-    new_permit = is_topk_nonzero(stake, max_validators)
-    if owner >= 0 and owner < n:
-        permit[owner] = True
-        new_permit[owner] = True
-    # 4. active stake
-    astake = np.zeros(n, np.int64)
-    for i in range(n):
-        if active[i] and permit[i]:
-            astake[i] = stake[i]
-    astake = normalize(astake)
-    # 5. weights: masks + row normalisation
     nnz = w_val.shape[0]
     wp = np.zeros(n + 1, np.int64)
     wi = np.empty(nnz, np.int64)
@@ -665,34 +647,37 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
                 for e in range(start, m):
                     wv[e] = wv[e] // s
         wp[i + 1] = m
-    wi = wi[:m]
-    wv = wv[:m]
-    # 6. consensus
-    kappa = u16_proportion(kappa_u16)
-    consensus = weighted_median_cols(astake, wp, wi, wv, kappa, n)
-    # 7. clip
+    return wp, wi[:m].copy(), wv[:m].copy()
+
+
+@njit(**_JIT)
+def clip_weights(n, wp, wi, wv, consensus, dense):
+    """Step 7: weights above consensus are cut to it; the sparse epoch drops a cut to zero."""
+    m = wv.shape[0]
     cp = np.zeros(n + 1, np.int64)
     ci = np.empty(m, np.int64)
     cv = np.empty(m, np.int64)
     mc = 0
     for i in range(n):
         for e in range(wp[i], wp[i + 1]):
-            j = wi[e]
-            c = consensus[j]
+            c = consensus[wi[e]]
             v = wv[e]
             if c < v:
                 if c > 0 or dense:
-                    ci[mc] = j
+                    ci[mc] = wi[e]
                     cv[mc] = c
                     mc += 1
             else:
-                ci[mc] = j
+                ci[mc] = wi[e]
                 cv[mc] = v
                 mc += 1
         cp[i + 1] = mc
-    ci = ci[:mc]
-    cv = cv[:mc]
-    # 8. validator trust, ranks, incentive
+    return cp, ci[:mc].copy(), cv[:mc].copy()
+
+
+@njit(**_JIT)
+def trust_and_ranks(n, astake, cp, ci, cv):
+    """Step 8: validator trust (row sums of Ŵ) and ranks R_j = Σ_i A_i·Ŵ_ij."""
     vtrust = np.zeros(n, np.int64)
     ranks = np.zeros(n, np.int64)
     for i in range(n):
@@ -700,46 +685,49 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
         for e in range(cp[i], cp[i + 1]):
             vtrust[i] += cv[e]
             ranks[ci[e]] = sat_add(ranks[ci[e]], mul(a, cv[e]))
-    incentive = normalize(ranks)
-    # 9. weights for bonds
-    ratio = u16_proportion(bonds_penalty_u16)
-    if ratio == 0:
-        bp_, bi_, bv_ = wp, wi, wv
-    elif ratio == ONE:
-        bp_, bi_, bv_ = cp, ci, cv
-    else:
-        bp_ = np.zeros(n + 1, np.int64)
-        bi_ = np.empty(m, np.int64)
-        bv_ = np.empty(m, np.int64)
-        d1 = np.zeros(n, np.int64)
-        d2 = np.zeros(n, np.int64)
-        mb = 0
-        for i in range(n):
-            for e in range(wp[i], wp[i + 1]):
-                d1[wi[e]] = wv[e]
-            for e in range(cp[i], cp[i + 1]):
-                d2[ci[e]] = cv[e]
-            # only columns present in W can be non-zero (Ŵ ⊆ W); emit in column order
-            cols = np.sort(wi[wp[i]:wp[i + 1]])
-            for t in range(cols.shape[0]):
-                j = cols[t]
-                x = sat_add(d1[j], mul(ratio, sat_sub(d2[j], d1[j])))
-                if x > 0 or dense:
-                    bi_[mb] = j
-                    bv_[mb] = x
-                    mb += 1
-            for e in range(wp[i], wp[i + 1]):
-                d1[wi[e]] = 0
-            for e in range(cp[i], cp[i + 1]):
-                d2[ci[e]] = 0
-            bp_[i + 1] = mb
-        bi_ = bi_[:mb]
-        bv_ = bv_[:mb]
-    # 10. bonds: drop columns registered since the last tempo
-    nb_ = b_val.shape[0]
+    return vtrust, ranks
+
+
+@njit(**_JIT)
+def interpolate_rows(n, wp, wi, wv, cp, ci, cv, ratio, dense):
+    """Step 9 for 0 < β < 1: ``W + β(Ŵ − W)`` per cell, kept if > 0, in uid order."""
+    m = wv.shape[0]
+    bp = np.zeros(n + 1, np.int64)
+    bi = np.empty(m, np.int64)
+    bv = np.empty(m, np.int64)
+    d1 = np.zeros(n, np.int64)
+    d2 = np.zeros(n, np.int64)
+    mb = 0
+    for i in range(n):
+        for e in range(wp[i], wp[i + 1]):
+            d1[wi[e]] = wv[e]
+        for e in range(cp[i], cp[i + 1]):
+            d2[ci[e]] = cv[e]
+        # only columns present in W can be non-zero (Ŵ ⊆ W)
+        cols = np.sort(wi[wp[i]:wp[i + 1]])
+        for t in range(cols.shape[0]):
+            j = cols[t]
+            x = sat_add(d1[j], mul(ratio, sat_sub(d2[j], d1[j])))
+            if x > 0 or dense:
+                bi[mb] = j
+                bv[mb] = x
+                mb += 1
+        for e in range(wp[i], wp[i + 1]):
+            d1[wi[e]] = 0
+        for e in range(cp[i], cp[i + 1]):
+            d2[ci[e]] = 0
+        bp[i + 1] = mb
+    return bp, bi[:mb].copy(), bv[:mb].copy()
+
+
+@njit(**_JIT)
+def stored_bonds(n, b_ptr, b_idx, b_val, reg, last_tempo, yuma3):
+    """Step 10: stored u16 bonds as I32F32 (Yuma 3: ÷65535), minus columns registered since
+    the last tempo."""
+    nb = b_val.shape[0]
     op = np.zeros(n + 1, np.int64)
-    oi = np.empty(nb_, np.int64)
-    ov = np.empty(nb_, np.int64)
+    oi = np.empty(nb, np.int64)
+    ov = np.empty(nb, np.int64)
     mo = 0
     for i in range(n):
         for e in range(b_ptr[i], b_ptr[i + 1]):
@@ -753,148 +741,146 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
                 ov[mo] = b_val[e] << np.int64(32)
             mo += 1
         op[i + 1] = mo
-    oi = oi[:mo]
-    ov = ov[:mo]
-    # 11. bonds EMA and dividends
-    dividends = np.zeros(n, np.int64)
-    if yuma3:
-        any_c = False
-        for j in range(n):
-            if consensus[j] != 0:
-                any_c = True
-                break
-        if liquid_alpha and any_c:
-            lo = u16_proportion(alpha_low_u16)
-            hi = u16_proportion(alpha_high_u16)
-            slope = saturating_div(np.int64(steepness) << np.int64(32),
-                                   np.int64(-100) << np.int64(32))
-            ep = np.zeros(n + 1, np.int64)
-            ei = np.empty(bi_.shape[0], np.int64)
-            ev = np.empty(bi_.shape[0], np.int64)
-            wd = np.zeros(n, np.int64)
-            bd = np.zeros(n, np.int64)
-            old = np.zeros(n, np.int64)
-            has_old = np.zeros(n, np.bool_)
-            alpha0 = alpha_sigmoid(np.int64(0), np.int64(0), np.int64(0), lo, hi, slope)
-            exp_lim = np.int64(20) << np.int64(32)
-            alpha_row = np.zeros(n, np.int64)
-            xin = np.zeros(n, np.int64)
-            xout = np.zeros(n, np.int64)
-            xpos = np.zeros(n, np.int64)
-            me = 0
-            for i in range(n):
-                if bp_[i + 1] == bp_[i]:
-                    ep[i + 1] = me
-                    continue
-                walk_lookup(bi_, bv_, bp_[i], bp_[i + 1], n, wd)
-                walk_lookup(oi, ov, op[i], op[i + 1], n, bd)
-                for e in range(op[i], op[i + 1]):
-                    old[oi[e]] = ov[e]
-                    has_old[oi[e]] = True
-                # alphas of this row: cells with combined diff 0 share alpha0, the others go
-                # through one batched exp
-                start = bp_[i]
-                k = 0
-                for e in range(start, bp_[i + 1]):
-                    j = bi_[e]
-                    w = wd[j]
-                    b = bd[j]
-                    d = sat_sub(w, consensus[j]) if w >= b else sat_sub(b, w)
-                    if d > ONE:
-                        d = ONE
-                    if d <= 0:
-                        alpha_row[e - start] = alpha0
-                    else:
-                        x = mul(slope, sat_sub(d, HALF))
-                        if x < -exp_lim:
-                            x = -exp_lim
-                        elif x > exp_lim:
-                            x = exp_lim
-                        xin[k] = x
-                        xpos[k] = e - start
-                        k += 1
-                exp_batch(xin, xout, k)
-                for t in range(k):
-                    sig = saturating_div(ONE, sat_add(ONE, xout[t]))
-                    a = sat_add(lo, mul(sig, sat_sub(hi, lo)))
-                    if a > hi:
-                        a = hi
-                    if a < lo:
-                        a = lo
-                    alpha_row[xpos[t]] = a
-                for e in range(bp_[i], bp_[i + 1]):
-                    j = bi_[e]
-                    a = alpha_row[e - start]
-                    decayed = mul(sat_sub(ONE, a), old[j]) if has_old[j] else np.int64(0)
-                    inc = mul(a, bv_[e])
-                    if inc < 0:
-                        inc = np.int64(0)
-                    x = sat_add(decayed, inc)
-                    if x > ONE:
-                        x = ONE
-                    if x > 0:
-                        ei[me] = j
-                        ev[me] = x
-                        me += 1
-                for e in range(op[i], op[i + 1]):
-                    old[oi[e]] = 0
-                    has_old[oi[e]] = False
-                ep[i + 1] = me
-            ei = ei[:me]
-            ev = ev[:me]
-        else:
-            ep, ei, ev = ema_dense_rows(bp_, bi_, bv_, op, oi, ov, bma_alpha, n)
-        en = col_normalize(ep, ei, ev, n)
-        for i in range(n):
-            t = np.int64(0)
-            for e in range(ep[i], ep[i + 1]):
-                t += mul(en[e], incentive[ei[e]])
-            dividends[i] = mul(t, astake[i])
-        dividends = normalize(dividends)
-    else:
-        ov = col_normalize(op, oi, ov, n)
-        dv = bv_.copy()
-        for i in range(n):
-            for e in range(bp_[i], bp_[i + 1]):
-                dv[e] = mul(bv_[e], astake[i])
-        dv = col_normalize(bp_, bi_, dv, n)
-        ep, ei, ev = ema_dense_rows(bp_, bi_, dv, op, oi, ov, bma_alpha, n)
-        ev = col_normalize(ep, ei, ev, n)
-        for i in range(n):
-            t = np.int64(0)
-            for e in range(ep[i], ep[i + 1]):
-                t = sat_add(t, mul(incentive[ei[e]], ev[e]))
-            dividends[i] = t
-        dividends = normalize(dividends)
-        cmax = np.zeros(n, np.int64)
-        for e in range(ev.shape[0]):
-            if cmax[ei[e]] < ev[e]:
-                cmax[ei[e]] = ev[e]
-        for e in range(ev.shape[0]):
-            if cmax[ei[e]] != 0:
-                ev[e] = safe_div(ev[e], cmax[ei[e]])
-    # 12. emissions
-    total = np.int64(0)
+    return op, oi[:mo].copy(), ov[:mo].copy()
+
+
+@njit(**_JIT)
+def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_high_u16,
+                     steepness):
+    """Step 11, Yuma 3 with liquid alpha: a sigmoid α per (i, j) and
+    ``min(1, (1−α)·B + max(α·W, 0))`` for the cells of each W^b row only (bonds on other
+    columns are dropped, as on chain)."""
+    lo = u16_proportion(alpha_low_u16)
+    hi = u16_proportion(alpha_high_u16)
+    slope = saturating_div(np.int64(steepness) << np.int64(32), np.int64(-100) << np.int64(32))
+    alpha0 = alpha_sigmoid(np.int64(0), np.int64(0), np.int64(0), lo, hi, slope)
+    exp_lim = np.int64(20) << np.int64(32)
+    ep = np.zeros(n + 1, np.int64)
+    ei = np.empty(bi.shape[0], np.int64)
+    ev = np.empty(bi.shape[0], np.int64)
+    wd = np.zeros(n, np.int64)
+    bd = np.zeros(n, np.int64)
+    old = np.zeros(n, np.int64)
+    alpha_row = np.zeros(n, np.int64)
+    xin = np.zeros(n, np.int64)
+    xout = np.zeros(n, np.int64)
+    xpos = np.zeros(n, np.int64)
+    me = 0
     for i in range(n):
-        total += sat_add(incentive[i], dividends[i])
-    nse = incentive.copy()
-    nve = dividends.copy()
+        start = bp[i]
+        if bp[i + 1] == start:
+            ep[i + 1] = me
+            continue
+        # α reads W^b and B as the chain's forward walk over (assumed sorted) rows does
+        walk_lookup(bi, bv, start, bp[i + 1], n, wd)
+        walk_lookup(oi, ov, op[i], op[i + 1], n, bd)
+        for e in range(op[i], op[i + 1]):
+            old[oi[e]] = ov[e]
+        # cells whose combined difference is 0 share alpha0; the rest go through one batch
+        k = 0
+        for e in range(start, bp[i + 1]):
+            j = bi[e]
+            w = wd[j]
+            b = bd[j]
+            d = sat_sub(w, consensus[j]) if w >= b else sat_sub(b, w)
+            if d > ONE:
+                d = ONE
+            if d <= 0:
+                alpha_row[e - start] = alpha0
+            else:
+                x = mul(slope, sat_sub(d, HALF))
+                xin[k] = min(max(x, -exp_lim), exp_lim)
+                xpos[k] = e - start
+                k += 1
+        exp_batch(xin, xout, k)
+        for t in range(k):
+            sig = saturating_div(ONE, sat_add(ONE, xout[t]))
+            alpha_row[xpos[t]] = min(max(sat_add(lo, mul(sig, sat_sub(hi, lo))), lo), hi)
+        for e in range(start, bp[i + 1]):
+            j = bi[e]
+            a = alpha_row[e - start]
+            x = sat_add(mul(sat_sub(ONE, a), old[j]), max(mul(a, bv[e]), np.int64(0)))
+            x = min(x, ONE)
+            if x > 0:
+                ei[me] = j
+                ev[me] = x
+                me += 1
+        for e in range(op[i], op[i + 1]):
+            old[oi[e]] = 0
+        ep[i + 1] = me
+    return ep, ei[:me].copy(), ev[:me].copy()
+
+
+@njit(**_JIT)
+def yuma3_bonds(n, bp, bi, bv, op, oi, ov, consensus, incentive, astake, liquid_alpha,
+                alpha_low_u16, alpha_high_u16, steepness, bma_alpha):
+    """Step 11, Yuma 3: EMA of weights (absolute bonds), D_i = A_i·Σ_j B̂_ij·I_j."""
+    any_c = False
+    for j in range(n):
+        if consensus[j] != 0:
+            any_c = True
+            break
+    if liquid_alpha and any_c:
+        ep, ei, ev = liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16,
+                                      alpha_high_u16, steepness)
+    else:
+        ep, ei, ev = ema_dense_rows(bp, bi, bv, op, oi, ov, bma_alpha, n)
+    en = col_normalize(ep, ei, ev, n)
+    dividends = np.zeros(n, np.int64)
+    for i in range(n):
+        t = np.int64(0)
+        for e in range(ep[i], ep[i + 1]):
+            t += mul(en[e], incentive[ei[e]])
+        dividends[i] = mul(t, astake[i])
+    return ep, ei, ev, normalize(dividends)
+
+
+@njit(**_JIT)
+def yuma2_bonds(n, bp, bi, bv, op, oi, ov, incentive, astake, bma_alpha):
+    """Step 11, Yuma 1/2: EMA of column-normalised ΔB = W^b◦A, dividends Bᵀ·I, bonds stored
+    column-max-upscaled."""
+    ov = col_normalize(op, oi, ov, n)
+    dv = bv.copy()
+    for i in range(n):
+        for e in range(bp[i], bp[i + 1]):
+            dv[e] = mul(bv[e], astake[i])
+    dv = col_normalize(bp, bi, dv, n)
+    ep, ei, ev = ema_dense_rows(bp, bi, dv, op, oi, ov, bma_alpha, n)
+    ev = col_normalize(ep, ei, ev, n)
+    dividends = np.zeros(n, np.int64)
+    for i in range(n):
+        t = np.int64(0)
+        for e in range(ep[i], ep[i + 1]):
+            t = sat_add(t, mul(incentive[ei[e]], ev[e]))
+        dividends[i] = t
+    cmax = np.zeros(n, np.int64)
+    for e in range(ev.shape[0]):
+        cmax[ei[e]] = max(cmax[ei[e]], ev[e])
+    for e in range(ev.shape[0]):
+        if cmax[ei[e]] != 0:
+            ev[e] = safe_div(ev[e], cmax[ei[e]])
+    return ep, ei, ev, normalize(dividends)
+
+
+@njit(**_JIT)
+def emissions(n, stake, astake, incentive, dividends, rao):
+    """Step 12: server / validator / combined emission in rao (emergency mode when Σ = 0)."""
+    total = np.int64(0)
     nce = np.zeros(n, np.int64)
     for i in range(n):
         nce[i] = sat_add(incentive[i], dividends[i])
+        total += nce[i]
+    nse = incentive.copy()
+    nve = dividends.copy()
     if total != 0:
         for i in range(n):
             nse[i] = safe_div(incentive[i], total)
             nve[i] = safe_div(dividends[i], total)
     nce = normalize(nce)
     if total == 0:
-        a_sum = np.int64(0)
-        for i in range(n):
-            a_sum += astake[i]
-        src = stake if a_sum == 0 else astake
-        for i in range(n):
-            nve[i] = src[i]
-            nce[i] = src[i]
+        src = stake if astake.sum() == 0 else astake
+        nve = src.copy()
+        nce = src.copy()
     emission = np.zeros(n, np.uint64)
     server = np.zeros(n, np.uint64)
     validator = np.zeros(n, np.uint64)
@@ -902,7 +888,61 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
         emission[i] = emission_rao(nce[i], rao)
         server[i] = emission_rao(nse[i], rao)
         validator[i] = emission_rao(nve[i], rao)
-    # 13. outputs
+    return emission, server, validator
+
+
+@njit(**_JIT)
+def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_val,
+                        last_update, reg, permit_in, commit_blocks, owner,
+                        max_validators, kappa_u16, bonds_penalty_u16, bma_alpha,
+                        liquid_alpha, alpha_low_u16, alpha_high_u16, steepness, yuma3,
+                        commit_reveal, last_tempo, rao, dense):
+    """One ``epoch_mechanism``; ``stake`` is the normalised I32F32 stake, ``active`` step 1.
+
+    ``dense`` runs the chain's test-only ``epoch_dense`` instead: the caller passes full rows
+    (all n cells), no owner and no commit-reveal, and masked or clipped cells stay as explicit
+    zeros instead of being dropped — which is all that differs numerically (a zero cell keeps a
+    Yuma-3 bond decaying where the sparse epoch drops it).
+    """
+    # 3. permits (the new ones only matter for the next epoch and for which bonds are written)
+    permit = permit_in.copy()
+    new_permit = is_topk_nonzero(stake, max_validators)
+    if owner >= 0 and owner < n:
+        permit[owner] = True
+        new_permit[owner] = True
+    # 4. active stake
+    astake = np.zeros(n, np.int64)
+    for i in range(n):
+        if active[i] and permit[i]:
+            astake[i] = stake[i]
+    astake = normalize(astake)
+    # 5.–8. weights, consensus, clipping, trust, incentive
+    wp, wi, wv = mask_weights(n, permit, w_ptr, w_idx, w_val, last_update, reg, commit_blocks,
+                              owner, commit_reveal, dense)
+    consensus = weighted_median_cols(astake, wp, wi, wv, u16_proportion(kappa_u16), n)
+    cp, ci, cv = clip_weights(n, wp, wi, wv, consensus, dense)
+    vtrust, ranks = trust_and_ranks(n, astake, cp, ci, cv)
+    incentive = normalize(ranks)
+    # 9. weights for bonds: W, Ŵ or in between
+    ratio = u16_proportion(bonds_penalty_u16)
+    if ratio == 0:
+        bp, bi, bv = wp, wi, wv
+    elif ratio == ONE:
+        bp, bi, bv = cp, ci, cv
+    else:
+        bp, bi, bv = interpolate_rows(n, wp, wi, wv, cp, ci, cv, ratio, dense)
+    # 10.–11. bonds and dividends
+    op, oi, ov = stored_bonds(n, b_ptr, b_idx, b_val, reg, last_tempo, yuma3)
+    if yuma3:
+        ep, ei, ev, dividends = yuma3_bonds(n, bp, bi, bv, op, oi, ov, consensus, incentive,
+                                            astake, liquid_alpha, alpha_low_u16,
+                                            alpha_high_u16, steepness, bma_alpha)
+    else:
+        ep, ei, ev, dividends = yuma2_bonds(n, bp, bi, bv, op, oi, ov, incentive, astake,
+                                            bma_alpha)
+    # 12. emissions
+    emission, server, validator = emissions(n, stake, astake, incentive, dividends, rao)
+    # 13. outputs: u16 terms, and bond rows for uids holding a new permit
     u16 = np.zeros((5, n), np.int64)
     for i in range(n):
         u16[0, i] = proportion_to_u16(stake[i])
