@@ -124,6 +124,9 @@ class Net:
         self.ok(owner, "SubtensorModule", "register_network", {"hotkey": key(owner_hotkey).public})
         netuid = next(e["fields"][0] for e in reversed(self.events()) if e["name"] == "NetworkAdded")
         self.ok(owner, "SubtensorModule", "start_call", {"netuid": netuid})
+        # tempo 10 ≤ AdminFreezeWindow 10 keeps the window shut on fast chains (the SDK's e2e suite
+        # opens it the same way)
+        self.sudo("AdminUtils", "sudo_set_admin_freeze_window", {"window": 0})
         if not cr:
             self.sudo("AdminUtils", "sudo_set_commit_reveal_weights_enabled", {"netuid": netuid, "enabled": False})
         if emission:
