@@ -53,10 +53,22 @@ def cli() -> None:
 
 
 def main() -> None:
+    """Run ``tnet``; every user error ends as one ``Error: …`` line on stderr (usage errors exit 2)."""
     try:
-        cli(standalone_mode=True)
+        rv = cli.main(standalone_mode=False)
+    except click.UsageError as exc:
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+        click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -66,7 +66,7 @@ class DevTools:
             raise DevError("count must be at least 1")
         return self.node.seal_blocks(count)
 
-    def _seal_with(self, edits: Iterable[Edit]) -> BuiltBlock:
+    def seal_with(self, edits: Iterable[Edit]) -> BuiltBlock:
         self.executive.pending.extend(edits)
         try:
             return self.node.seal_block()
@@ -84,7 +84,7 @@ class DevTools:
             balances.set_free_balance(who, free)
             balances.deposit_event("BalanceSet", {"who": who, "free": balances.free_balance(who)})
 
-        return self._seal_with([edit])
+        return self.seal_with([edit])
 
     def set_storage(self, items: Iterable[tuple[bytes, bytes | None]]) -> BuiltBlock:
         """Write raw storage (value None deletes the key)."""
@@ -98,7 +98,7 @@ class DevTools:
                 else:
                     state.put(key, value)
 
-        return self._seal_with([edit])
+        return self.seal_with([edit])
 
     def fund_at_least(self, grants: Iterable[tuple[bytes, int]]) -> BuiltBlock | None:
         """Raise each account's free balance to at least the amount (idempotent across restarts of
@@ -120,7 +120,7 @@ class DevTools:
                 balances.set_free_balance(who, rao)
                 balances.deposit_event("BalanceSet", {"who": who, "free": rao})
 
-        return self._seal_with([edit])
+        return self.seal_with([edit])
 
     # --- calls as any origin --------------------------------------------------------------------
     def dispatch(self, calls: Iterable[tuple[str, str, dict, bytes | None]]) -> BuiltBlock:
@@ -146,7 +146,7 @@ class DevTools:
                     failure.append(f"{pallet}.{name} failed: {exc.describe()}")
                     return
 
-        built = self._seal_with([edit])
+        built = self.seal_with([edit])
         if failure:
             raise DevError(failure[0])
         return built
