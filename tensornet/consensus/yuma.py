@@ -120,8 +120,8 @@ def epoch(inputs: EpochInputs, *, engine: str = "kernel") -> EpochOutputs:
 
 def outputs_to_json(out: EpochOutputs) -> dict[str, Any]:
     """The JSON face's output object (``spec/yuma-scenario.md``)."""
-    ip, ix, vs = out.bonds.indptr.tolist(), out.bonds.indices.tolist(), out.bonds.values.tolist()
-    pairs = [[a, b] for a, b in zip(ix, vs)]
+    ip = out.bonds.indptr.tolist()
+    pairs = np.stack((out.bonds.indices, out.bonds.values), axis=1).astype(np.int64).tolist()
     return {
         "active": out.active.tolist(),
         "new_validator_permit": out.new_validator_permit.tolist(),
