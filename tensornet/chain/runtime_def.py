@@ -17,7 +17,7 @@ from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
 from tensornet.subnet.pallet import SubtensorModule
 
-SPEC_VERSION = 429
+SPEC_VERSION = 430
 
 PALLETS = [System, Timestamp, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, AdminUtils, Swap]
 
@@ -25,6 +25,8 @@ PALLETS = [System, Timestamp, Balances, TransactionPayment, SubtensorModule, Uti
 def build_runtime(config: RuntimeConfig | None = None) -> Runtime:
     from tensornet.chain.runtime_apis import core_apis
 
+    from tensornet.subnet.apis_stake import dtao_apis, dynamic_info_methods
     from tensornet.subnet.apis_subnet_info import incentive_apis
 
-    return Runtime(PALLETS, SPEC_VERSION, config, apis=core_apis() + incentive_apis())
+    return Runtime(PALLETS, SPEC_VERSION, config,
+                   apis=core_apis() + incentive_apis(dynamic_info_methods()) + dtao_apis())

@@ -48,9 +48,10 @@ class StakeNet:
                  subtensor: dict[str, Any] | None = None) -> None:
         spec = preset("test")
         genesis = spec.genesis
-        overrides = dict(subtensor or {})
+        overrides = {"AdminFreezeWindow": 0, **(subtensor or {})}
         if not emission:
             overrides.setdefault("TotalIssuance", SUPPLY_CAP)
+        self.quiet = not emission
         balances = list(genesis.balances) + [(key(n).ss58, v) for n, v in (fund or {}).items()]
         genesis = genesis.model_copy(update={"balances": balances, "subtensor": overrides})
         self.node = Node(NodeConfig(spec.model_copy(update={"genesis": genesis}), sealing="manual"))
@@ -126,8 +127,12 @@ class StakeNet:
 
     # --- scenarios ------------------------------------------------------------------------------
     def subnet(self, owner: str = "Alice", hotkey: str = "owner_hk", start: bool = True) -> int:
+        """register_network (+ start_call). Without emission the tempo is set to 50_000 so no epoch
+        pays dividends into the stakes under test."""
         self.ok(owner, SM, "register_network", {"hotkey": acc(hotkey)})
         netuid = self.sm_events("NetworkAdded")[-1][0]
+        if self.quiet:
+            self.sudo("AdminUtils", "sudo_set_tempo", {"netuid": netuid, "tempo": 50_000})
         if start:
             self.ok(owner, SM, "start_call", {"netuid": netuid})
         return netuid
