@@ -7,7 +7,7 @@ import pytest
 
 from tensornet.consensus.yuma import epoch
 
-from chain_sim import Subnet, replace_neuron
+from yuma_chain_sim import Subnet, replace_neuron
 
 M = 65535
 E = 1_000_000_000

@@ -9,7 +9,7 @@ import pytest
 
 from tensornet.consensus import fixed as fx
 
-from chain_sim import Subnet, alpha_values_32
+from yuma_chain_sim import Subnet, alpha_values_32
 
 M = 65535
 H = M // 2
