@@ -74,7 +74,7 @@ class StakeNet:
         for applied, outcome in built.applied:
             if applied in (xt, blake2_256(xt)):
                 err = outcome.error
-                name = (err.name or repr(err.value)) if err else None
+                name = (err.name or (err.value if isinstance(err.value, str) else repr(err.value))) if err else None
                 return Outcome(outcome.success, name, outcome.fee, self.events())
         raise AssertionError("extrinsic not included")
 
@@ -88,6 +88,13 @@ class StakeNet:
 
     def sudo(self, pallet: str, call: str, args: dict) -> Outcome:
         return self.ok("Alice", "Sudo", "sudo", {"call": {pallet: {call: args}}})
+
+    def seal(self, n: int = 1) -> None:
+        self.node.seal_blocks(n)
+
+    @property
+    def block(self) -> int:
+        return self.node.head.number
 
     # --- reads ----------------------------------------------------------------------------------
     @contextmanager
