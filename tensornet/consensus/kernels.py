@@ -420,6 +420,14 @@ def col_normalize(indptr, indices, values, n):
 
 
 @njit(**_JIT)
+def _row_sorted(idx, start, end):
+    for e in range(start + 1, end):
+        if idx[e] <= idx[e - 1]:
+            return False
+    return True
+
+
+@njit(**_JIT)
 def ema_dense_rows(n_ptr, n_idx, n_val, o_ptr, o_idx, o_val, alpha, n):
     """``alpha·new + (1−alpha)·old`` row by row over the union, keeping > 0, sorted by column."""
     one_minus = sat_sub(ONE, alpha)
@@ -433,6 +441,30 @@ def ema_dense_rows(n_ptr, n_idx, n_val, o_ptr, o_idx, o_val, alpha, n):
     m = 0
     for i in range(rows):
         if n_ptr[i + 1] == n_ptr[i] and o_ptr[i + 1] == o_ptr[i]:
+            ptr[i + 1] = m
+            continue
+        if _row_sorted(n_idx, n_ptr[i], n_ptr[i + 1]) and _row_sorted(o_idx, o_ptr[i],
+                                                                      o_ptr[i + 1]):
+            # both rows in uid order (the usual case): merge them directly
+            a, ae, b, be = n_ptr[i], n_ptr[i + 1], o_ptr[i], o_ptr[i + 1]
+            while a < ae or b < be:
+                if b >= be or (a < ae and n_idx[a] < o_idx[b]):
+                    j = n_idx[a]
+                    v = mul(alpha, n_val[a])
+                    a += 1
+                elif a >= ae or o_idx[b] < n_idx[a]:
+                    j = o_idx[b]
+                    v = mul(one_minus, o_val[b])
+                    b += 1
+                else:
+                    j = n_idx[a]
+                    v = sat_add(mul(alpha, n_val[a]), mul(one_minus, o_val[b]))
+                    a += 1
+                    b += 1
+                if v > 0:
+                    idx[m] = j
+                    val[m] = v
+                    m += 1
             ptr[i + 1] = m
             continue
         for e in range(n_ptr[i], n_ptr[i + 1]):

@@ -151,6 +151,8 @@ def _explain_bad_row(key: str, row: list) -> None:
 
 def check_csr(key: str, m: Csr, n: int) -> Csr:
     """Shape, ranges and per-row uniqueness of a sparse u16 matrix."""
+    if not isinstance(m, Csr):
+        raise ScenarioError(key, f"expected a Csr matrix, got {type(m).__name__}")
     ip, ix, vs = (np.asarray(m.indptr), np.asarray(m.indices), np.asarray(m.values))
     for part, arr in (("indptr", ip), ("indices", ix), ("values", vs)):
         if arr.dtype.kind not in "iu":

@@ -94,6 +94,11 @@ def test_typed_face_validates_arrays() -> None:
     inp = EpochInputs(n=3, stake=np.array([1.0, 2.0, 3.0]), weights=Csr.empty(3))
     with pytest.raises(ScenarioError, match="stake"):
         epoch(inp)
+    with pytest.raises(ScenarioError, match="weights: expected a Csr"):
+        epoch(EpochInputs(n=3, stake=np.ones(3, np.uint64), weights=[[], [], []]))
+    with pytest.raises(ScenarioError, match="validator_permit"):
+        epoch(EpochInputs(n=3, stake=np.ones(3, np.uint64), weights=Csr.empty(3),
+                          validator_permit=np.ones(2, bool)))
 
 
 def test_empty_network() -> None:
