@@ -22,6 +22,12 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "block": ("tensornet.cli.inspect_cmd", "block", "Show a block's header and extrinsics."),
     "events": ("tensornet.cli.inspect_cmd", "events", "Show the events of a block."),
     "extrinsic": ("tensornet.cli.inspect_cmd", "extrinsic", "Show one extrinsic, its fee and events."),
+    "subnet": ("tensornet.cli.subnet_cmd", "subnet", "Subnets: create, start, list, show, hyperparams, set, emissions."),
+    "register": ("tensornet.cli.neuron_cmd", "register", "Register a hotkey on a subnet (burned)."),
+    "stake": ("tensornet.cli.stake_cmd", "stake", "Stake: add, remove, move, transfer, list."),
+    "weights": ("tensornet.cli.neuron_cmd", "weights", "Weights: set, commit, reveal."),
+    "axon": ("tensornet.cli.neuron_cmd", "axon", "Serve an axon endpoint."),
+    "metagraph": ("tensornet.cli.neuron_cmd", "metagraph", "A subnet's neurons: stake, incentive, dividends…"),
     "wallet": ("tensornet.cli.wallet_cmd", "wallet", "Create and inspect btcli-compatible wallets."),
     "yuma": ("tensornet.cli.yuma_cmd", "yuma", "Run the Yuma consensus engine on a JSON scenario."),
 }

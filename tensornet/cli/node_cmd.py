@@ -144,6 +144,8 @@ def _parse_fund(values: tuple[str, ...], wallet_path: str) -> list[tuple[object,
 
 
 DEFAULT_FUND_TAO = 1_000_000  # what subtensor's BT_DEFAULT_TOKEN_WALLET gives
+#: SubtensorModule genesis overrides of `tnet devnet` (not of `tnet node`): devnet conveniences
+DEVNET_GENESIS = {"AdminFreezeWindow": 0}
 
 
 def print_devnet_banner(node, funded=(), subnets=()) -> None:
@@ -220,6 +222,11 @@ def devnet(preset_name, chain, base_path, tmp, purge, sealing, fund, wallet_path
                                          param_hint="--purge")
             shutil.rmtree(base_path)
     spec = _load_spec(chain, preset_name)
+    if chain is None:
+        # with a 10-block tempo the admin freeze window (blocks before each epoch in which
+        # hyperparameters cannot change) covers most of the time: a devnet starts with it closed
+        genesis = spec.genesis.model_copy(update={"subtensor": {**DEVNET_GENESIS, **spec.genesis.subtensor}})
+        spec = spec.model_copy(update={"genesis": genesis})
     if allow_loopback_axons:
         spec = spec.model_copy(update={"allow_loopback_axons": True})
     config = NodeConfig(spec, None if (tmp or base_path is None) else base_path, sealing,

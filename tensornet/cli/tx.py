@@ -91,22 +91,49 @@ SIMPLE_DOCS = {"BadOrigin": "Bad origin.", "CannotLookup": "Failed to lookup som
                "Unavailable": "Some resource is unavailable.", "RootNotAllowed": "Root origin is not allowed."}
 
 
-def describe_failure(receipt, events: list[dict]) -> dict:
-    """{type, name, docs} of a failed extrinsic: module errors through the metadata, the others
-    (Token, Arithmetic, BadOrigin …) from sp_runtime's documentation."""
-    failed = next((e for e in events if e["pallet"] == "System" and e["name"] == "ExtrinsicFailed"), None)
-    raw = (failed or {}).get("attributes") or {}
-    dispatch_error = raw.get("dispatch_error") if isinstance(raw, dict) else None
-    if isinstance(dispatch_error, dict) and "Module" not in dispatch_error:
+def dispatch_error_json(substrate, dispatch_error) -> dict:
+    """{type, name, docs} of an ``sp_runtime::DispatchError`` value as substrate-interface decodes it:
+    module errors through the metadata, the others (Token, Arithmetic, BadOrigin …) from
+    sp_runtime's documentation."""
+    if isinstance(dispatch_error, str):
+        return {"type": "DispatchError", "name": dispatch_error, "docs": SIMPLE_DOCS.get(dispatch_error, "")}
+    if isinstance(dispatch_error, dict) and "Module" in dispatch_error:
+        module = dispatch_error["Module"]
+        index, error = (module if isinstance(module, tuple) else (module["index"], module["error"]))
+        if isinstance(error, str):
+            error = int(error[2:4], 16)
+        try:
+            found = substrate.metadata.get_module_error(module_index=index, error_index=error)
+            docs = found.docs
+            return {"type": "Module", "pallet": _pallet_name(substrate, index), "name": found.name,
+                    "docs": " ".join(docs) if isinstance(docs, list) else docs}
+        except Exception:  # an index the metadata does not know
+            return {"type": "Module", "name": f"error {error} of pallet {index}", "docs": ""}
+    if isinstance(dispatch_error, dict) and dispatch_error:
         (kind, detail), = dispatch_error.items()
         name = detail if isinstance(detail, str) else json.dumps(detail)
         return {"type": kind, "name": name, "docs": NON_MODULE_DOCS.get(kind, {}).get(name, "")}
-    if isinstance(dispatch_error, str):
-        return {"type": "DispatchError", "name": dispatch_error, "docs": SIMPLE_DOCS.get(dispatch_error, "")}
-    error = dict(receipt.error_message or {"type": "Module", "name": "Unknown", "docs": []})
-    if isinstance(error.get("docs"), list):
-        error["docs"] = " ".join(error["docs"])
-    return error
+    return {"type": "Unknown", "name": str(dispatch_error), "docs": ""}
+
+
+def _pallet_name(substrate, index: int) -> str | None:
+    for module in substrate.metadata.pallets:
+        if module.value.get("index") == index:
+            return module.name
+    return None
+
+
+def find_failure(substrate, events: list[dict]) -> dict | None:
+    """The error of a failed extrinsic, or of the call a successful ``Sudo.sudo`` wrapped."""
+    for e in events:
+        attrs = e.get("attributes")
+        if e["pallet"] == "System" and e["name"] == "ExtrinsicFailed":
+            return dispatch_error_json(substrate, attrs.get("dispatch_error") if isinstance(attrs, dict) else attrs[0])
+        if e["pallet"] == "Sudo" and e["name"] in ("Sudid", "SudoAsDone"):
+            result = attrs.get("sudo_result") if isinstance(attrs, dict) else attrs
+            if isinstance(result, dict) and "Err" in result:
+                return {**dispatch_error_json(substrate, result["Err"]), "via": "Sudo.sudo"}
+    return None
 
 
 def submit(substrate, call, keypair, *, description: str, yes: bool, as_json: bool) -> TxResult:
@@ -127,13 +154,13 @@ def submit(substrate, call, keypair, *, description: str, yes: bool, as_json: bo
             detail = detail.get("data") or detail.get("message")
         raise click.ClickException(f"the node refused the transaction: {detail}; nothing was sent") from None
     events = [_event_json(e) for e in receipt.triggered_events]
-    error = None if receipt.is_success else describe_failure(receipt, events)
+    error = find_failure(substrate, events)
     block_number = None
     try:
         block_number = substrate.get_block_number(receipt.block_hash)
     except Exception:  # only cosmetic
         pass
-    result = TxResult(receipt.is_success, receipt.block_hash, block_number, receipt.extrinsic_hash,
+    result = TxResult(error is None, receipt.block_hash, block_number, receipt.extrinsic_hash,
                       int(receipt.total_fee_amount or 0), events, error)
     report(result, as_json)
     if not result.success:
@@ -154,7 +181,7 @@ def report(result: TxResult, as_json: bool) -> None:
     else:
         err = result.error or {}
         console.print(f"[red]✘ failed[/] in {where} · fee {format_tao(result.fee)} TAO: "
-                      f"[bold]{err.get('type', 'Module')}.{err.get('name')}[/]"
+                      f"[bold]{err.get('pallet') or err.get('type', 'Module')}.{err.get('name')}[/]"
                       + (f" — {err['docs']}" if err.get("docs") else ""))
     for ev in result.events:
         attrs = ev["attributes"]
