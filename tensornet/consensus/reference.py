@@ -270,8 +270,7 @@ def epoch_sparse(inp: EpochInputs) -> EpochOutputs:
         else:
             ema = ema_sparse(wb, bonds, fx.bonds_moving_average_alpha(inp.bonds_moving_average), n)
         ema_norm = col_normalize(ema, n)
-        per_validator = [sum(p for p in (fx.mul(v, incentive[j]) for j, v in row) if p != 0)
-                         for row in ema_norm]
+        per_validator = [sum(fx.mul(v, incentive[j]) for j, v in row) for row in ema_norm]
         dividends = normalize([fx.mul(t, a) for t, a in zip(per_validator, active_stake)])
     else:
         bonds = col_normalize([[(j, fx.from_int(b)) for j, b in row if keep[j]]
