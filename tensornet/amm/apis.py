@@ -37,12 +37,31 @@ def _sim_value(result) -> dict:
             ("tao_amount", "alpha_amount", "tao_fee", "alpha_fee", "tao_slippage", "alpha_slippage")}
 
 
+def _exists(ctx, netuid: int) -> bool:
+    return ctx.runtime.pallets["SubtensorModule"].NetworksAdded.get(netuid)
+
+
+def sim_tao_for_alpha(ctx, netuid: int, tao: int) -> dict:
+    """A stable-mechanism netuid that does not exist trades nothing (all slippage), as on chain."""
+    pool = _pool(ctx, netuid)
+    if not pool.is_dynamic and not _exists(ctx, netuid):
+        return {**_sim_value(sim_swap_tao_for_alpha(pool, 0)), "alpha_slippage": tao}
+    return _sim_value(sim_swap_tao_for_alpha(pool, tao))
+
+
+def sim_alpha_for_tao(ctx, netuid: int, alpha: int) -> dict:
+    pool = _pool(ctx, netuid)
+    if not pool.is_dynamic and not _exists(ctx, netuid):
+        return {**_sim_value(sim_swap_alpha_for_tao(pool, 0)), "tao_slippage": alpha}
+    return _sim_value(sim_swap_alpha_for_tao(pool, alpha))
+
+
 def swap_api() -> RuntimeApi:
     return RuntimeApi("SwapRuntimeApi", 1, [
         ApiMethod("current_alpha_price", [("netuid", NetUid)], U64, current_alpha_price),
         ApiMethod("current_alpha_price_all", [], Vec(SubnetPrice), current_alpha_price_all),
         ApiMethod("sim_swap_tao_for_alpha", [("netuid", NetUid), ("tao", TaoBalance)], SimSwapResult,
-                  lambda ctx, netuid, tao: _sim_value(sim_swap_tao_for_alpha(_pool(ctx, netuid), tao))),
+                  sim_tao_for_alpha),
         ApiMethod("sim_swap_alpha_for_tao", [("netuid", NetUid), ("alpha", AlphaBalance)], SimSwapResult,
-                  lambda ctx, netuid, alpha: _sim_value(sim_swap_alpha_for_tao(_pool(ctx, netuid), alpha))),
+                  sim_alpha_for_tao),
     ])
