@@ -153,7 +153,8 @@ class DevTools:
 
     def ensure_subnets(self, up_to: int, owner: bytes | None = None, owner_hotkey: bytes | None = None) -> list[int]:
         """Make subnets 1..``up_to`` exist and be ready for a test: registered by ``owner`` (Alice by
-        default), started, commit-reveal off, emission on, weights rate limit 0. Returns the netuids."""
+        default), started, commit-reveal off, emission on, weights rate limit 0, and the chain's admin
+        freeze window 0. Returns the netuids."""
         from tensornet.primitives.keys import dev_keypair, keypair_from_uri
 
         owner = owner or dev_keypair("Alice").public
@@ -172,7 +173,10 @@ class DevTools:
                          if st.FirstEmissionBlockNumber.try_get(n) is None]
         if missing:
             raise DevError(f"could not create subnets {missing} (netuids are taken in order)")
-        calls: list[tuple[str, str, dict, bytes | None]] = []
+        # the admin freeze window (the last blocks before each epoch) would refuse hyperparameter
+        # changes for most of a 10-block tempo; a devnet opens it, as localnet users do by hand
+        calls: list[tuple[str, str, dict, bytes | None]] = [
+            ("AdminUtils", "sudo_set_admin_freeze_window", {"window": 0}, None)]
         for n, subnet_owner in unstarted:  # start_call is owner-only, as on the real chain
             calls.append(("SubtensorModule", "start_call", {"netuid": n}, subnet_owner))
         for n in range(1, up_to + 1):
@@ -231,6 +235,8 @@ class DevTools:
 
     def advance_to_epoch(self, netuid: int, progress: Callable[[int], None] | None = None) -> EpochRun:
         """Seal blocks until subnet ``netuid``'s next epoch has run (in the last sealed block)."""
+        if netuid == 0:
+            raise DevError("the root subnet (0) runs no epochs; pick a subnet such as 1")
         tempo, last = self.epoch_bound(netuid)
         if tempo == 0:
             raise DevError(f"subnet {netuid} has tempo 0: it never runs an epoch")
