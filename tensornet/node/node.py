@@ -21,7 +21,7 @@ from tensornet.chain.spec import ChainSpec, account_id
 from tensornet.chain.store import ChainStore, DatabaseError
 from tensornet.chain.txpool import PoolError, TxPool
 from tensornet.primitives.hashing import blake2_256
-from tensornet.runtime.executive import Executive, nonce_tag
+from tensornet.runtime.executive import DecodedHandoff, Executive, VerifiedSignatures, nonce_tag
 from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.runtime import RuntimeConfig
 from tensornet.runtime.validity import TransactionValidityError
@@ -41,6 +41,8 @@ class NodeConfig:
     rpc_methods: str = "auto"
     rpc_cors: list[str] | None = field(default_factory=lambda: __import__("tensornet.rpc.server", fromlist=["DEFAULT_CORS"]).DEFAULT_CORS)
     rpc_max_connections: int = 100
+    #: processes that pre-verify the signatures of batches submitted with ``submit_many`` (0 = in process)
+    verify_workers: int = 0
 
 
 @dataclass
@@ -74,8 +76,15 @@ class Node:
         self._init_genesis()
         author = account_id(self.spec.genesis.authority) if self.spec.genesis.authority else None
         self.author = author
-        self.executive = Executive(self.runtime, self.genesis_hash, self.store.hash_of, author)
-        self.query_executive = Executive(self.query_runtime, self.genesis_hash, self.store.hash_of, author)
+        # one cache: a signature the pool verified is not verified again when the block includes it
+        # and a transaction the pool decoded is handed to the builder instead of being decoded again
+        self.signatures = VerifiedSignatures()
+        handoff = DecodedHandoff()
+        self.executive = Executive(self.runtime, self.genesis_hash, self.store.hash_of, author,
+                                   signatures=self.signatures, handoff=handoff)
+        self.query_executive = Executive(self.query_runtime, self.genesis_hash, self.store.hash_of, author,
+                                         signatures=self.signatures, handoff=handoff)
+        self._verifier = None
         self.builder = BlockBuilder(self.store, self.executive)
         self.pool = TxPool()
         self.block_listeners: list[BlockListener] = []
@@ -183,6 +192,48 @@ class Node:
             self._seal_wanted.set()
         return xt_hash
 
+    def submit_many(self, raws: list[bytes]) -> list[Exception | None]:
+        """Submit a batch; returns, per transaction, None or the error ``submit`` would have raised.
+
+        With ``verify_workers`` the batch's signatures are first verified in a process pool, so the
+        per-transaction validation that follows finds them in the verified-signature cache."""
+        if self.config.verify_workers > 0 and len(raws) >= 64:
+            self._preverify(raws)
+        out: list[Exception | None] = []
+        for raw in raws:
+            try:
+                self.submit(raw)
+                out.append(None)
+            except (TransactionValidityError, MalformedExtrinsic, PoolError) as exc:
+                out.append(exc)
+        return out
+
+    def _preverify(self, raws: list[bytes]) -> None:
+        from tensornet.node.verifier import SignatureVerifier
+
+        if self._verifier is None:
+            self._verifier = SignatureVerifier(self.config.verify_workers)
+        current = self.head.number + 1
+        jobs = []
+        ex = self.query_executive
+        for raw in raws:
+            try:
+                xt = ex.decode(raw)
+                payload, sig = ex.signed_payload(xt, current)
+            except (TransactionValidityError, MalformedExtrinsic):
+                continue  # submit reports it
+            jobs.append((xt.signer, payload, sig))
+            if ex.handoff is not None:
+                ex.handoff.put(xt)
+        for (signer, payload, sig), ok in zip(jobs, self._verifier.verify_all(jobs)):
+            if ok:
+                self.signatures.add(VerifiedSignatures.key(signer, payload, sig))
+
+    def close_workers(self) -> None:
+        if self._verifier is not None:
+            self._verifier.close()
+            self._verifier = None
+
     # --- sealing ----------------------------------------------------------------------------------
     def _timestamp(self) -> int:
         rt = self.query_runtime
@@ -276,4 +327,5 @@ class Node:
         if self._rpc is not None:
             await self._rpc.stop()
             self._rpc = None
+        self.close_workers()
         self.store.close()

@@ -9,6 +9,8 @@ from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call
 from tensornet.runtime.types import ACCOUNT_INFO, DIGEST, PHASE
 from tensornet.storage.items import StorageMap, StorageValue
 
+from .system_account import AccountMap
+
 BLOCK_HASH_COUNT = 2400
 SS58_PREFIX = 42
 
@@ -37,8 +39,7 @@ class System(Pallet):
     NAME, INDEX, CRATE = "System", 0, "frame_system"
     DOCS = "Accounts, nonces, block hashes and events."
 
-    Account = StorageMap("Blake2_128Concat", AccountId, ACCOUNT_INFO,
-                         docs="The full account information for a particular account ID.")
+    Account = AccountMap(docs="The full account information for a particular account ID.")
     ExtrinsicCount = StorageValue(U32, optional=True, docs="Total extrinsics count for the current block.")
     BlockWeight = StorageValue(PER_DISPATCH_CLASS_WEIGHT, docs="The current weight for the block.")
     AllExtrinsicsLen = StorageValue(U32, optional=True, docs="Total length (in bytes) for all extrinsics put together, for the current block.")

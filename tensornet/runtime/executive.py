@@ -54,6 +54,65 @@ class Checked:
     fee: int
 
 
+class VerifiedSignatures:
+    """Signatures already verified against their exact signed payload, bounded (oldest forgotten first).
+
+    A transaction is checked when the pool admits it and again when a block includes it; the second
+    sr25519 verification of identical bytes is pure cost. The key binds the signer, the signature and
+    the whole payload (call, extra and additional-signed: versions, genesis and birth hash), so a hit
+    proves exactly what a fresh verification would.
+    """
+
+    def __init__(self, capacity: int = 65_536) -> None:
+        self.capacity = capacity
+        self._seen: dict[bytes, None] = {}
+
+    @staticmethod
+    def key(signer: bytes, payload: bytes, signature: bytes) -> bytes:
+        return signer + signature + payload
+
+    def __contains__(self, key: bytes) -> bool:
+        return key in self._seen
+
+    def add(self, key: bytes) -> None:
+        seen = self._seen
+        if len(seen) >= self.capacity:
+            for old in list(seen)[: self.capacity // 4]:
+                del seen[old]
+        seen[key] = None
+
+    def verify(self, signer: bytes, payload: bytes, signature: bytes) -> bool:
+        key = self.key(signer, payload, signature)
+        if key in self._seen:
+            return True
+        if not verify(signer, payload, signature):
+            return False
+        self.add(key)
+        return True
+
+
+class DecodedHandoff:
+    """Extrinsics the pool just decoded, handed to the block builder once (``take`` removes them).
+
+    One-shot on purpose: a dispatch receives the decoded call's values, so an object is never
+    applied twice. Bounded; a miss simply decodes again.
+    """
+
+    def __init__(self, capacity: int = 65_536) -> None:
+        self.capacity = capacity
+        self._items: dict[bytes, Extrinsic] = {}
+
+    def put(self, xt: Extrinsic) -> None:
+        items = self._items
+        if len(items) >= self.capacity:
+            for old in list(items)[: self.capacity // 4]:
+                del items[old]
+        items[xt.raw] = xt
+
+    def take(self, raw: bytes) -> Extrinsic | None:
+        return self._items.pop(raw, None)
+
+
 def nonce_tag(who: bytes, nonce: int) -> bytes:
     """The pool tag a signed transaction provides: SCALE (AccountId, Nonce), as CheckNonce."""
     return who + U32.encode(nonce)
@@ -61,8 +120,11 @@ def nonce_tag(who: bytes, nonce: int) -> bytes:
 
 class Executive:
     def __init__(self, runtime: Runtime, genesis_hash: bytes, block_hash: Callable[[int], bytes | None],
-                 author: bytes | None = None, codec: ExtensionCodec | None = None) -> None:
+                 author: bytes | None = None, codec: ExtensionCodec | None = None,
+                 signatures: VerifiedSignatures | None = None, handoff: DecodedHandoff | None = None) -> None:
         self.runtime = runtime
+        self.signatures = signatures or VerifiedSignatures()
+        self.handoff = handoff
         self.genesis_hash = genesis_hash
         self.block_hash = block_hash  # number -> hash for kept blocks (mortality)
         self.author = author
@@ -81,8 +143,9 @@ class Executive:
         return decode_extrinsic(raw, self.runtime, self.codec)
 
     # --- checks shared by validation and application ------------------------------------------
-    def check(self, xt: Extrinsic, current: int) -> Checked:
-        """Signature, versions, genesis and mortality; raises InvalidTransaction."""
+    def signed_payload(self, xt: Extrinsic, current: int) -> tuple[bytes, bytes]:
+        """(payload, sr25519 signature) that ``xt`` must carry to be valid at block ``current``;
+        raises InvalidTransaction for what can be refused before any signature check."""
         if not xt.signed:
             raise UnknownTransaction("NoUnsignedValidator")
         extra: Extra = xt.extra  # type: ignore[assignment]
@@ -106,9 +169,15 @@ class Executive:
         (scheme, sig), = xt.signature.items()
         if scheme != "Sr25519":
             raise InvalidTransaction("BadProof", f"{scheme} signatures are not supported; use sr25519")
-        payload = signing_payload(xt.call_bytes, xt.extra_bytes, additional)
-        if not verify(xt.signer, payload, sig):
+        return signing_payload(xt.call_bytes, xt.extra_bytes, additional), sig
+
+    def check(self, xt: Extrinsic, current: int) -> Checked:
+        """Signature, versions, genesis and mortality; raises InvalidTransaction."""
+        payload, sig = self.signed_payload(xt, current)
+        if not self.signatures.verify(xt.signer, payload, sig):
             raise InvalidTransaction("BadProof")
+        extra: Extra = xt.extra  # type: ignore[assignment]
+        rt = self.runtime
         try:
             info = rt.call_info(xt.call)
         except (KeyError, TypeError) as exc:
@@ -141,7 +210,7 @@ class Executive:
     # --- pool validation -------------------------------------------------------------------------
     def validate_transaction(self, raw: bytes, state, best_number: int) -> tuple[Extrinsic, ValidTransaction]:
         """Validate ``raw`` against ``state`` (the best block's), as TaggedTransactionQueue does."""
-        xt = self.decode(raw)
+        xt = (self.handoff.take(raw) if self.handoff is not None else None) or self.decode(raw)
         current = best_number + 1
         with self.runtime.at(state, current):
             checked = self.check(xt, current)
@@ -151,6 +220,8 @@ class Executive:
             longevity = IMMORTAL_LONGEVITY if checked.extra.era.immortal else \
                 checked.extra.era.death(current) - current
             priority = checked.extra.tip
+            if self.handoff is not None:
+                self.handoff.put(xt)
             return xt, ValidTransaction(priority, requires, (nonce_tag(who, nonce),), longevity)
 
     # --- block execution ---------------------------------------------------------------------------
@@ -189,7 +260,10 @@ class Executive:
 
     def apply_extrinsic(self, raw: bytes | Extrinsic) -> ApplyOutcome:
         """Check and apply one signed extrinsic; raises TransactionValidityError if it must be excluded."""
-        xt = raw if isinstance(raw, Extrinsic) else self.decode(raw)
+        if isinstance(raw, Extrinsic):
+            xt = raw
+        else:
+            xt = (self.handoff.take(raw) if self.handoff is not None else None) or self.decode(raw)
         env = self.env
         checked = self.check(xt, env.block_number)
         self._check_account(checked, for_block=True)

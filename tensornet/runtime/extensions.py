@@ -13,6 +13,9 @@ from tensornet.primitives.scale import (
     Array, Compact, Enum, Field, H256, Option, ScaleType, Struct, Tuple, U8, U32, U64,
 )
 
+from tensornet.primitives.era import decode_era
+from tensornet.primitives.scale import ScaleError
+
 from .types import ERA
 
 UNIT = Tuple()
@@ -51,6 +54,11 @@ SIGNED_EXTENSIONS: tuple[SignedExtension, ...] = (
 )
 
 
+_NONCE = Compact(U32)
+_TIP = Compact(U64)
+_MODES = {0: "Disabled", 1: "Enabled"}
+
+
 @dataclass(frozen=True)
 class Extra:
     """The decoded ``extra`` of a signed extrinsic."""
@@ -66,8 +74,23 @@ class ExtensionCodec:
 
     def __init__(self, extensions: tuple[SignedExtension, ...] = SIGNED_EXTENSIONS) -> None:
         self.extensions = extensions
+        # Our canonical tuple's extra is era ‖ Compact nonce ‖ Compact tip ‖ mode: decoded directly
+        # (every submitted and every included transaction goes through here).
+        self._canonical = extensions == SIGNED_EXTENSIONS
+        self._additional: dict[tuple, bytes] = {}
 
     def decode_extra(self, data: bytes, offset: int) -> tuple[Extra, int]:
+        if self._canonical:
+            era, offset = decode_era(data, offset)
+            nonce, offset = _NONCE.decode(data, offset)
+            tip, offset = _TIP.decode(data, offset)
+            try:
+                mode = _MODES[data[offset]]
+            except IndexError:
+                raise ScaleError("unexpected end of input reading the metadata-hash mode") from None
+            except KeyError:
+                raise ScaleError(f"Mode has no variant with index {data[offset]}") from None
+            return Extra(era, nonce, tip, mode), offset + 1
         values: dict[str, Any] = {}
         for ext in self.extensions:
             values[ext.identifier], offset = ext.ty.decode(data, offset)
@@ -81,6 +104,18 @@ class ExtensionCodec:
 
     def encode_additional(self, spec_version: int, tx_version: int, genesis: bytes, birth_hash: bytes,
                           metadata_hash: bytes | None = None) -> bytes:
+        key = (spec_version, tx_version, genesis, birth_hash, metadata_hash)
+        cached = self._additional.get(key)
+        if cached is not None:
+            return cached
+        if len(self._additional) > 8192:
+            self._additional.clear()
+        self._additional[key] = out = self._encode_additional(spec_version, tx_version, genesis, birth_hash,
+                                                              metadata_hash)
+        return out
+
+    def _encode_additional(self, spec_version: int, tx_version: int, genesis: bytes, birth_hash: bytes,
+                           metadata_hash: bytes | None) -> bytes:
         values = {"CheckSpecVersion": spec_version, "CheckTxVersion": tx_version, "CheckGenesis": genesis,
                   "CheckMortality": birth_hash, "CheckMetadataHash": metadata_hash}
         return b"".join(ext.additional.encode(values.get(ext.identifier, ())) for ext in self.extensions)

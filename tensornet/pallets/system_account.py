@@ -1,0 +1,73 @@
+"""``System.Account``'s hot path: a fixed-layout codec for ``AccountInfo`` and a cached storage key.
+
+Every signed transaction reads and writes several accounts (nonce, fee, transfer, author), so this is
+the most-touched entry of the chain. ``AccountInfo<u32, AccountData<u64>>`` has a fixed 56-byte
+layout, which ``struct`` packs and unpacks directly; the metadata shape stays the declared struct.
+The storage key (``prefix ‖ blake2_128(id) ‖ id``) is memoised per account, bounded.
+"""
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+from tensornet.primitives.scale import AccountId, Custom, ScaleError
+from tensornet.runtime.types import ACCOUNT_INFO
+from tensornet.storage.items import StorageItem
+
+_HEAD = struct.Struct("<IIIIQQQ")
+SIZE = _HEAD.size + 16
+U128_MAX = 2**128 - 1
+
+
+def _encode(value: Any) -> bytes:
+    try:
+        d = value["data"]
+        flags = d["flags"]
+        if type(flags) is not int or not 0 <= flags <= U128_MAX:
+            raise ScaleError(f"AccountData.flags out of range: {flags!r}")
+        return _HEAD.pack(value["nonce"], value["consumers"], value["providers"], value["sufficients"],
+                          d["free"], d["reserved"], d["frozen"]) + flags.to_bytes(16, "little")
+    except (struct.error, KeyError, TypeError, OverflowError) as exc:
+        raise ScaleError(f"AccountInfo: cannot encode {value!r:.120}: {exc}") from None
+
+
+def _decode(data: bytes, offset: int = 0) -> tuple[dict, int]:
+    end = offset + SIZE
+    if end > len(data):
+        raise ScaleError("unexpected end of input reading AccountInfo")
+    nonce, consumers, providers, sufficients, free, reserved, frozen = _HEAD.unpack_from(data, offset)
+    flags = int.from_bytes(data[offset + _HEAD.size:end], "little")
+    return {"nonce": nonce, "consumers": consumers, "providers": providers, "sufficients": sufficients,
+            "data": {"free": free, "reserved": reserved, "frozen": frozen, "flags": flags}}, end
+
+
+FAST_ACCOUNT_INFO = Custom(ACCOUNT_INFO, _encode, _decode, ACCOUNT_INFO.default())
+
+
+class AccountMap(StorageItem):
+    """``StorageMap<Blake2_128Concat, AccountId, AccountInfo>`` with memoised keys and fresh defaults
+    (callers mutate what they read, so a missing account must never hand out a shared dict)."""
+
+    CACHE = 1 << 16
+
+    def __init__(self, docs: str = "") -> None:
+        super().__init__(FAST_ACCOUNT_INFO, keys=[("Blake2_128Concat", AccountId)], docs=docs)
+        self._keys: dict[bytes, bytes] = {}
+
+    def key(self, *keys: Any) -> bytes:
+        if len(keys) == 1:
+            k = self._keys.get(keys[0])
+            if k is not None:
+                return k
+            k = super().key(*keys)
+            if len(self._keys) >= self.CACHE:
+                self._keys.clear()
+            self._keys[keys[0]] = k
+            return k
+        return super().key(*keys)
+
+    def get(self, state, *keys: Any) -> Any:
+        raw = state.get(self.key(*keys))
+        if raw is None:
+            return _decode(self._default_bytes)[0]
+        return _decode(raw)[0]
