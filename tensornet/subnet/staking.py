@@ -76,10 +76,10 @@ class StakingCalls:
             if amount > min(reserve * 1_000, _U64_MAX):
                 raise self.error("InsufficientLiquidity")
 
-    def _sim(self, netuid: int, buying: bool, amount: int):
+    def _sim(self, netuid: int, buying: bool, amount: int, pool=None):
         """``SwapInterface::sim_swap`` or None when the swap would fail."""
         try:
-            return sim_swap(self.pool_state(netuid), buying, amount)
+            return sim_swap(pool or self.pool_state(netuid), buying, amount)
         except AmmError:
             return None
 
@@ -89,8 +89,9 @@ class StakingCalls:
         if not self.NetworksAdded.get(netuid):
             raise self.error("SubnetNotExists")
         self.ensure_subtoken_enabled(netuid)
-        probe = self._sim(netuid, True, DEFAULT_MIN_STAKE)
-        fee = probe.fee_paid if probe is not None else approx_fee_amount(self.pool_state(netuid), DEFAULT_MIN_STAKE)
+        pool = self.pool_state(netuid)  # validation writes nothing: one read serves every simulation
+        probe = self._sim(netuid, True, DEFAULT_MIN_STAKE, pool)
+        fee = probe.fee_paid if probe is not None else approx_fee_amount(pool, DEFAULT_MIN_STAKE)
         if amount < DEFAULT_MIN_STAKE + fee:
             raise self.error("AmountTooLow")
         if not allow_partial:
@@ -102,7 +103,7 @@ class StakingCalls:
             raise self.error("NotEnoughBalanceToStake")
         if not self.hotkey_account_exists(hotkey):
             raise self.error("HotKeyAccountNotExists")
-        result = self._sim(netuid, True, amount)
+        result = self._sim(netuid, True, amount, pool)
         if result is None:
             raise self.error("InsufficientLiquidity")
         if result.amount_paid_in < DEFAULT_MIN_STAKE:
@@ -180,7 +181,8 @@ class StakingCalls:
     # --- remove --------------------------------------------------------------------------------
     def _after_remove(self, hotkey: bytes, coldkey: bytes, netuid: int) -> None:
         self.clear_small_nomination_if_required(hotkey, coldkey, netuid)
-        if self.get_total_stake_for_hotkey(hotkey) < self.StakeThreshold.get():
+        threshold = self.StakeThreshold.get()  # no total can be below a zero threshold: skip the sum
+        if threshold and self.get_total_stake_for_hotkey(hotkey) < threshold:
             for n in self.get_all_subnet_netuids():
                 self.PendingChildKeys.remove(n, hotkey)
 
@@ -202,10 +204,11 @@ class StakingCalls:
 
     def clear_small_nomination_if_required(self, hotkey: bytes, coldkey: bytes, netuid: int) -> None:
         """Sell a nominator's leftover below NominatorMinRequiredStake (valued at spot price) back to TAO."""
-        if self.coldkey_owns_hotkey(coldkey, hotkey):
-            return
+        minimum_tao = self.NominatorMinRequiredStake.get()
+        if minimum_tao == 0 or self.coldkey_owns_hotkey(coldkey, hotkey):
+            return  # with a zero minimum no stake is "small"
         stake = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid)
-        minimum = U64F64.from_int(self.NominatorMinRequiredStake.get()).safe_div(
+        minimum = U64F64.from_int(minimum_tao).safe_div(
             self.current_alpha_price(netuid)).to_u64()
         if 0 < stake < minimum:
             if not self._try(lambda: self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, stake,
