@@ -19,6 +19,7 @@ U64_MAX = 2**64 - 1
 # RocksDbWeight reads/writes, the WeightInfo subtensor's runtime configures; force_set_balance charges the
 # larger of its creating/killing benchmarks, as the pallet does.
 
+_EMPTY_DATA = {"free": 0, "reserved": 0, "frozen": 0, "flags": NEW_LOGIC_FLAG}
 _ACC = ("who", AccountId, "T::AccountId")
 _AMT = ("amount", U64, "T::Balance")
 
@@ -72,17 +73,24 @@ class Balances(Pallet):
         return self.pallet("System").Account.get(who)["data"]["free"]
 
     def reducible_balance(self, who: bytes, keep_alive: bool) -> int:
-        data = self.pallet("System").Account.get(who)["data"]
+        return self._reducible(self.pallet("System").Account.get(who)["data"], keep_alive)
+
+    @staticmethod
+    def _reducible(data: dict, keep_alive: bool) -> int:
         spendable = max(data["free"] - data["frozen"], 0)
         if keep_alive:
             spendable = min(spendable, max(data["free"] - EXISTENTIAL_DEPOSIT, 0))
         return spendable
 
     # --- the one place account balances change -----------------------------------------------
-    def _set_free(self, who: bytes, new_free: int) -> int:
-        """Write ``who``'s free balance, creating or reaping the account; returns dust burned."""
+    def _set_free(self, who: bytes, new_free: int, info: dict | None | bool = False) -> int:
+        """Write ``who``'s free balance, creating or reaping the account; returns dust burned.
+
+        ``info`` is the account as the caller just read it with ``try_get`` (None = absent), so the
+        hot paths read each account once; by default it is read here."""
         system = self.pallet("System")
-        info = system.Account.try_get(who)
+        if info is False:
+            info = system.Account.try_get(who)
         existed = info is not None and info["providers"] > 0
         if info is None:
             info = {"nonce": 0, "consumers": 0, "providers": 0, "sufficients": 0,
@@ -117,28 +125,34 @@ class Balances(Pallet):
                 raise DispatchError.token("FundsUnavailable")
             self.deposit_event("Transfer", {"from": source, "to": dest, "amount": value})
             return
-        src_free = self.free_balance(source)
-        if self.reducible_balance(source, False) < value:
+        account = self.pallet("System").Account
+        src = account.try_get(source)
+        src_data = src["data"] if src is not None else _EMPTY_DATA
+        src_free = src_data["free"]
+        if self._reducible(src_data, False) < value:
             raise DispatchError.token("FundsUnavailable")
         if keep_alive and src_free - value < EXISTENTIAL_DEPOSIT:
             raise DispatchError.token("NotExpendable")
-        dest_free = self.free_balance(dest)
+        dst = account.try_get(dest)
+        dest_free = dst["data"]["free"] if dst is not None else 0
         if dest_free + value > U64_MAX:
             raise DispatchError.arithmetic("Overflow")
         if dest_free + value < EXISTENTIAL_DEPOSIT:
             raise DispatchError.token("BelowMinimum")
-        dust = self._set_free(source, src_free - value)
-        self._set_free(dest, dest_free + value)
+        dust = self._set_free(source, src_free - value, src)
+        self._set_free(dest, dest_free + value, dst)
         if dust:
             self._issuance_sub(dust)
         self.deposit_event("Transfer", {"from": source, "to": dest, "amount": value})
 
     def withdraw(self, who: bytes, amount: int, keep_alive: bool = True, event: bool = True) -> None:
         """Remove ``amount`` from ``who`` and from total issuance (fees, burns)."""
-        free = self.free_balance(who)
-        if self.reducible_balance(who, keep_alive) < amount:
+        info = self.pallet("System").Account.try_get(who)
+        data = info["data"] if info is not None else _EMPTY_DATA
+        free = data["free"]
+        if self._reducible(data, keep_alive) < amount:
             raise DispatchError.token("FundsUnavailable" if free < amount else "NotExpendable")
-        dust = self._set_free(who, free - amount)
+        dust = self._set_free(who, free - amount, info)
         self._issuance_sub(amount + dust)
         if event:
             self.deposit_event("Withdraw", {"who": who, "amount": amount})
@@ -147,12 +161,13 @@ class Balances(Pallet):
         """Add ``amount`` to ``who`` and to total issuance (minting); below-ED amounts to a new account are dropped."""
         if amount == 0:
             return
-        free = self.free_balance(who)
+        info = self.pallet("System").Account.try_get(who)
+        free = info["data"]["free"] if info is not None else 0
         if free + amount > U64_MAX:
             raise DispatchError.arithmetic("Overflow")
         if free + amount < EXISTENTIAL_DEPOSIT:
             return
-        self._set_free(who, free + amount)
+        self._set_free(who, free + amount, info)
         issuance = self.TotalIssuance.get()
         self.TotalIssuance.set(min(issuance + amount, U64_MAX))
         if event:
