@@ -210,11 +210,11 @@ class StakingCalls:
         stake = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid)
         minimum = U64F64.from_int(minimum_tao).safe_div(
             self.current_alpha_price(netuid)).to_u64()
-        if 0 < stake < minimum:
-            if not self._try(lambda: self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, stake,
-                                                              MIN_PRICE_RAO)):
-                left = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid)
-                self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, left)
+        if not 0 < stake < minimum:
+            return
+        if not self._try(lambda: self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, stake, MIN_PRICE_RAO)):
+            left = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid)
+            self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, left)
 
     def _unstake_everywhere(self, coldkey: bytes, hotkey: bytes, include_root: bool) -> int:
         if not self.hotkey_account_exists(hotkey):

@@ -151,6 +151,8 @@ def test_remove_stake_limit_partial_fill_and_limit_on_the_wrong_side(net):
     # by hand: y·x = k, price y/x falls to L when x' = √(k/L); net alpha in = x' − x
     expected_net = math.isqrt(x * y * 10**9 // limit) - x
     assert abs(alpha_net - expected_net) <= 2_000
+    assert (cold, hk, n) == (acc("Bob"), hot, netuid)
+    assert close(f, alpha_net * FEE_RATE // (65_535 - FEE_RATE))  # fee grossed up on the executed part
     assert close(tao, sell_out(x, y, alpha_net))
     assert 0 < net.stake(hot, "Bob", netuid) < staked  # the rest stays staked
     # a sell limit above the current price cannot execute at all
@@ -332,3 +334,21 @@ def test_bad_input_pays_the_fee_and_moves_nothing(net, call, args, error):
 def _snapshot(n: StakeNet, netuid: int) -> tuple:
     return (pool(n, netuid), n.get("TotalStake"),
             n.stake("owner_hk", "Dave", netuid), n.free(n.subnet_account(netuid)))
+
+
+def test_small_nomination_is_cleared_after_remove():
+    n = StakeNet(subtensor={"NominatorMinRequiredStake": 5 * TAO})
+    netuid, hot = n.subnet(), acc("owner_hk")
+    n.sm("Bob", "add_stake", hotkey=hot, netuid=netuid, amount_staked=10 * TAO)
+    bob0 = n.free("Bob")
+    out = n.sm("Bob", "remove_stake", hotkey=hot, netuid=netuid, amount_unstaked=7 * TAO)
+    assert out.success
+    removed = n.sm_events("StakeRemoved")
+    assert len(removed) == 2  # the 7 alpha, then the ~3 alpha left below 5 TAO of value
+    assert n.stake(hot, "Bob", netuid) == 0
+    assert n.free("Bob") == bob0 - out.fee + removed[0][2] + removed[1][2]
+    # the owner's own stake is never a "nomination"
+    n.sm("Alice", "add_stake", hotkey=hot, netuid=netuid, amount_staked=10 * TAO)
+    n.sm("Alice", "remove_stake", hotkey=hot, netuid=netuid, amount_unstaked=7 * TAO)
+    assert n.stake(hot, "Alice", netuid) > 0
+    n.close()
