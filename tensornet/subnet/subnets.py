@@ -15,7 +15,7 @@ from __future__ import annotations
 from tensornet.amm.fixed import U64F64
 from tensornet.primitives.scale import AccountId as AccountIdType
 from tensornet.primitives.scale import Bytes, Option
-from tensornet.runtime.dispatch import DispatchError, Weight
+from tensornet.runtime.dispatch import DispatchError, Origin, Weight
 from tensornet.runtime.pallet import call
 
 from .coinbase_math import block_emission_for_issuance
@@ -232,6 +232,7 @@ class SubnetCalls:
                 raise self.error("InvalidIdentity")
             self.SubnetIdentitiesV3.set(netuid, identity)
             self.deposit_event("SubnetIdentitySet", netuid)
+        self.do_set_root_validators_for_subnet(netuid)
         self.deposit_event("NetworkAdded", (netuid, DYNAMIC_MECHANISM))
         self.SubnetEmissionEnabled.set(netuid, False)
         return netuid
@@ -240,6 +241,20 @@ class SubnetCalls:
         """``DefaultTempo``: Tempo's pallet default (its fast-runtime value on a fast runtime)."""
         item = type(self).Tempo
         return item.fast_default if self.env.runtime.config.fast else item.default
+
+    def do_set_root_validators_for_subnet(self, netuid: int) -> None:
+        """Schedule every root validator (that allows it) as full parent of the new owner hotkey.
+
+        Failures of one validator's set_children are ignored, as on chain (they are only logged).
+        """
+        owner_hotkey = self.SubnetOwnerHotkey.try_get(netuid)
+        if netuid == ROOT or owner_hotkey is None:
+            return
+        for _, validator in list(self.Keys.iter(ROOT)):
+            if validator == owner_hotkey or not self.AutoParentDelegationEnabled.get(validator):
+                continue
+            origin = Origin.signed(self.Owner.get(validator))
+            self._try(lambda v=validator, o=origin: self.set_children(o, v, netuid, [(_U64_MAX, owner_hotkey)]))
 
     def recycle_tao(self, account: bytes, amount: int) -> None:
         """``recycle_tao``: destroy TAO (out of both issuances), keeping the account alive."""
@@ -268,13 +283,19 @@ class SubnetCalls:
     def do_dissolve_network(self, netuid: int) -> None:
         if netuid == ROOT or not self.if_subnet_exist(netuid):
             raise self.error("SubnetNotExists")
-        finalize = getattr(self, "finalize_all_subnet_root_dividends", None)
-        if finalize is not None:  # root-claim bookkeeping lives in the root-claim part
-            finalize(netuid)
+        self.finalize_all_subnet_root_dividends(netuid)
         self.destroy_alpha_in_out_stakes(netuid)
         self.pallet("Swap").clear_subnet(netuid)
         self.remove_network(netuid)
         self.deposit_event("NetworkRemoved", netuid)
+
+    def finalize_all_subnet_root_dividends(self, netuid: int) -> None:
+        """Forget root dividends still claimable on a subnet that is going away."""
+        for (hotkey,), claimable in list(self.RootClaimable.iter()):
+            kept = [(n, rate) for n, rate in claimable if n != netuid]
+            if len(kept) != len(claimable):
+                self.RootClaimable.set(hotkey, kept)
+        self.RootClaimed.clear_prefix(netuid)
 
     def destroy_alpha_in_out_stakes(self, netuid: int) -> None:
         """Pay the pool's TAO to the subnet's stakers pro rata to their alpha; recycle what is left."""

@@ -199,3 +199,12 @@ def test_subnet_limit_reached_when_all_immune():
     out = n.sm("Alice", "register_network", hotkey=acc("a_hk"))
     assert (out.success, out.error) == (False, "SubnetLimitReached")
     n.close()
+
+
+def test_root_validators_become_parents_of_a_new_owner_hotkey(net):
+    assert net.sm("Bob", "root_register", hotkey=acc("bob_root")).success
+    netuid = net.subnet(start=False)
+    # the subnet is not trading yet, so the relation is applied at once
+    assert net.get("ChildKeys", acc("bob_root"), netuid) == [(2**64 - 1, acc("owner_hk"))]
+    assert (2**64 - 1, acc("bob_root")) in net.get("ParentKeys", acc("owner_hk"), netuid)
+
