@@ -208,3 +208,13 @@ def test_root_validators_become_parents_of_a_new_owner_hotkey(net):
     assert net.get("ChildKeys", acc("bob_root"), netuid) == [(2**64 - 1, acc("owner_hk"))]
     assert (2**64 - 1, acc("bob_root")) in net.get("ParentKeys", acc("owner_hk"), netuid)
 
+
+
+def test_network_rate_limit():
+    n = StakeNet(subtensor={"NetworkRateLimit": 5})
+    assert n.sm("Alice", "register_network", hotkey=acc("a_hk")).success
+    out = n.sm("Bob", "register_network", hotkey=acc("b_hk"))
+    assert (out.success, out.error) == (False, "NetworkTxRateLimitExceeded")
+    n.seal(4)
+    assert n.sm("Bob", "register_network", hotkey=acc("b_hk")).success
+    n.close()
