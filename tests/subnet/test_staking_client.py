@@ -1,0 +1,67 @@
+"""dTAO through the unmodified substrate-interface client: calls composed from our metadata, events
+and module errors decoded by the client, storage read by name (what btcli and the SDK rely on)."""
+from __future__ import annotations
+
+import pytest
+from substrateinterface import Keypair, SubstrateInterface
+
+TAO = 10**9
+
+
+@pytest.fixture(scope="module")
+def si(live_node):
+    s = SubstrateInterface(url=live_node.url)
+    yield s
+    s.close()
+
+
+def _send(si, kp, call, args):
+    xt = si.create_signed_extrinsic(si.compose_call("SubtensorModule", call, args), kp)
+    return si.submit_extrinsic(xt, wait_for_inclusion=True)
+
+
+def _event(rec, name):
+    return next(e.value["attributes"] for e in rec.triggered_events if e.value["event_id"] == name)
+
+
+def test_register_start_stake_and_unstake_with_a_real_client(si):
+    alice, bob = Keypair.create_from_uri("//Alice"), Keypair.create_from_uri("//Bob")
+    hotkey = Keypair.create_from_uri("//client_owner_hk").ss58_address
+    rec = _send(si, alice, "register_network", {"hotkey": hotkey})
+    assert rec.is_success, rec.error_message
+    netuid = _event(rec, "NetworkAdded")[0]
+    assert _send(si, alice, "start_call", {"netuid": netuid}).is_success
+    assert si.query("SubtensorModule", "SubtokenEnabled", [netuid]).value is True
+
+    pool_tao = si.query("SubtensorModule", "SubnetTAO", [netuid]).value
+    rec = _send(si, bob, "add_stake", {"hotkey": hotkey, "netuid": netuid, "amount_staked": 5 * TAO})
+    assert rec.is_success, rec.error_message
+    coldkey, hot, tao, alpha, ev_netuid, fee = _event(rec, "StakeAdded")
+    assert (coldkey, hot, tao, ev_netuid, fee) == (bob.ss58_address, hotkey, 5 * TAO, netuid, 5 * TAO * 33 // 65_535)
+    assert si.query("SubtensorModule", "SubnetTAO", [netuid]).value >= pool_tao + tao - fee
+    assert si.query("SubtensorModule", "TotalHotkeyAlpha", [hotkey, netuid]).value >= alpha
+    shares = si.query("SubtensorModule", "AlphaV2", [hotkey, bob.ss58_address, netuid]).value
+    assert set(shares) == {"mantissa", "exponent"} and shares["mantissa"] > 0
+    staking = si.query("SubtensorModule", "StakingHotkeys", [bob.ss58_address]).value
+    assert hotkey in staking
+
+    rec = _send(si, bob, "remove_stake", {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": alpha // 2})
+    assert rec.is_success, rec.error_message
+    assert _event(rec, "StakeRemoved")[3] + _event(rec, "StakeRemoved")[5] == alpha // 2
+
+    rec = _send(si, bob, "add_stake", {"hotkey": hotkey, "netuid": 999, "amount_staked": 5 * TAO})
+    assert not rec.is_success
+    assert rec.error_message["name"] == "SubnetNotExists"
+
+
+def test_bogus_btcli_storage_names_read_like_the_real_items(si):
+    alice = Keypair.create_from_uri("//Alice")
+    inner = si.compose_call("AdminUtils", "sudo_set_commit_reveal_weights_enabled", {"netuid": 1, "enabled": False})
+    xt = si.create_signed_extrinsic(si.compose_call("Sudo", "sudo", {"call": inner}), alice)
+    assert si.submit_extrinsic(xt, wait_for_inclusion=True).is_success
+    assert si.query("SubtensorModule", "get_commit_reveal_weights_enabled", [1]).value is False
+    for netuid in (0, 1):
+        real = si.query("SubtensorModule", "CommitRevealWeightsEnabled", [netuid]).value
+        assert si.query("SubtensorModule", "get_commit_reveal_weights_enabled", [netuid]).value == real
+        period = si.query("SubtensorModule", "RevealPeriodEpochs", [netuid]).value
+        assert si.query("SubtensorModule", "get_commit_reveal_period", [netuid]).value == period
