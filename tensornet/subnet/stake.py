@@ -310,8 +310,7 @@ class StakeOps:
             raise self.error("AmountTooLow")
         if not self.try_increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, netuid, alpha):
             raise self.error("InsufficientLiquidity")
-        self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha)
-        self._add_staking_hotkey(coldkey, hotkey)
+        self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha)  # + StakingHotkeys
         author = self.block_author()
         if author is not None:
             self.transfer_tao_from_subnet(netuid, author, result.fee_to_block_author)
