@@ -53,6 +53,7 @@ def run_sim(blocks: int, seed: int) -> None:
             net.add_stake("Bob", hot[i], netuid, 100 * TAO)
         owner_of = {h: "Bob" if i < 3 else rng.choice(COLDS) for i, h in enumerate(hot)}
         prev = _snapshot(net, subnets)
+        paid_incentive = False
         for _ in range(blocks):
             for _ in range(rng.randint(0, 3)):
                 op = rng.random()
@@ -80,8 +81,10 @@ def run_sim(blocks: int, seed: int) -> None:
             net.seal(1)
             cur = _snapshot(net, subnets)
             # incentive earned by an owner hotkey (uid 0 here) is burned: it stays in AlphaOut, owned by no one
-            burned = {e["fields"]["netuid"]: e["fields"]["emissions"][0] for e in net.events()
-                      if e["name"] == "IncentiveAlphaEmittedToMiners"}
+            mined = {e["fields"]["netuid"]: e["fields"]["emissions"] for e in net.events()
+                     if e["name"] == "IncentiveAlphaEmittedToMiners"}
+            burned = {netuid: emissions[0] for netuid, emissions in mined.items()}
+            paid_incentive |= any(sum(e[1:]) for e in mined.values())
             # minted this block = the schedule for the issuance before it (nothing else mints)
             assert cur["emission"] == cm.block_emission_for_issuance(prev["issuance"])
             assert cur["issuance"] - prev["issuance"] <= cur["emission"]
@@ -96,7 +99,7 @@ def run_sim(blocks: int, seed: int) -> None:
                 if after["epoch"] == net.block and sum(net.sm("Dividends", netuid)):
                     assert grown <= 3 + 4 * (after["n"] + 2), (netuid, before, after)
             prev = cur
-        assert any(v > 0 for v in net.sm("Incentive", subnets[0]))
+        assert paid_incentive  # miners were actually paid along the way
     finally:
         net.close()
 
@@ -107,4 +110,4 @@ def test_short_simulation_keeps_invariants():
 
 @pytest.mark.slow
 def test_long_simulation_keeps_invariants():
-    run_sim(2500, seed=7)
+    run_sim(2000, seed=7)
