@@ -29,7 +29,7 @@ class Account:
 
 
 def _dev_name(text: str) -> str | None:
-    name = text[2:] if text.startswith("//") else text
+    name = text.removeprefix("//")
     for dev in DEV_ADDRESSES:
         if name.lower() == dev.lower():
             return dev

@@ -58,8 +58,9 @@ def balance(accounts, wallet_name, wallet_hotkey, wallet_path, uri, url, as_json
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    from tensornet.cli.output import console as make_console
     from rich.table import Table
+
+    from tensornet.cli.output import console as make_console
 
     table = Table(title=f"Balances at {url}")
     for col in ("account", "address", "free (TAO)", "reserved", "frozen"):

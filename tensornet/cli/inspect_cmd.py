@@ -81,8 +81,9 @@ def block(block, url, as_json):
     if as_json:
         _print(out)
         return
-    from tensornet.cli.output import console as make_console
     from rich.table import Table
+
+    from tensornet.cli.output import console as make_console
 
     console = make_console()
     console.print(f"[bold]Block #{out['number']}[/] {h}\n  parent {out['parent_hash']}\n"
@@ -110,8 +111,9 @@ def events(block, url, as_json):
     if as_json:
         _print({"block_hash": h, "events": evs})
         return
-    from tensornet.cli.output import console as make_console
     from rich.table import Table
+
+    from tensornet.cli.output import console as make_console
 
     table = Table(title=f"Events of {h}")
     for col in ("phase", "event", "attributes"):

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 import click
 
 from tensornet.cli.accounts import Account
-from tensornet.cli.wallet_cmd import coldkey_signer, hotkey_signer, wallet_from_options, wallet_options
+from tensornet.cli.wallet_cmd import (
+    coldkey_signer,
+    hotkey_signer,
+    wallet_from_options,
+    wallet_options,
+)
 
 
 def signer_options(func):
@@ -31,7 +36,7 @@ class Keys:
     hotkey_uri: str | None
 
     @classmethod
-    def from_kwargs(cls, kw: dict) -> "Keys":
+    def from_kwargs(cls, kw: dict) -> Keys:
         return cls(kw.pop("wallet_name"), kw.pop("wallet_hotkey"), kw.pop("wallet_path"), kw.pop("uri"),
                    kw.pop("hotkey_uri"))
 

@@ -166,6 +166,13 @@ def set_weights(netuid, uids, weights_text, version_key, url, yes, as_json, **kw
            description=f"Set weights on subnet {netuid}: {dict(zip(dests, values))}")
 
 
+def _load_pending(path: str) -> list[dict]:
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
 def _commit_file(netuid: int, hotkey: str) -> str:
     return os.path.join(COMMITS_DIR, f"{netuid}-{hotkey}.json")
 
@@ -195,7 +202,7 @@ def commit(netuid, uids, weights_text, version_key, url, yes, as_json, **kw):
     submit(substrate, call, signer, yes=yes, as_json=as_json, description=f"Commit weights on subnet {netuid}")
     os.makedirs(COMMITS_DIR, exist_ok=True)
     path = _commit_file(netuid, signer.ss58_address)
-    pending = json.load(open(path)) if os.path.exists(path) else []
+    pending = _load_pending(path)
     pending.append({"uids": dests, "values": values, "salt": salt, "version_key": key, "hash": "0x" + digest.hex()})
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(pending, fh)
@@ -216,7 +223,7 @@ def reveal(netuid, url, yes, as_json, **kw):
     keys = Keys.from_kwargs(kw)
     signer = keys.hotkey()
     path = _commit_file(netuid, signer.ss58_address)
-    pending = json.load(open(path)) if os.path.exists(path) else []
+    pending = _load_pending(path)
     if not pending:
         raise click.ClickException(f"nothing to reveal for {signer.ss58_address} on subnet {netuid}: "
                                    "commit first with `tnet weights commit`")

@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 
 import click
 
@@ -149,11 +148,11 @@ DEVNET_GENESIS = {"AdminFreezeWindow": 0}
 
 
 def print_devnet_banner(node, funded=(), subnets=()) -> None:
-    from tensornet.cli.output import console as make_console
     from rich.table import Table
 
-    from tensornet.cli.amounts import format_tao
     from tensornet.cli.accounts import DEV_ADDRESSES
+    from tensornet.cli.amounts import format_tao
+    from tensornet.cli.output import console as make_console
     from tensornet.primitives.ss58 import ss58_decode
 
     console = make_console()

@@ -145,9 +145,9 @@ def transfer(origin_netuid, destination_netuid, amount, dest_coldkey, hotkey, ur
 def list_cmd(coldkey, wallet_name, wallet_path, url, as_json):
     """A coldkey's stakes per hotkey and subnet (StakeInfoRuntimeApi)."""
     from tensornet.cli.accounts import wallet_coldkey_account
+    from tensornet.primitives.scale import Vec
     from tensornet.primitives.ss58 import ss58_encode
     from tensornet.subnet.apis_stake import StakeInfo
-    from tensornet.primitives.scale import Vec
     from tensornet.wallet.wallet import DEFAULT_WALLET_PATH
 
     path = wallet_path or DEFAULT_WALLET_PATH

@@ -152,7 +152,7 @@ def hyperparams(netuid, url, as_json):
     for name, setter in sorted(_setters().items()):
         try:
             value = q(substrate, setter.item, netuid)
-        except Exception:  # an item keyed otherwise (per mechanism): shown without a value
+        except Exception:  # noqa: BLE001 - an item keyed otherwise (per mechanism): shown without a value
             value = None
         rows.append({"param": name, "value": value, "set_by": "owner or root" if setter.origin == "owner" else "root",
                      "type": setter.args[1][2], "item": setter.item, "call": f"AdminUtils.{setter.name}"})

@@ -42,7 +42,7 @@ def connect(url: str):
         return SubstrateInterface(url=url, ss58_format=42)
     except (ConnectionError, OSError, TimeoutError) as exc:
         raise NodeUnreachable(url, str(getattr(exc, "strerror", None) or exc)) from None
-    except Exception as exc:  # websocket handshake errors come in several types
+    except Exception as exc:  # noqa: BLE001 - websocket handshake errors come in several types
         raise NodeUnreachable(url, type(exc).__name__ + (f": {exc}" if str(exc) else "")) from None
 
 
@@ -57,7 +57,7 @@ def estimate_fee(substrate, call, keypair) -> int:
     try:
         info = substrate.get_payment_info(call, keypair)
         return int(info["partial_fee"])
-    except Exception:  # an estimate is a courtesy; submission reports the real fee
+    except Exception:  # noqa: BLE001 - an estimate is a courtesy; submission reports the real fee
         return 0
 
 
@@ -107,7 +107,7 @@ def dispatch_error_json(substrate, dispatch_error) -> dict:
             docs = found.docs
             return {"type": "Module", "pallet": _pallet_name(substrate, index), "name": found.name,
                     "docs": " ".join(docs) if isinstance(docs, list) else docs}
-        except Exception:  # an index the metadata does not know
+        except Exception:  # noqa: BLE001 - an index the metadata does not know
             return {"type": "Module", "name": f"error {error} of pallet {index}", "docs": ""}
     if isinstance(dispatch_error, dict) and dispatch_error:
         (kind, detail), = dispatch_error.items()
@@ -158,7 +158,7 @@ def submit(substrate, call, keypair, *, description: str, yes: bool, as_json: bo
     block_number = None
     try:
         block_number = substrate.get_block_number(receipt.block_hash)
-    except Exception:  # only cosmetic
+    except Exception:  # noqa: BLE001, S110 - only cosmetic
         pass
     result = TxResult(error is None, receipt.block_hash, block_number, receipt.extrinsic_hash,
                       int(receipt.total_fee_amount or 0), events, error)

@@ -11,8 +11,8 @@ restart of an on-disk devnet, and stops resolving once its block has been revert
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from tensornet.chain.builder import BuiltBlock
 from tensornet.runtime.executive import Executive

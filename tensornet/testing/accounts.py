@@ -20,7 +20,11 @@ def account_id(who: AccountLike) -> bytes:
             raise ValueError("an integer account is a U256")
         return who.to_bytes(32, "little")
     if isinstance(who, str):
-        from tensornet.primitives.keys import DEV_ACCOUNT_NAMES, dev_keypair, keypair_from_uri
+        from tensornet.primitives.keys import (
+            DEV_ACCOUNT_NAMES,
+            dev_keypair,
+            keypair_from_uri,
+        )
         from tensornet.primitives.ss58 import ss58_decode
 
         if who in DEV_ACCOUNT_NAMES:
@@ -36,7 +40,12 @@ def account_id(who: AccountLike) -> bytes:
 
 def keypair(who: AccountLike):
     """A signing key pair (dev name or secret URI) for tests that submit signed extrinsics."""
-    from tensornet.primitives.keys import DEV_ACCOUNT_NAMES, KeyPair, dev_keypair, keypair_from_uri
+    from tensornet.primitives.keys import (
+        DEV_ACCOUNT_NAMES,
+        KeyPair,
+        dev_keypair,
+        keypair_from_uri,
+    )
 
     if isinstance(who, KeyPair):
         return who

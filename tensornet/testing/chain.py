@@ -11,9 +11,10 @@ initialisation), so what a test builds is a real chain: roots, events and RPC al
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from tensornet.testing.accounts import AccountLike, account_id, keypair
 
@@ -106,7 +107,7 @@ class Chain:
             state.begin()
             try:
                 result["value"] = fn(rt)
-            except BaseException as exc:  # re-raised below, outside block building
+            except BaseException as exc:  # noqa: BLE001 - re-raised below, outside block building
                 state.rollback()
                 rt.env.truncate_events(mark)
                 result["error"] = exc

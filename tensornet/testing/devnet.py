@@ -11,7 +11,8 @@ import asyncio
 import json
 import threading
 import urllib.request
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, Self
 
 from tensornet.testing.accounts import AccountLike, account_id
 
@@ -48,7 +49,7 @@ class Devnet:
                     tools.ensure_subnets(self.subnets)
                 self._loop = asyncio.get_running_loop()
                 self._stop = asyncio.Event()
-            except BaseException as exc:  # surfaced by start()
+            except BaseException as exc:  # noqa: BLE001 - surfaced by start()
                 self._error = exc
                 self._ready.set()
                 return
@@ -58,7 +59,7 @@ class Devnet:
 
         asyncio.run(run())
 
-    def start(self, timeout: float = 60) -> "Devnet":
+    def start(self, timeout: float = 60) -> Devnet:
         self._thread.start()
         if not self._ready.wait(timeout):
             raise TimeoutError("the devnet did not start")
@@ -71,10 +72,10 @@ class Devnet:
             self._loop.call_soon_threadsafe(self._stop.set)
             self._thread.join(15)
 
-    def __enter__(self) -> "Devnet":
+    def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # --- addresses ---------------------------------------------------------------------------------

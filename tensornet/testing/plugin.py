@@ -13,7 +13,7 @@ Options per test: ``@pytest.mark.tensornet(preset="test", sealing="instant", sub
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

@@ -27,7 +27,7 @@ class Devnet:
 def run(*args: str, url: str | None = None, input: str | None = None, env: dict | None = None,
         timeout: float = 120) -> subprocess.CompletedProcess:
     cmd = [TNET, *args] + (["--url", url] if url else [])
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, input=input,
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, input=input, check=False,
                           env={**os.environ, **(env or {})}, cwd=str(REPO))
 
 

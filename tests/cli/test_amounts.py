@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tensornet.cli.amounts import format_tao, parse_tao, tao_str
 

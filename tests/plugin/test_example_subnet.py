@@ -53,7 +53,7 @@ def test_validator_miner_loop(chain):
     receipt = chain.submit(VALIDATOR[0], "SubtensorModule", "set_weights", netuid=NETUID,
                            dests=list(weights), weights=list(weights.values()), version_key=0)
     assert receipt.success, receipt.error_name
-    assert [(e["pallet"], e["name"]) for e in receipt.events][0] == ("SubtensorModule", "WeightsSet")
+    assert next((e["pallet"], e["name"]) for e in receipt.events) == ("SubtensorModule", "WeightsSet")
 
     chain.step_epochs(1, NETUID)
     incentive = chain.read("SubtensorModule", "Incentive", NETUID)
