@@ -65,3 +65,11 @@ def test_bogus_btcli_storage_names_read_like_the_real_items(si):
         assert si.query("SubtensorModule", "get_commit_reveal_weights_enabled", [netuid]).value == real
         period = si.query("SubtensorModule", "RevealPeriodEpochs", [netuid]).value
         assert si.query("SubtensorModule", "get_commit_reveal_period", [netuid]).value == period
+
+
+def test_fast_runtime_values_are_what_clients_read(si):
+    """The fast runtime's prod_or_fast! globals are stored at genesis, so a client reading them by
+    name (metadata default = production value) sees the fast ones."""
+    assert si.query("SubtensorModule", "MaxEpochsPerBlock").value == 32
+    assert si.query("SubtensorModule", "TxChildkeyTakeRateLimit").value == 5
+    assert si.query("SubtensorModule", "NetworkRateLimit").value == 0
