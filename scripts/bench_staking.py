@@ -18,11 +18,16 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from tensornet.chain.spec import GenesisConfig, preset  # noqa: E402
-from tensornet.chain.txpool import PoolError  # noqa: E402
-from tensornet.node.node import Node, NodeConfig  # noqa: E402
-from tensornet.primitives.keys import dev_keypair, keypair_from_seed, keypair_from_uri, verify  # noqa: E402
-from tensornet.runtime.signer import sign_extrinsic  # noqa: E402
+from tensornet.chain.spec import GenesisConfig, preset
+from tensornet.chain.txpool import PoolError
+from tensornet.node.node import Node, NodeConfig
+from tensornet.primitives.keys import (
+    dev_keypair,
+    keypair_from_seed,
+    keypair_from_uri,
+    verify,
+)
+from tensornet.runtime.signer import sign_extrinsic
 
 TAO = 10**9
 U64_MAX = 2**64 - 1
