@@ -242,3 +242,39 @@ def _still_sealing(live_node, tn, ws, before: int) -> None:
             return
         time.sleep(0.05)
     pytest.fail("the node stopped producing blocks")
+
+
+def test_thousands_of_subscriptions_and_oversized_frames(live_node, tn, ws):
+    client = Ws(live_node.url)
+    try:
+        for i in range(1, 1501):  # past the per-connection limit (1024), pipelined
+            client.ws.send(json.dumps({"jsonrpc": "2.0", "id": i, "method": "chain_subscribeNewHeads"}))
+        answers = {}
+        while len(answers) < 1500:
+            msg = json.loads(client.ws.recv())
+            if "id" in msg:
+                answers[msg["id"]] = msg
+        ok = [m for m in answers.values() if "result" in m]
+        refused = [m for m in answers.values() if "error" in m]
+        assert len(ok) == 1024 and len(refused) == 476
+        assert all(isinstance(m["error"]["code"], int) for m in refused)
+    finally:
+        client.close()
+    # a request frame above the 15 MiB limit closes that connection; others are unaffected
+    big = websocket.create_connection(live_node.url, timeout=30)
+    try:
+        payload = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "author_submitExtrinsic",
+                              "params": ["0x" + "00" * (8 * 2**20)]})
+        try:
+            big.send(payload)
+            resp = big.recv()
+            assert resp == "" or "error" in json.loads(resp)
+        except (websocket.WebSocketConnectionClosedException, ConnectionError, OSError):
+            pass
+    finally:
+        big.close()
+    # a 9 MiB extrinsic (under the frame limit) is refused as a bad extrinsic, not a crash
+    resp = ws.call("author_submitExtrinsic", ["0x" + "01" * (9 * 2**20 // 2)])
+    assert resp["error"]["code"] == 1001
+    before = int(ws.call("chain_getHeader")["result"]["number"], 16)
+    _still_sealing(live_node, tn, ws, before)
