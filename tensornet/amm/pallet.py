@@ -52,9 +52,9 @@ class Swap(Pallet):
     ScrapReservoirAlpha = StorageMap("Twox64Concat", NetUid, AlphaBalance,
                                      docs="Alpha reservoir for scraps of protocol claimed fees.")
 
-    EVENTS = [EventDef("FeeRateSet", [("netuid", NetUid, "NetUid"), ("rate", U16, "u16")],
-                       "Event emitted when the fee rate has been updated for a subnet")]
-    ERRORS = [
+    EVENTS = (EventDef("FeeRateSet", [("netuid", NetUid, "NetUid"), ("rate", U16, "u16")],
+                       "Event emitted when the fee rate has been updated for a subnet"),)
+    ERRORS = (
         ("FeeRateTooHigh", "The fee rate is too high"),
         ("InsufficientInputAmount", "The provided amount is insufficient for the swap."),
         ("InsufficientLiquidity", "The provided liquidity is insufficient for the operation."),
@@ -68,14 +68,14 @@ class Swap(Pallet):
         ("ReservesOutOfBalance", "Swap reserves are too imbalanced"),
         ("SwapInputTooLarge", "Swap input is too large relative to input-side liquidity"),
         ("Deprecated", "The extrinsic is deprecated"),
-    ]
-    CONSTANTS = [
+    )
+    CONSTANTS = (
         ConstantDef("ProtocolId", BoundedBytes(8), b"ten/swap", "This type is used to derive protocol accounts"),
         ConstantDef("MaxFeeRate", U16, MAX_FEE_RATE, "The maximum fee rate that can be set"),
         ConstantDef("MaxPositions", U16, 100, "The maximum number of positions a user can have"),
         ConstantDef("MinimumLiquidity", U64, 1_000, "Minimum liquidity that is safe for rounding and precision"),
         ConstantDef("MinimumReserve", U64, 1_000_000, "Minimum reserve for tao and alpha"),
-    ]
+    )
 
     # --- the pool as the maths sees it ----------------------------------------------------------
     def pool_state(self, netuid: int) -> PoolState:
