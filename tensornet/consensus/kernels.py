@@ -265,7 +265,6 @@ def alpha_sigmoid(c: np.int64, w: np.int64, b: np.int64, lo: np.int64, hi: np.in
 # 2^(64+s_i) and the product never rounds across an integer.  Cheaper than a 64-bit division.
 
 
-
 def _magic_tables() -> tuple[np.ndarray, np.ndarray]:
     ms, ss = [0, 0], [0, 0]
     for i in range(2, 32):
@@ -279,23 +278,25 @@ _MAGIC, _MAGIC_SHIFT = _magic_tables()
 
 
 @njit(**_JIT)
-def exp_batch(x: np.ndarray, out: np.ndarray, m: int) -> None:
-    """``exp_safe`` of ``x[:m]`` (already clamped to [−20, 20]) into ``out[:m]``.
+def recip_2_64(b: np.uint64) -> np.int64:
+    """floor(2^64 / b) for 2^32 ≤ b < 2^63 (so the quotient fits in i64): one hardware
+    division of 2^64 − 1, plus one when b divides 2^64 (then the remainder is b − 1)."""
+    q = _U64_MAX // b
+    if _U64_MAX - q * b == b - _U1:
+        q += _U1
+    return np.int64(q)
 
-    Same Taylor series and truncations as ``exp_fixed``; on the clamped domain no term or sum
-    can overflow (every term < 2^58, every product < 2^62), so the loop is branch-free and runs
-    over all cells at once, which lets the CPU overlap the cells' multiplications.
-    """
-    ux = np.empty(m, np.uint64)
-    term = np.empty(m, np.uint64)
-    res = np.empty(m, np.uint64)
-    for c in range(m):
-        v = x[c]
-        u = np.uint64(-v) if v < 0 else np.uint64(v)
-        ux[c] = u
-        term[c] = u
-        res[c] = u + _U_ONE
+
+@njit(**_JIT)
+def exp_terms(ux: np.ndarray, res: np.ndarray) -> None:
+    """Add Taylor terms 2..31 to ``res`` for |x| ≤ 20: every term < 2^58, every
+    product < 2^62, the division by i a multiply-high (``_MAGIC``).  Only 32×32-bit products,
+    so the cell loop vectorises; it stops once every term of the range is 0 (each later term is
+    then 0 too), which is early for ranges of small |x|."""
+    term = ux.copy()
+    m = ux.shape[0]
     for i in range(2, 32):
+        alive = _U0
         mg = _MAGIC[i]
         sh = _MAGIC_SHIFT[i]
         mh = mg >> _U32
@@ -318,6 +319,45 @@ def exp_batch(x: np.ndarray, out: np.ndarray, m: int) -> None:
             q = (ph * mh + (lh >> _U32) + (hl >> _U32) + (mid >> _U32)) >> sh
             term[c] = q
             res[c] += q
+            alive |= q
+        if alive == _U0:
+            break
+
+
+#: ``exp_batch`` groups cells by |x| in steps of 2^−3 (161 groups over [0, 20]).
+_EXP_GROUP_SHIFT = np.uint64(29)
+_EXP_GROUPS = 161
+
+
+@njit(**_JIT)
+def exp_batch(x: np.ndarray, out: np.ndarray, m: int) -> None:
+    """``exp_safe`` of ``x[:m]`` (already clamped to [−20, 20]) into ``out[:m]``.
+
+    Same Taylor series and truncations as ``exp_fixed`` (tested equal to it).  The cells are
+    counting-sorted into groups of similar |x| and each group runs the series until its terms
+    vanish, so small |x| stop after a few terms instead of the batch's worst case.
+    """
+    cnt = np.zeros(_EXP_GROUPS + 1, np.int64)
+    for c in range(m):
+        v = x[c]
+        u = np.uint64(-v) if v < 0 else np.uint64(v)
+        cnt[np.int64(u >> _EXP_GROUP_SHIFT) + 1] += 1
+    for g in range(_EXP_GROUPS):
+        cnt[g + 1] += cnt[g]
+    fill = cnt[:_EXP_GROUPS].copy()
+    us = np.empty(m, np.uint64)
+    pos = np.empty(m, np.int64)
+    for c in range(m):
+        v = x[c]
+        u = np.uint64(-v) if v < 0 else np.uint64(v)
+        g = np.int64(u >> _EXP_GROUP_SHIFT)
+        pos[c] = fill[g]
+        us[fill[g]] = u
+        fill[g] += 1
+    res = us + _U_ONE
+    for g in range(_EXP_GROUPS):
+        if cnt[g + 1] > cnt[g]:
+            exp_terms(us[cnt[g]:cnt[g + 1]], res[cnt[g]:cnt[g + 1]])
     for c in range(m):
         v = x[c]
         if v == 0:
@@ -325,10 +365,9 @@ def exp_batch(x: np.ndarray, out: np.ndarray, m: int) -> None:
         elif v == ONE:
             out[c] = np.int64(22802600) << np.int64(9)
         elif v < 0:
-            q, ok = udiv_shl32(_U_ONE, res[c])
-            out[c] = np.int64(q)
+            out[c] = recip_2_64(res[pos[c]])  # trunc(ONE / res) with res > 2^32
         else:
-            out[c] = np.int64(res[c])
+            out[c] = np.int64(res[pos[c]])
 
 
 @njit(**_JIT)
@@ -787,30 +826,24 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
     slope = saturating_div(np.int64(steepness) << np.int64(32), np.int64(-100) << np.int64(32))
     alpha0 = alpha_sigmoid(np.int64(0), np.int64(0), np.int64(0), lo, hi, slope)
     exp_lim = np.int64(20) << np.int64(32)
-    ep = np.zeros(n + 1, np.int64)
-    ei = np.empty(bi.shape[0], np.int64)
-    ev = np.empty(bi.shape[0], np.int64)
+    s_hi = slope >> np.int64(32)
+    s_lo = slope & np.int64(0xFFFFFFFF)
+    nnz = bi.shape[0]
     wd = np.zeros(n, np.int64)
     bd = np.zeros(n, np.int64)
-    old = np.zeros(n, np.int64)
-    alpha_row = np.zeros(n, np.int64)
-    xin = np.zeros(n, np.int64)
-    xout = np.zeros(n, np.int64)
-    xpos = np.zeros(n, np.int64)
-    me = 0
+    alpha = np.empty(nnz, np.int64)
+    xin = np.empty(nnz, np.int64)
+    xpos = np.empty(nnz, np.int64)
+    # pass 1: α per W^b cell; cells whose combined difference is 0 share alpha0, the exponents
+    # of all others go through one exp batch (one vectorised series over the whole matrix)
+    k = 0
     for i in range(n):
-        start = bp[i]
-        if bp[i + 1] == start:
-            ep[i + 1] = me
+        if bp[i + 1] == bp[i]:
             continue
         # α reads W^b and B as the chain's forward walk over (assumed sorted) rows does
-        walk_lookup(bi, bv, start, bp[i + 1], n, wd)
+        walk_lookup(bi, bv, bp[i], bp[i + 1], n, wd)
         walk_lookup(oi, ov, op[i], op[i + 1], n, bd)
-        for e in range(op[i], op[i + 1]):
-            old[oi[e]] = ov[e]
-        # cells whose combined difference is 0 share alpha0; the rest go through one batch
-        k = 0
-        for e in range(start, bp[i + 1]):
+        for e in range(bp[i], bp[i + 1]):
             j = bi[e]
             w = wd[j]
             b = bd[j]
@@ -818,19 +851,39 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
             if d > ONE:
                 d = ONE
             if d <= 0:
-                alpha_row[e - start] = alpha0
+                alpha[e] = alpha0
             else:
-                x = mul(slope, sat_sub(d, HALF))
+                # mul(slope, d − ½) without branches: slope = s_hi·2^32 + s_lo (0 ≤ s_lo <
+                # 2^32) and |d − ½| ≤ 2^31, so s_lo·(d − ½) fits i64 and its arithmetic shift
+                # is the floor; |result| < 2^40 never saturates
+                y = d - HALF
+                x = s_hi * y + ((s_lo * y) >> np.int64(32))
                 xin[k] = min(max(x, -exp_lim), exp_lim)
-                xpos[k] = e - start
+                xpos[k] = e
                 k += 1
-        exp_batch(xin, xout, k)
-        for t in range(k):
-            sig = saturating_div(ONE, sat_add(ONE, xout[t]))
-            alpha_row[xpos[t]] = min(max(sat_add(lo, mul(sig, sat_sub(hi, lo))), lo), hi)
+    xout = np.empty(k, np.int64)
+    exp_batch(xin, xout, k)
+    span = sat_sub(hi, lo)
+    for t in range(k):
+        # sigmoid = 1 / (1 + e): 1 + e ≥ 1 and < 2^63 on the clamped domain
+        sig = recip_2_64(np.uint64(ONE + xout[t]))
+        alpha[xpos[t]] = min(max(sat_add(lo, mul(sig, span)), lo), hi)
+    # pass 2: the EMA over each W^b row
+    ep = np.zeros(n + 1, np.int64)
+    ei = np.empty(nnz, np.int64)
+    ev = np.empty(nnz, np.int64)
+    old = np.zeros(n, np.int64)
+    me = 0
+    for i in range(n):
+        start = bp[i]
+        if bp[i + 1] == start:
+            ep[i + 1] = me
+            continue
+        for e in range(op[i], op[i + 1]):
+            old[oi[e]] = ov[e]
         for e in range(start, bp[i + 1]):
             j = bi[e]
-            a = alpha_row[e - start]
+            a = alpha[e]
             x = sat_add(mul(sat_sub(ONE, a), old[j]), max(mul(a, bv[e]), np.int64(0)))
             x = min(x, ONE)
             if x > 0:
