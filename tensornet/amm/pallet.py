@@ -15,10 +15,12 @@ from tensornet.amm.pool import MAX_FEE_RATE, PoolState
 from tensornet.primitives.scale import (
     I32,
     I64,
+    U8,
     U16,
     U64,
     U128,
     AccountId,
+    Array,
     Bool,
     BoundedBytes,
     Newtype,
@@ -32,6 +34,8 @@ from tensornet.subnet.types import AlphaBalance, NetUid
 Perquintill = Newtype("sp_arithmetic::per_things::Perquintill", U64, "Perquintill")
 Balancer = Struct("pallet_subtensor_swap::pallet::balancer::Balancer", [("quote", Perquintill, "Perquintill")])
 TickIndex = Newtype("pallet_subtensor_swap::pallet::TickIndex", I32, "TickIndex")
+PalletId = Newtype("frame_support::PalletId", Array(U8, 8), "PalletId")
+NonZeroU64 = Newtype("NonZeroU64", U64, "NonZeroU64")
 PositionId = Newtype("pallet_subtensor_swap::pallet::PositionId", U128, "PositionId")
 
 _DEPRECATED_WEIGHT = Weight(15_000_000, 0)
@@ -70,11 +74,10 @@ class Swap(Pallet):
         ("Deprecated", "The extrinsic is deprecated"),
     )
     CONSTANTS = (
-        ConstantDef("ProtocolId", BoundedBytes(8), b"ten/swap", "This type is used to derive protocol accounts"),
+        ConstantDef("ProtocolId", PalletId, b"ten/swap", "This type is used to derive protocol accounts"),
         ConstantDef("MaxFeeRate", U16, MAX_FEE_RATE, "The maximum fee rate that can be set"),
-        ConstantDef("MaxPositions", U16, 100, "The maximum number of positions a user can have"),
         ConstantDef("MinimumLiquidity", U64, 1_000, "Minimum liquidity that is safe for rounding and precision"),
-        ConstantDef("MinimumReserve", U64, 1_000_000, "Minimum reserve for tao and alpha"),
+        ConstantDef("MinimumReserve", NonZeroU64, 1_000_000, "Minimum reserve for tao and alpha"),
     )
 
     # --- the pool as the maths sees it ----------------------------------------------------------
