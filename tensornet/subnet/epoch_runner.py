@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from tensornet.consensus import yuma
+from tensornet.primitives.scale import decode_compact
 from tensornet.consensus.types import NO_COMMIT, Csr, EpochInputs, EpochOutputs
 
 from . import coinbase_math as cm
@@ -48,11 +49,28 @@ class EpochPart:
         return keys
 
     def _rows(self, item, idx: int, n: int, filter_cols: bool) -> Csr:
-        rows: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        for (uid,), row in item.iter(idx):
-            if uid < n:
-                rows[uid] = [(j, v) for j, v in row if j < n] if filter_cols else list(row)
-        return Csr.from_rows(rows)
+        """``Weights``/``Bonds`` rows of one mechanism as CSR, decoded straight from the raw
+        values (each is ``Compact(len) ‖ (u16, u16)*``); uids ≥ n are dropped as the chain does."""
+        rows: dict[int, np.ndarray] = {}
+        for raw_key, raw in self.env.state.iterate(item.item.prefix_key(idx)):
+            uid = int.from_bytes(raw_key[-2:], "little")  # Identity hasher: the u16 itself
+            if uid >= n:
+                continue
+            count, offset = decode_compact(raw, 0)
+            pairs = np.frombuffer(raw, dtype="<u2", count=2 * count, offset=offset).reshape(-1, 2)
+            if filter_cols and count:
+                pairs = pairs[pairs[:, 0] < n]
+            rows[uid] = pairs
+        lengths = np.zeros(n + 1, np.int64)
+        for uid, pairs in rows.items():
+            lengths[uid + 1] = len(pairs)
+        indptr = np.cumsum(lengths)
+        if rows:
+            ordered = [rows[u] for u in sorted(rows)]
+            flat = np.concatenate(ordered).astype(np.int64) if ordered else np.zeros((0, 2), np.int64)
+        else:
+            flat = np.zeros((0, 2), np.int64)
+        return Csr(indptr, flat[:, 0].copy(), flat[:, 1].copy())
 
     def _commit_blocks(self, netuid: int, idx: int, n: int) -> np.ndarray:
         out = np.full(n, NO_COMMIT, np.uint64)
@@ -172,6 +190,8 @@ class EpochPart:
         dividends: dict[bytes, int] = {}
         for hk, inc, div in hotkey_emission:
             incentives[hk] = incentives.get(hk, 0) + inc
+            if div == 0:
+                continue  # contributes nothing (the chain also writes zero entries; we skip them)
             for parent, amount in self.parent_child_dividends(hk, netuid, div):
                 dividends[parent] = dividends.get(parent, 0) + (amount << F32)
         alpha_divs, root_divs = self.dividend_distribution(netuid, validator_alpha, root, dividends)
@@ -259,6 +279,8 @@ class EpochPart:
         for hk in sorted(incentives):
             inc = incentives[hk]
             total_inc += inc
+            if inc == 0:
+                continue
             if hk in owners:
                 withheld += inc
                 if self.RecycleOrBurn.get(netuid) == "Recycle":
@@ -275,6 +297,8 @@ class EpochPart:
         self.AlphaDividendsPerSubnet.clear_prefix(netuid)
         for hk in sorted(alpha_divs):
             divs = alpha_divs[hk]
+            if divs == 0:
+                continue
             take = cm.mul32(self.hotkey_take32(hk), divs)
             divs -= take
             if cm.to_u64_32(take):
@@ -287,6 +311,8 @@ class EpochPart:
         self.RootAlphaDividendsPerSubnet.clear_prefix(netuid)
         for hk in sorted(root_divs):
             amount = root_divs[hk]
+            if amount == 0:
+                continue
             take = cm.mul32(self.hotkey_take32(hk), amount)
             amount -= take
             if cm.to_u64_32(take):
