@@ -132,7 +132,7 @@ def _sparse_rows_fast(rows: list, n: int) -> Csr | None:
         flat = list(chain.from_iterable(pairs))
         if flat and set(map(type, flat)) != {int}:
             return None
-        arr = np.array(flat, np.int64).reshape(-1, 2)
+        arr = np.fromiter(flat, np.int64, len(flat)).reshape(-1, 2)
     except (TypeError, OverflowError, ValueError):
         return None
     indptr = np.zeros(n + 1, np.int64)
@@ -157,7 +157,7 @@ def check_csr(key: str, m: Csr, n: int) -> Csr:
     for part, arr in (("indptr", ip), ("indices", ix), ("values", vs)):
         if arr.dtype.kind not in "iu":
             raise ScenarioError(key, f"{part} must hold integers, got dtype {arr.dtype}")
-    if ip.shape != (n + 1,) or ip[0] != 0 or np.any(np.diff(ip) < 0):
+    if ip.shape != (n + 1,) or ip[0] != 0 or (n and bool((ip[1:] < ip[:-1]).any())):
         raise ScenarioError(key, f"indptr must have n+1 = {n + 1} non-decreasing entries from 0")
     nnz = int(ip[-1])
     if ix.shape != (nnz,) or vs.shape != (nnz,):
@@ -171,13 +171,18 @@ def check_csr(key: str, m: Csr, n: int) -> Csr:
             e = int(np.flatnonzero((vs < 0) | (vs > U16))[0])
             row = int(np.searchsorted(ip, e, side="right") - 1)
             raise ScenarioError(f"{key}[{row}]", f"value {int(vs[e])} is out of range [0, 65535]")
-        ip, ix, vs = ip.astype(np.int64), ix.astype(np.int64), vs.astype(np.int64)
+        ip, ix, vs = _i64(ip), _i64(ix), _i64(vs)
         from tensornet.consensus.kernels import first_duplicate
         e = int(first_duplicate(ip, ix, np.int64(n)))
         if e >= 0:
             row = int(np.searchsorted(ip, e, side="right") - 1)
             raise ScenarioError(f"{key}[{row}]", f"duplicate uid {int(ix[e])} in the row")
-    return Csr(ip.astype(np.int64), ix.astype(np.int64), vs.astype(np.int64))
+    return Csr(_i64(ip), _i64(ix), _i64(vs))
+
+
+def _i64(a: np.ndarray) -> np.ndarray:
+    """``a`` as contiguous int64, copied only when it is not already (the kernels' layout)."""
+    return np.ascontiguousarray(a, np.int64)
 
 
 def inputs_from_json(doc: Any) -> EpochInputs:
@@ -231,7 +236,7 @@ def _vec(key: str, x: Any, n: int, dtype: Any, hi: int | None) -> np.ndarray:
         raise ScenarioError(key, f"expected integers, got dtype {a.dtype}")
     if n and (a.min() < 0 or (hi is not None and int(a.max()) > hi)):
         raise ScenarioError(key, f"values must lie in [0, {hi}]")
-    return a.astype(dtype)
+    return np.ascontiguousarray(a, dtype)
 
 
 def check_inputs(inp: EpochInputs) -> EpochInputs:
