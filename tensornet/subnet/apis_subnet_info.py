@@ -228,7 +228,8 @@ def incentive_apis(extra_subnet_info_methods=()) -> list:
     from tensornet.runtime.apis import RuntimeApi
 
     from .apis_delegate import delegate_info_api
+    from .apis_metagraph import metagraph_methods
     from .apis_neuron import neuron_info_api
 
-    return [neuron_info_api(), delegate_info_api(),
-            RuntimeApi("SubnetInfoRuntimeApi", 2, subnet_info_methods() + list(extra_subnet_info_methods))]
+    methods = subnet_info_methods() + metagraph_methods() + list(extra_subnet_info_methods)
+    return [neuron_info_api(), delegate_info_api(), RuntimeApi("SubnetInfoRuntimeApi", 2, methods)]
