@@ -15,12 +15,10 @@ from tensornet.amm.pool import MAX_FEE_RATE, PoolState
 from tensornet.primitives.scale import (
     I32,
     I64,
-    U8,
     U16,
     U64,
     U128,
     AccountId,
-    Array,
     Bool,
     BoundedBytes,
     Newtype,
@@ -29,13 +27,11 @@ from tensornet.primitives.scale import (
 from tensornet.runtime.dispatch import Weight
 from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call
 from tensornet.storage.items import StorageMap
-from tensornet.subnet.types import AlphaBalance, NetUid
+from tensornet.subnet.types import AlphaBalance, NetUid, NonZeroU64, PalletId
 
 Perquintill = Newtype("sp_arithmetic::per_things::Perquintill", U64, "Perquintill")
 Balancer = Struct("pallet_subtensor_swap::pallet::balancer::Balancer", [("quote", Perquintill, "Perquintill")])
 TickIndex = Newtype("pallet_subtensor_swap::pallet::TickIndex", I32, "TickIndex")
-PalletId = Newtype("frame_support::PalletId", Array(U8, 8), "PalletId")
-NonZeroU64 = Newtype("NonZeroU64", U64, "NonZeroU64")
 PositionId = Newtype("pallet_subtensor_swap::pallet::PositionId", U128, "PositionId")
 
 _DEPRECATED_WEIGHT = Weight(15_000_000, 0)

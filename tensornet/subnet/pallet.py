@@ -20,6 +20,7 @@ from typing import Any
 from tensornet.primitives.scale import AccountId
 from tensornet.runtime.pallet import Pallet
 
+from .constants import CONSTANTS
 from .errors import ERRORS
 from .events import EVENTS
 from .incentive import INCENTIVE_PARTS
@@ -49,6 +50,7 @@ class SubtensorModule(SubnetCalls, StakingCalls, StakeOps, *INCENTIVE_PARTS,
     DOCS = "Subnets, neurons, staking and emission."
     EVENTS = EVENTS
     ERRORS = ERRORS
+    CONSTANTS = CONSTANTS
 
     def __init__(self, env) -> None:
         super().__init__(env)

@@ -20,6 +20,7 @@ from tensornet.primitives.scale import (
     U64F64,
     U128,
     AccountId,
+    Array,
     BoundedBytes,
     Bytes,
     Enum,
@@ -45,6 +46,8 @@ MechId = Newtype(f"{_COMMON}::MechId", U8, "MechId")
 TaoBalance = Newtype(f"{_COMMON}::currency::TaoBalance", U64, "TaoBalance")
 AlphaBalance = Newtype(f"{_COMMON}::currency::AlphaBalance", U64, "AlphaBalance")
 Percent = Newtype("sp_arithmetic::per_things::Percent", U8, "Percent")
+PalletId = Newtype("frame_support::PalletId", Array(U8, 8), "PalletId")
+NonZeroU64 = Newtype("NonZeroU64", U64, "NonZeroU64")
 
 
 def BTreeMap(key: ScaleType, value: ScaleType) -> Struct:

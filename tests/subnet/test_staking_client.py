@@ -73,3 +73,9 @@ def test_fast_runtime_values_are_what_clients_read(si):
     assert si.query("SubtensorModule", "MaxEpochsPerBlock").value == 32
     assert si.query("SubtensorModule", "TxChildkeyTakeRateLimit").value == 5
     assert si.query("SubtensorModule", "NetworkRateLimit").value == 0
+
+
+def test_pallet_constants_through_the_client(si):
+    assert si.get_constant("SubtensorModule", "InitialMinStake").value == 2_000_000
+    assert si.get_constant("SubtensorModule", "InitialNetworkMinLockCost").value == 1_000 * TAO
+    assert si.get_constant("Swap", "MaxFeeRate").value == 10_000
