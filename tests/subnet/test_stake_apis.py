@@ -96,3 +96,15 @@ def test_dynamic_info_field_order_matches_spec():
                      "subnet_volume", "network_registered_at", "subnet_identity", "moving_price"]
     assert [f.name for f in StakeInfo.fields] == ["hotkey", "coldkey", "netuid", "stake", "locked", "emission",
                                                   "tao_emission", "drain", "is_registered"]
+
+
+def test_stake_availability(net):
+    from tensornet.subnet.apis_stake import StakeAvailability
+    from tensornet.subnet.types import BTreeMap
+
+    netuid = net.netuid
+    staked = net.stake("owner_hk", "Bob", netuid)
+    out_type = BTreeMap(AccountId, BTreeMap(U16, StakeAvailability))
+    args = Vec(AccountId).encode([acc("Bob")]) + Option(Vec(U16)).encode(None)
+    result = api(net, "StakeInfoRuntimeApi_get_stake_availability_for_coldkeys", args, out_type)
+    assert result == [(acc("Bob"), [(netuid, {"total": staked, "locked": 0, "available": staked})])]

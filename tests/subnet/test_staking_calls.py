@@ -352,3 +352,21 @@ def test_small_nomination_is_cleared_after_remove():
     n.sm("Alice", "remove_stake", hotkey=hot, netuid=netuid, amount_unstaked=7 * TAO)
     assert n.stake(hot, "Alice", netuid) > 0
     n.close()
+
+
+def test_swap_stake_limit_partial_moves_only_up_to_the_ratio(net):
+    a, hot = net.netuid, acc("owner_hk")
+    b = net.subnet("Charlie", "charlie_hk")
+    net.sm("Bob", "add_stake", hotkey=hot, netuid=a, amount_staked=100 * TAO)
+    staked = net.stake(hot, "Bob", a)
+    xa, ya = pool(net, a)
+    xb, yb = pool(net, b)
+    ratio = (ya * 10**9 // xa) * 10**9 // (yb * 10**9 // xb)  # origin/destination price × 10^9
+    limit = ratio * 99 // 100
+    out = net.sm("Bob", "swap_stake_limit", hotkey=hot, origin_netuid=a, destination_netuid=b,
+                 alpha_amount=staked, limit_price=limit, allow_partial=True)
+    assert out.success
+    moved = staked - net.stake(hot, "Bob", a)
+    # by hand (two x·y = k pools): Δ = x_b·t_a/(t_a+t_b)/L − x_a·t_b/(t_a+t_b), L = limit / 10^9
+    expected = (xb * ya * 10**9 // limit - xa * yb) // (ya + yb)
+    assert 0 < moved < staked and abs(moved - expected) <= expected // 10**6 + 2

@@ -112,6 +112,8 @@ def run_random(ops: int, seed: int, per_block: int = 4, emission: bool = False) 
         drift = check_invariants(n, netuids) - offset
         if not emission:  # emission moves TotalStake and SubnetTAO by its own rules
             assert drift == buy_fees
+        else:  # subtensor's own issuance counter follows Balances (nothing here burns or recycles)
+            assert n.get("TotalIssuance") == n.get("TotalIssuance", pallet="Balances")
     n.close()
     return outcomes
 
