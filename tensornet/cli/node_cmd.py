@@ -176,15 +176,19 @@ def print_devnet_banner(node, funded=(), subnets=()) -> None:
     console.print(table)
     if subnets:
         console.print(f"Subnets ready (started, commit-reveal off): {', '.join(map(str, subnets))}")
+    u = f" --url {url}" if url != "ws://127.0.0.1:9944" else ""
     console.print("Try next:\n"
-                  f"  tnet balance //Alice --url {url}\n"
-                  f"  tnet fund <ADDRESS|WALLET> 1000 --url {url}\n"
-                  f"  tnet transfer --uri //Alice //Bob 10 --yes --url {url}\n"
-                  f"  tnet chain advance --blocks 100 --url {url}\n"
-                  f"  tnet chain snapshot --url {url}   # then: tnet chain revert <ID>\n"
+                  f"  tnet balance //Alice{u}\n"
+                  f"  tnet fund <ADDRESS|WALLET> 1000{u}\n"
+                  f"  tnet transfer --uri //Alice //Bob 10 --yes{u}\n"
+                  f"  tnet subnet create --uri //Alice --hotkey-uri //Alice_hk --start{u}\n"
+                  f"  tnet register 2 --wallet.name <WALLET>{u}\n"
+                  f"  tnet chain advance --epochs 1 --netuid 2{u}\n"
+                  f"  tnet metagraph 2{u}\n"
+                  f"  tnet chain snapshot{u}   # then: tnet chain revert <ID>\n"
                   f"  python -c \"from substrateinterface import SubstrateInterface as S; "
                   f"print(S('{url}').get_block_number(None))\"\n"
-                  "Ctrl-C stops the devnet.")
+                  "Walkthrough: docs/test-your-subnet.md · Ctrl-C stops the devnet.")
     sys.stdout.flush()
 
 
