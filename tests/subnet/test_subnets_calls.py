@@ -218,3 +218,17 @@ def test_network_rate_limit():
     n.seal(4)
     assert n.sm("Bob", "register_network", hotkey=acc("b_hk")).success
     n.close()
+
+
+def test_genesis_overrides_by_item_name():
+    n = StakeNet(subtensor={"SubnetLimit": 7, "Tempo": {"1": 55}, "Delegates": {acc_ss58("Bob"): 100}})
+    assert n.get("SubnetLimit") == 7 and n.get("Tempo", 1) == 55 and n.get("Delegates", acc("Bob")) == 100
+    n.close()
+    with pytest.raises(ValueError, match="no storage item"):
+        StakeNet(subtensor={"NoSuchItem": 1})
+
+
+def acc_ss58(name: str) -> str:
+    from stake_net import key
+
+    return key(name).ss58
