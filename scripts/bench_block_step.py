@@ -6,7 +6,7 @@ epoch on roughly one block in three) and tempo 10 (every block is capped at MaxE
 epochs, the rest deferred). Prints average and worst block time, and as the baseline the Yuma
 engine's own time for one of these epochs measured in the same run, with the ratios.
 
-    .venv/bin/python scripts/bench_block_step.py [--subnets 128] [--blocks 60]
+    .venv/bin/python scripts/bench_block_step.py [--subnets 128] [--blocks N]
 """
 from __future__ import annotations
 
@@ -116,7 +116,8 @@ def yuma_baseline(runtime, backend: MemoryBackend, block: int, repeats: int = 5)
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--subnets", type=int, default=128)
-    ap.add_argument("--blocks", type=int, default=60)
+    ap.add_argument("--blocks", type=int, default=None,
+                    help="blocks to time per run (default: a whole tempo at 360, 40 at tempo 10)")
     args = ap.parse_args()
     yuma.warm_up()
     runtime = build_runtime(RuntimeConfig(fast=False))
@@ -125,14 +126,15 @@ def main() -> None:
         backend = build_state(runtime, args.subnets, tempo)
         setup = time.perf_counter() - t0
         run_blocks(runtime, backend, START + 1, 3)  # warm caches (numba, decay factors)
-        times, epochs = run_blocks(runtime, backend, START + 4, args.blocks)
-        base = yuma_baseline(runtime, backend, START + 4 + args.blocks)
+        blocks = args.blocks or (360 if tempo == 360 else 40)
+        times, epochs = run_blocks(runtime, backend, START + 4, blocks)
+        base = yuma_baseline(runtime, backend, START + 4 + blocks)
         avg, worst = statistics.mean(times), max(times)
         worst_epochs = epochs[times.index(worst)]
         with_epochs = [t for t, e in zip(times, epochs) if e]
         without = [t for t, e in zip(times, epochs) if not e]
         print(f"tempo {tempo}: {args.subnets} subnets x {N} uids ({VALIDATORS} validators, dense weights), "
-              f"{args.blocks} blocks (state built in {setup:.1f} s)")
+              f"{blocks} blocks (state built in {setup:.1f} s)")
         print(f"  block step avg {avg * 1e3:.1f} ms, worst {worst * 1e3:.1f} ms ({worst_epochs} epochs in it); "
               f"blocks without epochs avg {statistics.mean(without) * 1e3 if without else 0:.1f} ms, "
               f"with epochs avg {statistics.mean(with_epochs) * 1e3 if with_epochs else 0:.1f} ms "

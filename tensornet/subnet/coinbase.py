@@ -31,16 +31,18 @@ class CoinbasePart:
         return Weight(0)
 
     def block_step(self, block: int) -> None:
-        self.update_registration_prices_for_networks(block)
+        netuids = self.all_subnet_netuids()  # no subnet is added or removed inside the block step
+        self.update_registration_prices_for_networks(block, netuids)
         minted = self.mint_block_emission()
-        self.run_coinbase(block, minted)
-        emitting = self.subnets_to_emit_to(self.all_subnet_netuids())
+        emitting = self.subnets_to_emit_to(netuids)
+        self.run_coinbase(block, minted, netuids, emitting)
         for netuid in emitting:
             self.update_moving_price(netuid, block)
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
+        root_tao = self.SubnetTAO.get(ROOT)
         for netuid in emitting:
-            self.RootProp.set(netuid, self.root_proportion32(netuid, tw))
-        for netuid in self.all_subnet_netuids():
+            self.RootProp.set(netuid, self.root_proportion32(netuid, tw, root_tao))
+        for netuid in netuids:
             if self.LastEpochBlock.get(netuid) == block:
                 self.do_set_pending_children(netuid)
 
@@ -52,9 +54,10 @@ class CoinbasePart:
         return [n for n in netuids if n != ROOT and self.FirstEmissionBlockNumber.try_get(n) is not None
                 and self.SubtokenEnabled.get(n) and self.NetworkRegistrationAllowed.get(n)]
 
-    def root_proportion32(self, netuid: int, tao_weight32: int) -> int:
+    def root_proportion32(self, netuid: int, tao_weight32: int, root_tao: int | None = None) -> int:
         issuance = self.SubnetAlphaIn.get(netuid) + self.SubnetAlphaOut.get(netuid)
-        return cm.root_proportion(self.SubnetTAO.get(ROOT), issuance, tao_weight32)
+        root_tao = self.SubnetTAO.get(ROOT) if root_tao is None else root_tao
+        return cm.root_proportion(root_tao, issuance, tao_weight32)
 
     def moving_price64(self, netuid: int) -> int:
         """``get_moving_alpha_price`` as U64F64 bits (root and stable subnets: 1.0)."""
@@ -75,10 +78,9 @@ class CoinbasePart:
         self.TotalIssuance.mutate(lambda v: v + amount)
         return amount
 
-    def run_coinbase(self, block: int, credit: int) -> None:
+    def run_coinbase(self, block: int, credit: int, netuids: list[int], emitting: list[int]) -> None:
         self.SubnetRootSellTao.clear_prefix()
-        subnets = [n for n in self.all_subnet_netuids() if n != ROOT]
-        emitting = self.subnets_to_emit_to(subnets)
+        subnets = [n for n in netuids if n != ROOT]
         prices = {n: self.moving_price64(n) for n in emitting}
         shares = cm.emission_shares(prices, {n: self.MinerBurned.get(n) for n in emitting},
                                     {n: self.SubnetEmissionEnabled.get(n) for n in emitting})
@@ -92,12 +94,6 @@ class CoinbasePart:
             self.distribute_emission(netuid, *pending)
             self.LastMechansimStepBlock.set(netuid, block)
 
-    def _spend(self, netuid: int, credit: int, amount: int) -> int:
-        """``spend_tao``: pay ``amount`` of the block's credit into the subnet account."""
-        if amount == 0 or credit < amount:
-            return -1
-        self.pallet("Balances").deposit(self.get_subnet_account_id(netuid), amount, event=False)
-        return credit - amount
 
     def emit_to_subnets(self, emitting: list[int], emissions: dict[int, int], credit: int,
                         root_sell: bool) -> int:
@@ -105,44 +101,49 @@ class CoinbasePart:
         returns the unspent credit (recycled by the caller)."""
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
         cut_u16 = self.SubnetOwnerCut.get()
+        root_tao = self.SubnetTAO.get(ROOT)
+        balances = self.pallet("Balances")
         terms = {}
         for netuid in emitting:
-            issuance = self.SubnetAlphaIn.get(netuid) + self.SubnetAlphaOut.get(netuid)
-            alpha_emission = cm.block_emission_for_issuance(issuance)
+            alpha_in0, alpha_out0 = self.SubnetAlphaIn.get(netuid), self.SubnetAlphaOut.get(netuid)
+            alpha_emission = cm.block_emission_for_issuance(alpha_in0 + alpha_out0)
             price32 = self.alpha_price64(netuid) >> (cm.F64 - cm.F32)
-            rp = self.root_proportion32(netuid, tw)
-            terms[netuid] = (cm.subnet_terms(emissions.get(netuid, 0), price32, alpha_emission, rp), rp)
+            rp = cm.root_proportion(root_tao, alpha_in0 + alpha_out0, tw)
+            terms[netuid] = cm.subnet_terms(emissions.get(netuid, 0), price32, alpha_emission, rp)
         for netuid in emitting:
-            t, _ = terms[netuid]
+            t = terms[netuid]
             tao_in, alpha_in = cm.to_u64_32(t.tao_in), cm.to_u64_32(t.alpha_in)
             excess = cm.to_u64_32(t.excess_tao)
             tao_in, alpha_in = self.adjust_protocol_liquidity(netuid, tao_in, alpha_in)
-            self.SubnetExcessTao.set(netuid, 0)
-            self.SubnetTaoInEmission.set(netuid, 0)
-            if excess:
-                left = self._spend(netuid, credit, excess)
-                if left >= 0:
-                    credit = left
-                    paid_in, bought = self.chain_buy(netuid, excess)
+            # spend_tao: each part is paid from the block's credit while the credit lasts; both
+            # parts land in the subnet account (one deposit for both)
+            spend_excess = bool(excess) and credit >= excess
+            credit -= excess if spend_excess else 0
+            spend_tao_in = bool(tao_in) and credit >= tao_in
+            credit -= tao_in if spend_tao_in else 0
+            paid = (excess if spend_excess else 0) + (tao_in if spend_tao_in else 0)
+            if paid:
+                balances.deposit(self.get_subnet_account_id(netuid), paid, event=False)
+            excess_paid_in = 0
+            if spend_excess:
+                excess_paid_in, bought = self.chain_buy(netuid, excess)
+                if bought:
                     self.SubnetProtocolAlpha.mutate(netuid, lambda v: v + bought)
-                    self.SubnetExcessTao.set(netuid, paid_in)
+            self.SubnetExcessTao.set(netuid, excess_paid_in)
             self.SubnetAlphaInEmission.set(netuid, alpha_in)
             if alpha_in:
                 self.SubnetAlphaIn.mutate(netuid, lambda v: v + alpha_in)
-            if tao_in:
-                left = self._spend(netuid, credit, tao_in)
-                if left >= 0:
-                    credit = left
-                    self.SubnetTaoInEmission.set(netuid, tao_in)
-                    self.SubnetTAO.mutate(netuid, lambda v: v + tao_in)
-                    self.TotalStake.mutate(lambda v: v + tao_in)
+            self.SubnetTaoInEmission.set(netuid, tao_in if spend_tao_in else 0)
+            if spend_tao_in:
+                self.SubnetTAO.mutate(netuid, lambda v: v + tao_in)
+                self.TotalStake.mutate(lambda v: v + tao_in)
         for netuid in emitting:
-            t, _ = terms[netuid]
+            t = terms[netuid]
             created = cm.to_u64_32(t.alpha_out)
             self.SubnetAlphaOutEmission.set(netuid, created)
             if created:
                 self.SubnetAlphaOut.mutate(netuid, lambda v: v + created)
-            rp = self.root_proportion32(netuid, tw)  # after injection and minting, as the chain reads it
+            rp = self.root_proportion32(netuid, tw, root_tao)  # after injection and minting, as the chain reads it
             split = cm.split_alpha_out(t.alpha_out, cut_u16, self.OwnerCutEnabled.get(netuid), rp)
             if split.owner_cut:
                 self.PendingOwnerCut.mutate(netuid, lambda v: v + split.owner_cut)

@@ -88,7 +88,10 @@ class EpochPart:
     def stake_weights_for_network(self, netuid: int, hotkeys: list[bytes | None]):
         """``get_stake_weights_for_network``: inherited alpha + TaoWeight × inherited root stake."""
         alpha = lambda h: self.TotalHotkeyAlpha.get(h, netuid)  # noqa: E731
-        root = lambda h: self.TotalHotkeyAlpha.get(h, ROOT)  # noqa: E731
+        if self.SubnetTAO.get(ROOT) == 0:
+            root = lambda h: 0  # noqa: E731 - no TAO staked on root: every root stake is 0
+        else:
+            root = lambda h: self.TotalHotkeyAlpha.get(h, ROOT)  # noqa: E731
         children = lambda h: self.ChildKeys.get(h, netuid)  # noqa: E731
         parents = lambda h: self.ParentKeys.get(h, netuid)  # noqa: E731
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())

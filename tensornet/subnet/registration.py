@@ -266,11 +266,9 @@ class RegistrationPart(NeuronSlots):
         account: ``do_register`` neither pays it to the author nor burns it); returns the alpha."""
         return self.swap_tao_for_alpha(netuid, tao, MAX_PRICE_RAO, False).amount_paid_out
 
-    def update_registration_prices_for_networks(self, block: int) -> None:
+    def update_registration_prices_for_networks(self, block: int, netuids: list[int]) -> None:
         """Per block: decay every subnet's Burn, reset RegistrationsThisBlock (root: interval too)."""
-        for (netuid,), added in list(self.NetworksAdded.iter()):
-            if not added:
-                continue
+        for netuid in netuids:
             burn = self.Burn.get(netuid)
             new = cm.decayed_burn(burn, self.BurnHalfLife.get(netuid), self.MinBurn.get(netuid),
                                   self.MaxBurn.get(netuid), block)
