@@ -548,7 +548,7 @@ def ema_dense_rows(n_ptr, n_idx, n_val, o_ptr, o_idx, o_val, alpha, n):
                     m += 1
                 acc[j] = 0
         ptr[i + 1] = m
-    return ptr, idx[:m].copy(), val[:m].copy()
+    return ptr, idx[:m], val[:m]
 
 
 @njit(**_JIT)
@@ -619,36 +619,54 @@ def weighted_median_cols(active_stake, w_ptr, w_idx, w_val, kappa, n):
             use[i] = safe_div(active_stake[i], s_sum) if s_sum != 0 else active_stake[i]
             norm_sum += use[i]
     minority = sat_sub(norm_sum, kappa)
-    # CSC of the positive entries of staked rows
-    cnt = np.zeros(n + 1, np.int64)
+    # CSC of the positive entries of staked rows: column j's items are cval/cstk[base[j]:
+    # base[j] + cnt[j]].  A column holds at most one entry per staked row (uids are unique in a
+    # row), so when the staked rows are dense enough every column gets k slots at j·k and the
+    # counting pass is skipped.
+    staked_nnz = np.int64(0)
     for i in range(rows):
         if active_stake[i] > 0:
-            for e in range(w_ptr[i], w_ptr[i + 1]):
-                if w_val[e] > 0:
-                    cnt[w_idx[e] + 1] += 1
-    for j in range(n):
-        cnt[j + 1] += cnt[j]
-    fill = cnt[:n].copy()
-    cval = np.empty(cnt[n], np.int64)
-    cstk = np.empty(cnt[n], np.int64)
+            staked_nnz += w_ptr[i + 1] - w_ptr[i]
+    cnt = np.zeros(n, np.int64)
+    base = np.zeros(n, np.int64)
+    if 2 * staked_nnz >= k * n:
+        for j in range(n):
+            base[j] = j * k
+        size = k * n
+    else:
+        for i in range(rows):
+            if active_stake[i] > 0:
+                for e in range(w_ptr[i], w_ptr[i + 1]):
+                    if w_val[e] > 0:
+                        cnt[w_idx[e]] += 1
+        size = np.int64(0)
+        for j in range(n):
+            base[j] = size
+            size += cnt[j]
+            cnt[j] = 0
+    cval = np.empty(size, np.int64)
+    cstk = np.empty(size, np.int64)
     for i in range(rows):
         if active_stake[i] > 0:
+            st = use[i]
             for e in range(w_ptr[i], w_ptr[i + 1]):
-                if w_val[e] > 0:
-                    p = fill[w_idx[e]]
-                    cval[p] = w_val[e]
-                    cstk[p] = use[i]
-                    fill[w_idx[e]] += 1
+                v = w_val[e]
+                if v > 0:
+                    j = w_idx[e]
+                    p = base[j] + cnt[j]
+                    cval[p] = v
+                    cstk[p] = st
+                    cnt[j] += 1
     # Weighted selection per column; the scores of staked rows without a positive entry are
     # merged into one zero-score item (the result does not depend on item order, see module doc).
     bv = np.empty((3, k + 1), np.int64)
     bs = np.empty((3, k + 1), np.int64)
     for j in range(n):
-        a, b = cnt[j], cnt[j + 1]
-        npos = b - a
+        a = base[j]
+        npos = cnt[j]
         m = 0
         pos_stake = np.int64(0)
-        for p in range(a, b):
+        for p in range(a, a + npos):
             bv[0, m] = cval[p]
             bs[0, m] = cstk[p]
             pos_stake += cstk[p]
@@ -718,7 +736,7 @@ def mask_weights(n, permit, w_ptr, w_idx, w_val, last_update, reg, commit_blocks
                 for e in range(start, m):
                     wv[e] = wv[e] // s
         wp[i + 1] = m
-    return wp, wi[:m].copy(), wv[:m].copy()
+    return wp, wi[:m], wv[:m]
 
 
 @njit(**_JIT)
@@ -743,7 +761,7 @@ def clip_weights(n, wp, wi, wv, consensus, dense):
                 cv[mc] = v
                 mc += 1
         cp[i + 1] = mc
-    return cp, ci[:mc].copy(), cv[:mc].copy()
+    return cp, ci[:mc], cv[:mc]
 
 
 @njit(**_JIT)
@@ -788,7 +806,7 @@ def interpolate_rows(n, wp, wi, wv, cp, ci, cv, ratio, dense):
         for e in range(cp[i], cp[i + 1]):
             d2[ci[e]] = 0
         bp[i + 1] = mb
-    return bp, bi[:mb].copy(), bv[:mb].copy()
+    return bp, bi[:mb], bv[:mb]
 
 
 @njit(**_JIT)
@@ -812,7 +830,7 @@ def stored_bonds(n, b_ptr, b_idx, b_val, reg, last_tempo, yuma3):
                 ov[mo] = b_val[e] << np.int64(32)
             mo += 1
         op[i + 1] = mo
-    return op, oi[:mo].copy(), ov[:mo].copy()
+    return op, oi[:mo], ov[:mo]
 
 
 @njit(**_JIT)
@@ -893,7 +911,7 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
         for e in range(op[i], op[i + 1]):
             old[oi[e]] = 0
         ep[i + 1] = me
-    return ep, ei[:me].copy(), ev[:me].copy()
+    return ep, ei[:me], ev[:me]
 
 
 @njit(**_JIT)

@@ -8,6 +8,11 @@ off the block path, so that the first real epoch only runs.
 """
 from __future__ import annotations
 
+import itertools
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -19,6 +24,7 @@ from tensornet.consensus.types import NO_COMMIT, Csr, EpochInputs, EpochOutputs
 from tensornet.consensus.validate import check_inputs, inputs_from_json
 
 __all__ = ["Csr", "EpochInputs", "EpochOutputs", "ScenarioError", "epoch", "epoch_json",
+           "epoch_many",
            "keep_freed_memory", "run_scenario", "warm_up", "outputs_to_json"]
 
 _I64_MAX_BLOCK = np.uint64((1 << 63) - 1)
@@ -120,6 +126,49 @@ def _epoch_checked(inp: EpochInputs, engine: str) -> EpochOutputs:
     if engine != "kernel":
         raise ValueError(f"unknown engine {engine!r}")
     return _run_kernel(inp)
+
+
+_POOL: tuple[ThreadPoolExecutor, int] | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """One long-lived pool for ``epoch_many`` (threads are not re-created every block)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None or _POOL[1] < workers:
+            _POOL = (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="yuma"), workers)
+        return _POOL[0]
+
+
+def epoch_many(inputs: Sequence[EpochInputs], *, threads: int | None = None
+               ) -> list[EpochOutputs]:
+    """Epochs of many subnets at once: ``[epoch(x) for x in inputs]``, same outputs and order.
+
+    Every input is checked first (a bad one raises ``ScenarioError`` with its index in the key,
+    before any epoch runs).  The kernels release the GIL, so the subnets are shared out to
+    ``threads`` workers (default: one per core) that each take the next subnet when done,
+    which balances subnets of different sizes.
+    """
+    checked = []
+    for k, x in enumerate(inputs):
+        try:
+            checked.append(check_inputs(x))
+        except ScenarioError as e:
+            raise ScenarioError(f"[{k}].{e.key}", e.problem) from None
+    workers = max(1, min(threads or os.cpu_count() or 1, len(checked)))
+    if workers == 1:
+        return [_epoch_checked(x, "kernel") for x in checked]
+    results: list[EpochOutputs | None] = [None] * len(checked)
+    order = itertools.count()  # next() on a count is atomic under the GIL
+
+    def work() -> None:
+        while (k := next(order)) < len(checked):
+            results[k] = _epoch_checked(checked[k], "kernel")
+
+    for f in [_pool(workers).submit(work) for _ in range(workers)]:
+        f.result()
+    return results  # type: ignore[return-value]
 
 
 def outputs_to_json(out: EpochOutputs) -> dict[str, Any]:
