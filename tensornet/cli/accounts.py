@@ -37,7 +37,8 @@ def _dev_name(text: str) -> str | None:
 
 
 def resolve_target(text: str, wallet_path: str) -> Account:
-    """An account to read or pay: address, 0x key, ``//Alice``/``alice`` or a wallet name."""
+    """An account to read or pay: address, 0x key, ``//Alice``/``alice``, a wallet name (its
+    coldkey) or ``WALLET/HOTKEY`` (that hotkey)."""
     from tensornet.primitives.ss58 import ss58_encode
     from tensornet.wallet.address import parse_account
     from tensornet.wallet.errors import WalletError
@@ -64,6 +65,9 @@ def resolve_target(text: str, wallet_path: str) -> Account:
         except WalletError as exc:
             raise click.BadParameter(str(exc)) from None
         return Account(kp.public_key, kp.ss58_address, value)
+    name, slash, hotkey = value.partition("/")
+    if slash and name and hotkey and "/" not in hotkey:
+        return wallet_hotkey_account(name, hotkey, wallet_path)
     return wallet_coldkey_account(value, wallet_path)
 
 

@@ -39,7 +39,7 @@ def _targets(accounts: tuple[str, ...], wallet_name: str, wallet_path: str, uri:
 
 
 @click.command("balance")
-@click.argument("accounts", nargs=-1, metavar="[ADDRESS|WALLET|//URI]...")
+@click.argument("accounts", nargs=-1, metavar="[ADDRESS|WALLET|WALLET/HOTKEY|//URI]...")
 @wallet_options
 @click.option("--uri", default=None, metavar="//NAME", help="A dev account, e.g. //Alice.")
 @url_option
@@ -100,7 +100,7 @@ def transfer(dest, amount, wallet_name, wallet_hotkey, wallet_path, uri, allow_d
 
 
 @click.command("fund", context_settings={"ignore_unknown_options": True})
-@click.argument("target", metavar="ADDRESS|WALLET|//NAME")
+@click.argument("target", metavar="ADDRESS|WALLET|WALLET/HOTKEY|//NAME")
 @click.argument("amount", metavar="TAO")
 @click.option("--set", "set_exact", is_flag=True, help="Set the free balance to TAO instead of adding TAO.")
 @click.option("--wallet.path", "--wallet-path", "wallet_path", default=None, metavar="DIR",

@@ -95,7 +95,7 @@ def test_register_stake_and_serve(net):
     stakes = tnet(net, "stake", "list", "val", "--wallet.path", state["wallets"], json_out=True)["stakes"]
     assert stakes[0]["netuid"] == NETUID and stakes[0]["stake_alpha_rao"] > 0
     for name in ("val", "m1", "m2"):  # hotkeys sign weights and axons, so their accounts must exist
-        tnet(net, "fund", hotkey_address(name), "1")
+        tnet(net, "fund", f"{name}/default", "1", "--wallet.path", state["wallets"])
     for name, port in (("m1", "8091"), ("m2", "8092")):
         res = tnet(net, "axon", "serve", str(NETUID), "--ip", "127.0.0.1", "--port", port, *w(name), "--yes")
         assert "included" in res.stdout
