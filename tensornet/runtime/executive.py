@@ -29,6 +29,8 @@ from .runtime import Runtime
 from .validity import InvalidTransaction, UnknownTransaction, ValidTransaction
 
 ZERO_ACCOUNT = bytes(32)
+#: frame_system BlockHashCount in subtensor's runtime (mortality window)
+BLOCK_HASH_COUNT = 2400
 MAX_NORMAL_WEIGHT = MAX_BLOCK_REF_TIME * NORMAL_DISPATCH_RATIO_PERCENT // 100
 MAX_NORMAL_LENGTH = MAX_BLOCK_LENGTH * NORMAL_DISPATCH_RATIO_PERCENT // 100
 IMMORTAL_LONGEVITY = 2**64 - 1
@@ -158,7 +160,10 @@ class Executive:
         else:
             if birth > current:
                 raise InvalidTransaction("AncientBirthBlock")
-            birth_hash = self.block_hash(birth) if birth < current else None
+            # System.BlockHash keeps block 0 and the last BlockHashCount blocks; an older birth block's
+            # hash is gone on chain even though our block store still has it
+            kept = birth == 0 or birth >= current - BLOCK_HASH_COUNT
+            birth_hash = self.block_hash(birth) if birth < current and kept else None
             if birth_hash is None:
                 raise InvalidTransaction("AncientBirthBlock")
         rt = self.runtime

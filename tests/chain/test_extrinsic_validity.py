@@ -157,3 +157,13 @@ def test_duplicate_submission_is_refused_by_the_pool(node, tn):
     with pytest.raises(PoolError) as info:
         node.submit(raw)
     assert info.value.rpc_error()["code"] == 1013  # "Transaction Already Imported"
+
+
+@pytest.mark.slow
+def test_birth_block_older_than_block_hash_count_is_ancient(node, tn):
+    node.seal_blocks(2405)
+    head = node.head.number
+    era = Era(4096, 1)                            # born at block 1: 2405+ blocks ago, within its period
+    assert era.birth(head + 1) == 1
+    raw = tn.transfer(node, "Alice", BOB, 10**9, era=era, birth_hash=node.store.hash_of(1))
+    _refused(node, tn, raw, InvalidTransaction, "AncientBirthBlock")
