@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from tensornet.amm.errors import AmmError
 from tensornet.amm.fixed import U64F64
-from tensornet.amm.pool import MAX_PRICE_RAO, MIN_PRICE_RAO
+from tensornet.amm.pool import MAX_PRICE_RAO, MIN_PRICE_RAO, spot_price_rao
 from tensornet.amm.staking import (
     approx_fee_amount,
     max_amount_add,
@@ -83,6 +83,20 @@ class StakingCalls:
         except AmmError:
             return None
 
+    def _min_stake_fee(self, netuid: int, pool) -> int:
+        """Fee of a DefaultMinStake buy: the simulated swap's fee, or ``approx_fee_amount`` if it fails.
+
+        The simulation can only differ from the plain fee formula when that small buy would reach the
+        maximum price (10^6 TAO per alpha) and be cut short; when the pool is deep (≥ 1000 × the amount,
+        so the price moves < 1.001^100 even at the most skewed weights) and far from that price, the
+        formula is the answer and the simulation is skipped.
+        """
+        if pool.is_dynamic and pool.tao_reserve >= 1_000 * DEFAULT_MIN_STAKE \
+                and spot_price_rao(pool) * 6 < MAX_PRICE_RAO * 5:
+            return approx_fee_amount(pool, DEFAULT_MIN_STAKE)
+        probe = self._sim(netuid, True, DEFAULT_MIN_STAKE, pool)
+        return probe.fee_paid if probe is not None else approx_fee_amount(pool, DEFAULT_MIN_STAKE)
+
     # --- validation (stake_utils.rs) ------------------------------------------------------------
     def validate_add_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, amount: int, max_amount: int,
                            allow_partial: bool) -> None:
@@ -90,8 +104,7 @@ class StakingCalls:
             raise self.error("SubnetNotExists")
         self.ensure_subtoken_enabled(netuid)
         pool = self.pool_state(netuid)  # validation writes nothing: one read serves every simulation
-        probe = self._sim(netuid, True, DEFAULT_MIN_STAKE, pool)
-        fee = probe.fee_paid if probe is not None else approx_fee_amount(pool, DEFAULT_MIN_STAKE)
+        fee = self._min_stake_fee(netuid, pool)
         if amount < DEFAULT_MIN_STAKE + fee:
             raise self.error("AmountTooLow")
         if not allow_partial:
