@@ -82,12 +82,11 @@ def test_subnet_create_start_and_configure(net):
 
 
 def test_register_stake_and_serve(net):
-    uids = {}
     for name in ("val", "m1", "m2"):
         res = tnet(net, "register", str(NETUID), *w(name), "--yes", "--json")
         assert json.loads(res.stdout)["success"]
-        uids[name] = next(u["uid"] for u in tnet(net, "metagraph", str(NETUID), json_out=True)["neurons"]
-                          if u["hotkey"] == hotkey_address(name))
+    neurons = tnet(net, "metagraph", str(NETUID), json_out=True)["neurons"]
+    uids = {name: next(u["uid"] for u in neurons if u["hotkey"] == hotkey_address(name)) for name in ("val", "m1", "m2")}
     state["uids"] = uids
     res = tnet(net, "stake", "add", str(NETUID), "100", *w("val"), "--yes", "--json")
     receipt = json.loads(res.stdout)
