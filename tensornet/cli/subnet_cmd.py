@@ -135,7 +135,14 @@ def _setters() -> dict:
 
 def _value_kind(setter) -> str:
     type_name = setter.args[1][2]
-    return "bool" if type_name == "bool" else "int" if type_name in ("u16", "u64", "TaoBalance", "u8") else type_name
+    if type_name == "bool":
+        return "bool"
+    return "int" if type_name in INT_RANGES else type_name
+
+
+#: integer argument types of AdminUtils setters and their ranges
+INT_RANGES = {"u8": (0, 2**8 - 1), "u16": (0, 2**16 - 1), "u64": (0, 2**64 - 1), "TaoBalance": (0, 2**64 - 1),
+              "AlphaBalance": (0, 2**64 - 1), "i16": (-(2**15), 2**15 - 1), "MechId": (0, 2**8 - 1)}
 
 
 @subnet.command("hyperparams")
@@ -185,14 +192,15 @@ def _parse_value(setter, text: str):
             value = int(text.replace("_", ""))
         except ValueError:
             raise click.BadParameter(f"{text!r} is not an integer", param_hint="VALUE") from None
-        if value < 0:
-            raise click.BadParameter("the value must not be negative", param_hint="VALUE")
+        low, high = INT_RANGES[setter.args[1][2]]
+        if not low <= value <= high:
+            raise click.BadParameter(f"{value} is outside {low}…{high} ({setter.args[1][2]})", param_hint="VALUE")
         return value
     raise click.BadParameter(f"parameters of type {kind} are not settable from tnet yet; use a client with "
                              f"AdminUtils.{setter.name}", param_hint="PARAM")
 
 
-@subnet.command("set")
+@subnet.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("netuid", type=click.IntRange(0, 65535))
 @click.argument("param")
 @click.argument("value")
