@@ -6,6 +6,7 @@ one RPC call outliving its timeout; ``--epochs N --netuid K`` runs ``dev_advance
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import click
 
@@ -109,3 +110,30 @@ def revert(snapshot_id, url, as_json):
                                "hash": result["head"]["hash"]}))
     else:
         click.echo(f"reverted {result['removed']} block(s); head #{result['head']['number']}")
+
+
+@chain.command("set-time")
+@click.argument("when", metavar="MS|ISO-8601")
+@url_option
+@json_option
+def set_time(when, url, as_json):
+    """Make the next block's timestamp WHEN (ms since the Unix epoch, or e.g. 2030-01-01T00:00:00Z)."""
+    text = when.strip()
+    if text.isdigit():
+        ms = int(text)
+    else:
+        from datetime import datetime
+
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise click.BadParameter(f"{when!r}: milliseconds or an ISO-8601 time such as 2030-01-01T00:00:00Z",
+                                     param_hint="WHEN") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        ms = int(moment.timestamp()) * 1000 + moment.microsecond // 1000
+    next_ms = RpcClient(url).call("dev_setTime", ms)
+    if as_json:
+        click.echo(json.dumps({"next_timestamp_ms": next_ms}))
+    else:
+        click.echo(f"the next block's timestamp will be {next_ms} ms (blocks never go back in time)")

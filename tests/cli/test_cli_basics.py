@@ -140,3 +140,9 @@ def test_wrong_password_and_unknown_hotkey_send_nothing(net, tmp_path):
         lines = [line for line in res.stderr.splitlines() if line.strip()]
         assert res.returncode == 1 and len(lines) == 1 and fragment in lines[0], res.stderr
     assert head(net) == before and not net.rpc("author_pendingExtrinsics")
+
+
+def test_set_time_accepts_iso_and_ms(net):
+    assert run_json("chain", "set-time", "2031-01-01T00:00:00Z", url=net.url) == {"next_timestamp_ms": 1924992000000}
+    out = run_json("chain", "set-time", "1924992060000", url=net.url)
+    assert out["next_timestamp_ms"] == 1924992060000
