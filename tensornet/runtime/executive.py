@@ -301,11 +301,11 @@ class Executive:
         refund = checked.fee - actual_fee
         if refund:
             balances.deposit(who, refund, event=True)
-        if actual_fee:
-            if self.author is not None:
-                balances.deposit(self.author, actual_fee)
-            rt.pallets["TransactionPayment"].deposit_event(
-                "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})
+        if actual_fee and self.author is not None:
+            balances.deposit(self.author, actual_fee)
+        # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
+        rt.pallets["TransactionPayment"].deposit_event(
+            "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})
         event_info = DispatchInfo(info.weight, info.dispatch_class,
                                   "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee).value()
         if error is None:

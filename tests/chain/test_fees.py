@@ -63,7 +63,8 @@ def test_tip_is_added_and_pays_no_calls_are_free(node, tn):
     (_, outcome), = node.seal_block().applied
     assert outcome.success and outcome.fee == 0
     assert tn.free(node, ALICE) == alice_before
-    assert not [e for e in tn.events(node) if e["name"] == "TransactionFeePaid"]
+    paid = [e["fields"] for e in tn.events(node) if e["name"] == "TransactionFeePaid"]
+    assert paid == [{"who": ALICE, "actual_fee": 0, "tip": 0}]  # emitted for every signed extrinsic
     assert tn.free(node, dev_keypair("Eve").public) == 5 * 10**9
 
 
