@@ -145,9 +145,12 @@ class Balances(Pallet):
             self._issuance_sub(dust)
         self.deposit_event("Transfer", {"from": source, "to": dest, "amount": value})
 
-    def withdraw(self, who: bytes, amount: int, keep_alive: bool = True, event: bool = True) -> None:
-        """Remove ``amount`` from ``who`` and from total issuance (fees, burns)."""
-        info = self.pallet("System").Account.try_get(who)
+    def withdraw(self, who: bytes, amount: int, keep_alive: bool = True, event: bool = True,
+                 info: dict | None = None) -> None:
+        """Remove ``amount`` from ``who`` and from total issuance (fees, burns). ``info``: the account as
+        the caller holds it (e.g. with its nonce already bumped), written back with the new balance."""
+        if info is None:
+            info = self.pallet("System").Account.try_get(who)
         data = info["data"] if info is not None else _EMPTY_DATA
         free = data["free"]
         if self._reducible(data, keep_alive) < amount:

@@ -271,7 +271,7 @@ class Executive:
             xt = (self.handoff.take(raw) if self.handoff is not None else None) or self.decode(raw)
         env = self.env
         checked = self.check(xt, env.block_number)
-        self._check_account(checked, for_block=True)
+        account = self._check_account(checked, for_block=True)
         info = checked.info
         if self._block_weight + info.weight.ref_time > MAX_NORMAL_WEIGHT or \
                 self._block_length + xt.length > MAX_NORMAL_LENGTH:
@@ -280,13 +280,15 @@ class Executive:
         system, balances = rt.pallets["System"], rt.pallets["Balances"]
         who = xt.signer
         env.phase = {"ApplyExtrinsic": self._extrinsic_index}
-        # pre_dispatch, outside the call's storage layer: nonce bump and fee withdrawal
-        system.inc_account_nonce(who)
+        # pre_dispatch, outside the call's storage layer: nonce bump and fee withdrawal, written together
+        account["nonce"] = (account["nonce"] + 1) & 0xFFFFFFFF
         if checked.fee:
             try:
-                balances.withdraw(who, checked.fee, keep_alive=True)
+                balances.withdraw(who, checked.fee, keep_alive=True, info=account)
             except DispatchError:
                 raise InvalidTransaction("Payment") from None
+        else:
+            system.Account.set(who, account)
         # dispatch in its own layer
         error: DispatchError | None = None
         post = None
