@@ -858,12 +858,20 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
     for i in range(n):
         if bp[i + 1] == bp[i]:
             continue
-        # α reads W^b and B as the chain's forward walk over (assumed sorted) rows does
-        walk_lookup(bi, bv, bp[i], bp[i + 1], n, wd)
-        walk_lookup(oi, ov, op[i], op[i + 1], n, bd)
+        # α reads W^b and B as the chain's forward walk over (assumed sorted) rows does; on
+        # rows that are sorted the walk finds each cell's own value, so W^b is read in place
+        # and B through a scatter (cleared below)
+        sorted_rows = (_row_sorted(bi, bp[i], bp[i + 1])
+                       and _row_sorted(oi, op[i], op[i + 1]))
+        if sorted_rows:
+            for e in range(op[i], op[i + 1]):
+                bd[oi[e]] = ov[e]
+        else:
+            walk_lookup(bi, bv, bp[i], bp[i + 1], n, wd)
+            walk_lookup(oi, ov, op[i], op[i + 1], n, bd)
         for e in range(bp[i], bp[i + 1]):
             j = bi[e]
-            w = wd[j]
+            w = bv[e] if sorted_rows else wd[j]
             b = bd[j]
             d = sat_sub(w, consensus[j]) if w >= b else sat_sub(b, w)
             if d > ONE:
@@ -879,6 +887,11 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
                 xin[k] = min(max(x, -exp_lim), exp_lim)
                 xpos[k] = e
                 k += 1
+        if sorted_rows:
+            for e in range(op[i], op[i + 1]):
+                bd[oi[e]] = 0
+        else:
+            bd[:] = 0  # the walk filled the whole row
     xout = np.empty(k, np.int64)
     exp_batch(xin, xout, k)
     span = sat_sub(hi, lo)
