@@ -1081,13 +1081,26 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
 
 
 @njit(**_JIT)
-def first_duplicate(indptr: np.ndarray, indices: np.ndarray, n: np.int64) -> np.int64:
-    """Index of the first entry whose uid already appeared in its row, or −1 (input check)."""
+def csr_first_problems(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray,
+                       n: np.int64) -> tuple[np.int64, np.int64, np.int64]:
+    """Input check in one pass: the first entry whose uid is not in [0, n), whose value is not
+    a u16, and whose uid already appeared in its row (−1 where there is none)."""
+    bad_uid = np.int64(-1)
+    bad_value = np.int64(-1)
+    dup = np.int64(-1)
     seen = np.full(n, -1, np.int64)
     for i in range(indptr.shape[0] - 1):
         for e in range(indptr[i], indptr[i + 1]):
+            v = values[e]
+            if (v < 0 or v > 65535) and bad_value < 0:
+                bad_value = e
             j = indices[e]
-            if seen[j] == i:
-                return np.int64(e)
-            seen[j] = i
-    return np.int64(-1)
+            if j < 0 or j >= n:
+                if bad_uid < 0:
+                    bad_uid = e
+            elif seen[j] == i:
+                if dup < 0:
+                    dup = e
+            else:
+                seen[j] = i
+    return bad_uid, bad_value, dup

@@ -163,20 +163,16 @@ def check_csr(key: str, m: Csr, n: int) -> Csr:
     if ix.shape != (nnz,) or vs.shape != (nnz,):
         raise ScenarioError(key, f"indices/values must have {nnz} entries")
     if nnz:
-        if ix.min() < 0 or ix.max() >= n:
-            e = int(np.flatnonzero((ix < 0) | (ix >= n))[0])
-            row = int(np.searchsorted(ip, e, side="right") - 1)
-            raise ScenarioError(f"{key}[{row}]", f"uid {int(ix[e])} is not below n = {n}")
-        if vs.min() < 0 or vs.max() > U16:
-            e = int(np.flatnonzero((vs < 0) | (vs > U16))[0])
-            row = int(np.searchsorted(ip, e, side="right") - 1)
-            raise ScenarioError(f"{key}[{row}]", f"value {int(vs[e])} is out of range [0, 65535]")
-        ip, ix, vs = _i64(ip), _i64(ix), _i64(vs)
-        from tensornet.consensus.kernels import first_duplicate
-        e = int(first_duplicate(ip, ix, np.int64(n)))
-        if e >= 0:
-            row = int(np.searchsorted(ip, e, side="right") - 1)
-            raise ScenarioError(f"{key}[{row}]", f"duplicate uid {int(ix[e])} in the row")
+        from tensornet.consensus.kernels import csr_first_problems
+        # one pass finds the first out-of-range uid, out-of-range value and repeated uid; wide
+        # unsigned values wrap negative in the int64 view and are caught as out of range
+        bad_uid, bad_value, dup = csr_first_problems(_i64(ip), _i64(ix), _i64(vs), np.int64(n))
+        for e, problem in ((bad_uid, lambda e: f"uid {int(ix[e])} is not below n = {n}"),
+                           (bad_value, lambda e: f"value {int(vs[e])} is out of range [0, 65535]"),
+                           (dup, lambda e: f"duplicate uid {int(ix[e])} in the row")):
+            if e >= 0:
+                row = int(np.searchsorted(ip, e, side="right") - 1)
+                raise ScenarioError(f"{key}[{row}]", problem(int(e)))
     return Csr(_i64(ip), _i64(ix), _i64(vs))
 
 
