@@ -7,6 +7,7 @@ root to the same hotkey; Keep claims stake the alpha on the subnet.
 """
 from __future__ import annotations
 
+from tensornet.amm.pool import MIN_PRICE_RAO
 from tensornet.runtime.dispatch import Weight
 from tensornet.runtime.pallet import call
 
@@ -61,6 +62,10 @@ class RootClaimPart:
             self.TotalStake.mutate(lambda v: v + tao)
             self.add_stake_adjust_root_claimed(hotkey, coldkey, tao)
         self.RootClaimed.mutate(netuid, hotkey, coldkey, lambda v: v + owed_u64)
+
+    def sell_alpha_without_fee(self, netuid: int, alpha: int) -> int:
+        """The protocol's fee-less sale of claimed root alpha; returns the TAO it fetched."""
+        return self.swap_alpha_for_tao(netuid, alpha, MIN_PRICE_RAO, True).amount_paid_out
 
     def add_stake_adjust_root_claimed(self, hotkey: bytes, coldkey: bytes, amount: int) -> None:
         """New root stake must not inherit claims accrued before it was added."""

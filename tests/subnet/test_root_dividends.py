@@ -51,5 +51,15 @@ def test_root_alpha_dividends_accrue_and_are_claimed():
         # claiming again right away pays nothing more
         net.ok("Ferdie", "SubtensorModule", "claim_root", {"subnets": [a]})
         assert net.sm("RootClaimed", a, key("rv_hk").public, key("Ferdie").public) == owed
+        # Bob (default claim type Swap) gets his share sold fee-free and staked on root
+        bob_root = net.stake("rv_hk", "Bob", 0)
+        claimed_before = net.sm("RootClaimed", a, key("rv_hk").public, key("Bob").public)
+        net.ok("Bob", "SubtensorModule", "claim_root", {"subnets": [a]})
+        owed_bob = net.sm("RootClaimed", a, key("rv_hk").public, key("Bob").public) - claimed_before
+        alpha_in, tao = net.sm("SubnetAlphaIn", a), net.sm("SubnetTAO", a)
+        gained = net.stake("rv_hk", "Bob", 0) - bob_root
+        # sold at the pool's price without a fee: TAO ≈ owed × price (the curve gives slightly less)
+        assert owed_bob > 0 and owed_bob * tao // alpha_in * 0.99 < gained <= owed_bob * tao // alpha_in + 1
+        assert net.sm("SubnetRootSellTao", a) == gained
     finally:
         net.close()
