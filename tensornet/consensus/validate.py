@@ -112,7 +112,8 @@ def _sparse_rows(key: str, rows: Any, n: int) -> Csr:
                 arr = np.array(row)
             except ValueError:
                 arr = None
-            if (arr is None or arr.ndim != 2 or arr.shape[1] != 2 or arr.dtype.kind not in "iu"):
+            if (arr is None or arr.ndim != 2 or arr.shape[1] != 2 or arr.dtype.kind not in "iu"
+                    or any(isinstance(x, (bool, np.bool_)) for p in row for x in p)):
                 _explain_bad_row(f"{key}[{i}]", row)
             parts.append(arr.astype(np.int64, copy=False))
         indptr[i + 1] = indptr[i] + len(row)
@@ -122,19 +123,28 @@ def _sparse_rows(key: str, rows: Any, n: int) -> Csr:
 
 def _sparse_rows_fast(rows: list, n: int) -> Csr | None:
     """Well-formed rows in a few C-level passes; None sends the caller to the slow path that
-    finds and names the bad entry."""
+    finds and names the bad entry.
+
+    numpy's own type discovery refuses floats, strings, None and integers beyond i64 (the
+    array is then not int64); only booleans pass as 0/1, so just the entries equal to 0 or 1
+    are type-checked one by one.
+    """
     try:
-        if any(type(r) is not list for r in rows):
+        if set(map(type, rows)) - {list}:
             return None
         pairs = list(chain.from_iterable(rows))
         if pairs and set(map(len, pairs)) != {2}:
             return None
         flat = list(chain.from_iterable(pairs))
-        if flat and set(map(type, flat)) != {int}:
-            return None
-        arr = np.fromiter(flat, np.int64, len(flat)).reshape(-1, 2)
+        arr = np.array(flat) if flat else np.zeros(0, np.int64)
     except (TypeError, OverflowError, ValueError):
         return None
+    if arr.dtype != np.int64:
+        return None
+    maybe_bool = np.flatnonzero((arr == 0) | (arr == 1)).tolist()
+    if any(type(flat[k]) is not int for k in maybe_bool):
+        return None
+    arr = arr.reshape(-1, 2)
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.fromiter(map(len, rows), np.int64, count=n), out=indptr[1:])
     return Csr(indptr, arr[:, 0].copy(), arr[:, 1].copy())

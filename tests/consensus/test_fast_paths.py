@@ -104,3 +104,28 @@ def test_liquid_alpha_matches_python_sigmoid_at_extreme_steepness() -> None:
         got_rows = [list(zip(ei[ep[i]:ep[i + 1]].tolist(), ev[ep[i]:ep[i + 1]].tolist()))
                     for i in range(n)]
         assert got_rows == want_rows, steep
+
+
+@pytest.mark.parametrize("bad", [True, False, 1.0, 0.0, 2.5, "1", None, 1 << 64, -1, 70000])
+@pytest.mark.parametrize("where", ["uid", "value"])
+def test_json_matrix_refuses_wrong_types_among_many_good_pairs(bad, where) -> None:
+    """The C-level conversion of sparse rows lets no bad entry through (booleans hide as 0/1)."""
+    from tensornet.consensus.errors import ScenarioError
+    from tensornet.consensus.validate import inputs_from_json
+    n = 40
+    rows = [[[j, (i * 7 + j) % 3] for j in range(n)] for i in range(n)]
+    rows[17][5] = [bad, 3] if where == "uid" else [5, bad]
+    doc = {"n": n, "stake": [1] * n, "weights": rows}
+    with pytest.raises(ScenarioError) as e:
+        inputs_from_json(doc)
+    assert e.value.key.startswith("weights[17]")
+
+
+def test_json_matrix_refuses_bad_pair_shapes() -> None:
+    from tensornet.consensus.errors import ScenarioError
+    from tensornet.consensus.validate import inputs_from_json
+    for row in ([[1, 2, 3], [4]], [[1]], [1, 2], [{"a": 1, "b": 2}], ["ab"]):
+        doc = {"n": 5, "stake": [1] * 5, "weights": [[[0, 1]], row, [], [], []]}
+        with pytest.raises(ScenarioError) as e:
+            inputs_from_json(doc)
+        assert e.value.key.startswith("weights[1]"), row
