@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tensornet.chain.runtime_def import build_runtime  # noqa: E402
-from tensornet.chain.spec import preset  # noqa: E402
-from tensornet.chain.genesis import build_genesis_state  # noqa: E402
-from tensornet.consensus import yuma  # noqa: E402
-from tensornet.primitives.hashing import blake2_256  # noqa: E402
-from tensornet.runtime.runtime import RuntimeConfig  # noqa: E402
-from tensornet.storage.backend import MemoryBackend  # noqa: E402
-from tensornet.storage.overlay import Overlay  # noqa: E402
+from tensornet.chain.genesis import build_genesis_state
+from tensornet.chain.runtime_def import build_runtime
+from tensornet.chain.spec import preset
+from tensornet.consensus import yuma
+from tensornet.primitives.hashing import blake2_256
+from tensornet.runtime.runtime import RuntimeConfig
+from tensornet.storage.backend import MemoryBackend
+from tensornet.storage.overlay import Overlay
 
 N, VALIDATORS, TAO = 256, 64, 10**9
 START = 400  # the state is built as of this block (so every subnet's stagger fits)

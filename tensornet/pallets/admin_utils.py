@@ -10,10 +10,23 @@ changes, precompiles, TAO-flow and coldkey-swap delays) are omitted.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from tensornet.primitives.scale import I16, I96F32, U8, U16, U64, U64F64, AccountId, Bool, Enum, Option, Vec
+from tensornet.primitives.scale import (
+    I16,
+    I96F32,
+    U8,
+    U16,
+    U64,
+    U64F64,
+    AccountId,
+    Bool,
+    Enum,
+    Option,
+    Vec,
+)
 from tensornet.runtime.dispatch import Origin, Weight
 from tensornet.runtime.pallet import EventDef, Pallet, call
 from tensornet.storage.items import StorageMap
@@ -131,10 +144,10 @@ def _n(index, name, arg, item, **kw) -> Setter:
     return Setter(index, name, (NETUID, arg), item, **kw)
 
 
-_U16 = lambda n: (n, U16, "u16")  # noqa: E731
-_U64 = lambda n: (n, U64, "u64")  # noqa: E731
-_BOOL = lambda n: (n, Bool, "bool")  # noqa: E731
-_TAO = lambda n: (n, TaoBalance, "TaoBalance")  # noqa: E731
+_U16 = lambda n: (n, U16, "u16")
+_U64 = lambda n: (n, U64, "u64")
+_BOOL = lambda n: (n, Bool, "bool")
+_TAO = lambda n: (n, TaoBalance, "TaoBalance")
 
 SETTERS: list[Setter] = [
     _g(1, "sudo_set_default_take", _U16("default_take"), "MaxDelegateTake"),
@@ -267,7 +280,7 @@ class AdminUtils(_Generated, Pallet):
 
     PrecompileEnable = StorageMap("Blake2_128Concat", PrecompileEnum, Bool, default=True)
 
-    EVENTS = [
+    EVENTS = [  # noqa: RUF012 - the framework's declaration style
         EventDef("PrecompileUpdated", [("precompile_id", PrecompileEnum, "PrecompileEnum"), ("enabled", Bool, "bool")],
                  "Event emitted when a precompile operation is updated."),
         EventDef("Yuma3EnableToggled", [("netuid", NetUid, "NetUid"), ("enabled", Bool, "bool")],
@@ -281,7 +294,7 @@ class AdminUtils(_Generated, Pallet):
         EventDef("SubnetEmissionEnabledSet", [("netuid", NetUid, "NetUid"), ("enabled", Bool, "bool")],
                  "Event emitted when subnet emission is enabled or disabled."),
     ]
-    ERRORS = [
+    ERRORS = [  # noqa: RUF012 - the framework's declaration style
         ("SubnetDoesNotExist", "The subnet does not exist, check the netuid parameter"),
         ("MaxValidatorsLargerThanMaxUIds", "The maximum number of subnet validators must be less than the maximum number of allowed UIDs in the subnet."),
         ("MaxAllowedUIdsLessThanCurrentUIds", "The maximum number of subnet validators must be more than the current number of UIDs already in the subnet."),

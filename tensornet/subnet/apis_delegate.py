@@ -8,7 +8,16 @@ the chain computes them (U64F64, floored).
 """
 from __future__ import annotations
 
-from tensornet.primitives.scale import U16, U64, AccountId, Compact, Option, Struct, Tuple, Vec
+from tensornet.primitives.scale import (
+    U16,
+    U64,
+    AccountId,
+    Compact,
+    Option,
+    Struct,
+    Tuple,
+    Vec,
+)
 from tensornet.runtime.apis import ApiMethod, RuntimeApi
 
 from .types import AlphaBalance, NetUid

@@ -6,11 +6,31 @@ Deprecated fields keep their HEAD values: subnet_emission 0, pending_root_emissi
 """
 from __future__ import annotations
 
-from tensornet.primitives.scale import I96F32, U8, U16, U64, U128, AccountId, Bool, Compact, Option, Struct, Tuple, Vec
+from tensornet.primitives.scale import (
+    I96F32,
+    U8,
+    U16,
+    U64,
+    U128,
+    AccountId,
+    Bool,
+    Compact,
+    Option,
+    Struct,
+    Tuple,
+    Vec,
+)
 from tensornet.runtime.apis import ApiMethod
 
 from .apis_subnet_info import activity_cutoff_blocks
-from .types import AlphaBalance, AxonInfo, ChainIdentityV2, NetUid, SubnetIdentityV3, TaoBalance
+from .types import (
+    AlphaBalance,
+    AxonInfo,
+    ChainIdentityV2,
+    NetUid,
+    SubnetIdentityV3,
+    TaoBalance,
+)
 
 _C16, _C64 = Compact(U16), Compact(U64)
 _CA, _CT = Compact(AlphaBalance), Compact(TaoBalance)

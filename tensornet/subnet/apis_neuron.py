@@ -7,7 +7,17 @@ left out of the lists, as the chain does.
 """
 from __future__ import annotations
 
-from tensornet.primitives.scale import U16, U64, AccountId, Bool, Compact, Option, Struct, Tuple, Vec
+from tensornet.primitives.scale import (
+    U16,
+    U64,
+    AccountId,
+    Bool,
+    Compact,
+    Option,
+    Struct,
+    Tuple,
+    Vec,
+)
 from tensornet.runtime.apis import ApiMethod, RuntimeApi
 
 from .types import AlphaBalance, AxonInfo, NetUid, PrometheusInfo

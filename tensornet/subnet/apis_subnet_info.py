@@ -6,8 +6,23 @@ SubnetInfoRuntimeApi declaration (which also carries the dTAO methods).
 """
 from __future__ import annotations
 
-from tensornet.primitives.scale import (I32F32, U16, U32, U64, U64F64, U128, AccountId, Array, Bool, Bytes, Compact,
-                                        Enum, Option, Struct, Vec)
+from tensornet.primitives.scale import (
+    I32F32,
+    U16,
+    U32,
+    U64,
+    U64F64,
+    U128,
+    AccountId,
+    Array,
+    Bool,
+    Bytes,
+    Compact,
+    Enum,
+    Option,
+    Struct,
+    Vec,
+)
 from tensornet.runtime.apis import ApiMethod
 
 from .types import AlphaBalance, NetUid, SubnetIdentityV3, TaoBalance

@@ -8,7 +8,7 @@ take. Applying a schedule rewrites ``ChildKeys[parent]`` and the children's ``Pa
 from __future__ import annotations
 
 from tensornet.primitives.scale import U16, U64, AccountId, Tuple, Vec
-from tensornet.runtime.dispatch import Weight
+from tensornet.runtime.dispatch import DispatchError, Weight
 from tensornet.runtime.pallet import call
 
 from .coinbase_math import U64_MAX
@@ -103,12 +103,14 @@ class ChildrenPart:
         started = self.SubtokenEnabled.get(netuid)
         for (hotkey,), (children, cooldown) in list(self.PendingChildKeys.iter(netuid)):
             if cooldown < self.block_number or not started:
+                mark = self.env.event_mark()
                 try:
                     with self.env.state.layer():
                         self.check_children(hotkey, netuid, children)
                         self.apply_children(netuid, hotkey, children)
-                except Exception:  # noqa: BLE001 - an inconsistent schedule is dropped, as on chain
-                    pass
+                except DispatchError:
+                    # a schedule that became inconsistent meanwhile is dropped, as on chain
+                    self.env.truncate_events(mark)
                 self.PendingChildKeys.remove(netuid, hotkey)
 
     @call(75, [("hotkey", AccountId, "T::AccountId"), ("netuid", NetUid, "NetUid"), ("take", U16, "u16")],

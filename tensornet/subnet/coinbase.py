@@ -75,7 +75,7 @@ class CoinbasePart:
             return 0
         balances_issuance = self.pallet("Balances").TotalIssuance.get()
         amount = min(amount, max(TAO_SUPPLY - balances_issuance, 0))
-        self.TotalIssuance.mutate(lambda v: v + amount)
+        self.TotalIssuance.set(self.TotalIssuance.get() + amount)
         return amount
 
     def run_coinbase(self, block: int, credit: int, netuids: list[int], emitting: list[int]) -> None:
@@ -128,34 +128,34 @@ class CoinbasePart:
             if spend_excess:
                 excess_paid_in, bought = self.chain_buy(netuid, excess)
                 if bought:
-                    self.SubnetProtocolAlpha.mutate(netuid, lambda v: v + bought)
+                    self.SubnetProtocolAlpha.set(netuid, self.SubnetProtocolAlpha.get(netuid) + bought)
             self.SubnetExcessTao.set(netuid, excess_paid_in)
             self.SubnetAlphaInEmission.set(netuid, alpha_in)
             if alpha_in:
-                self.SubnetAlphaIn.mutate(netuid, lambda v: v + alpha_in)
+                self.SubnetAlphaIn.set(netuid, self.SubnetAlphaIn.get(netuid) + alpha_in)
             self.SubnetTaoInEmission.set(netuid, tao_in if spend_tao_in else 0)
             if spend_tao_in:
-                self.SubnetTAO.mutate(netuid, lambda v: v + tao_in)
-                self.TotalStake.mutate(lambda v: v + tao_in)
+                self.SubnetTAO.set(netuid, self.SubnetTAO.get(netuid) + tao_in)
+                self.TotalStake.set(self.TotalStake.get() + tao_in)
         for netuid in emitting:
             t = terms[netuid]
             created = cm.to_u64_32(t.alpha_out)
             self.SubnetAlphaOutEmission.set(netuid, created)
             if created:
-                self.SubnetAlphaOut.mutate(netuid, lambda v: v + created)
+                self.SubnetAlphaOut.set(netuid, self.SubnetAlphaOut.get(netuid) + created)
             rp = self.root_proportion32(netuid, tw, root_tao)  # after injection and minting, as the chain reads it
             split = cm.split_alpha_out(t.alpha_out, cut_u16, self.OwnerCutEnabled.get(netuid), rp)
             if split.owner_cut:
-                self.PendingOwnerCut.mutate(netuid, lambda v: v + split.owner_cut)
+                self.PendingOwnerCut.set(netuid, self.PendingOwnerCut.get(netuid) + split.owner_cut)
             if split.server:
-                self.PendingServerEmission.mutate(netuid, lambda v: v + split.server)
+                self.PendingServerEmission.set(netuid, self.PendingServerEmission.get(netuid) + split.server)
             if split.validator:
-                self.PendingValidatorEmission.mutate(netuid, lambda v: v + split.validator)
+                self.PendingValidatorEmission.set(netuid, self.PendingValidatorEmission.get(netuid) + split.validator)
             if split.root:
                 if root_sell:
-                    self.PendingRootAlphaDivs.mutate(netuid, lambda v: v + split.root)
+                    self.PendingRootAlphaDivs.set(netuid, self.PendingRootAlphaDivs.get(netuid) + split.root)
                 else:
-                    self.SubnetAlphaOut.mutate(netuid, lambda v: max(v - split.root, 0))
+                    self.SubnetAlphaOut.set(netuid, max(self.SubnetAlphaOut.get(netuid) - split.root, 0))
         return credit
 
     # --- the pool (Swap pallet) ------------------------------------------------------------------
@@ -224,7 +224,7 @@ class CoinbasePart:
         ran = 0
         out: dict[int, tuple[int, int, int, int]] = {}
         for netuid in subnets:
-            self.BlocksSinceLastStep.mutate(netuid, lambda v: v + 1)
+            self.BlocksSinceLastStep.set(netuid, self.BlocksSinceLastStep.get(netuid) + 1)
             if not self.should_run_epoch(netuid, block):
                 continue
             if ran >= cap:
@@ -243,7 +243,7 @@ class CoinbasePart:
                 self.deposit_event("EpochSkipped", {"netuid": netuid, "block": block})
             self.LastEpochBlock.set(netuid, block)
             self.PendingEpochAt.set(netuid, 0)
-            self.SubnetEpochIndex.mutate(netuid, lambda v: v + 1)
+            self.SubnetEpochIndex.set(netuid, self.SubnetEpochIndex.get(netuid) + 1)
         return out
 
     @staticmethod

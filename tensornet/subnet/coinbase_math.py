@@ -13,8 +13,8 @@ Sources: ``coinbase/block_emission.rs``, ``coinbase/run_coinbase.rs`` (``get_sub
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 U16_MAX = 0xFFFF
 U64_MAX = (1 << 64) - 1

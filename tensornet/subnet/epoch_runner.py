@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from tensornet.consensus import yuma
-from tensornet.primitives.scale import decode_compact
 from tensornet.consensus.types import NO_COMMIT, Csr, EpochInputs, EpochOutputs
+from tensornet.primitives.scale import decode_compact
 
 from . import coinbase_math as cm
 from .epoch_inputs import normalized_proportion, stake_weights
@@ -87,13 +87,13 @@ class EpochPart:
 
     def stake_weights_for_network(self, netuid: int, hotkeys: list[bytes | None]):
         """``get_stake_weights_for_network``: inherited alpha + TaoWeight × inherited root stake."""
-        alpha = lambda h: self.TotalHotkeyAlpha.get(h, netuid)  # noqa: E731
+        alpha = lambda h: self.TotalHotkeyAlpha.get(h, netuid)
         if self.SubnetTAO.get(ROOT) == 0:
-            root = lambda h: 0  # noqa: E731 - no TAO staked on root: every root stake is 0
+            root = lambda h: 0
         else:
-            root = lambda h: self.TotalHotkeyAlpha.get(h, ROOT)  # noqa: E731
-        children = lambda h: self.ChildKeys.get(h, netuid)  # noqa: E731
-        parents = lambda h: self.ParentKeys.get(h, netuid)  # noqa: E731
+            root = lambda h: self.TotalHotkeyAlpha.get(h, ROOT)
+        children = lambda h: self.ChildKeys.get(h, netuid)
+        parents = lambda h: self.ParentKeys.get(h, netuid)
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
         return stake_weights(hotkeys, alpha, root, children, parents, tw)
 
@@ -309,7 +309,7 @@ class EpochPart:
                                                                      cm.to_u64_32(take))
             if cm.to_u64_32(divs):
                 self.increase_stake_for_hotkey_on_subnet(hk, netuid, cm.to_u64_32(divs))
-            self.AlphaDividendsPerSubnet.mutate(netuid, hk, lambda v: v + cm.to_u64_32(divs))
+            self.AlphaDividendsPerSubnet.set(netuid, hk, self.AlphaDividendsPerSubnet.get(netuid, hk) + cm.to_u64_32(divs))
             self.TotalHotkeyAlphaLastEpoch.set(hk, netuid, self.TotalHotkeyAlpha.get(hk, netuid))
         self.RootAlphaDividendsPerSubnet.clear_prefix(netuid)
         for hk in sorted(root_divs):
@@ -322,8 +322,8 @@ class EpochPart:
                 self.increase_stake_for_hotkey_and_coldkey_on_subnet(hk, self.Owner.get(hk), netuid,
                                                                      cm.to_u64_32(take))
             self.increase_root_claimable_for_hotkey_and_subnet(hk, netuid, cm.to_u64_32(amount))
-            self.RootAlphaDividendsPerSubnet.mutate(netuid, hk, lambda v: v + cm.to_u64_32(amount))
+            self.RootAlphaDividendsPerSubnet.set(netuid, hk, self.RootAlphaDividendsPerSubnet.get(netuid, hk) + cm.to_u64_32(amount))
 
     def recycle_subnet_alpha(self, netuid: int, amount: int) -> None:
         if amount:
-            self.SubnetAlphaOut.mutate(netuid, lambda v: max(v - amount, 0))
+            self.SubnetAlphaOut.set(netuid, max(self.SubnetAlphaOut.get(netuid) - amount, 0))

@@ -55,13 +55,13 @@ class RootClaimPart:
             tao = self.sell_alpha_without_fee(netuid, owed_u64)
             self.pallet("Balances").transfer(self.get_subnet_account_id(netuid),
                                              self.get_subnet_account_id(ROOT), tao, False)
-            self.SubnetRootSellTao.mutate(netuid, lambda v: v + tao)
+            self.SubnetRootSellTao.set(netuid, self.SubnetRootSellTao.get(netuid) + tao)
             self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, ROOT, tao)
-            self.SubnetTAO.mutate(ROOT, lambda v: v + tao)
-            self.SubnetAlphaOut.mutate(ROOT, lambda v: v + tao)
-            self.TotalStake.mutate(lambda v: v + tao)
+            self.SubnetTAO.set(ROOT, self.SubnetTAO.get(ROOT) + tao)
+            self.SubnetAlphaOut.set(ROOT, self.SubnetAlphaOut.get(ROOT) + tao)
+            self.TotalStake.set(self.TotalStake.get() + tao)
             self.add_stake_adjust_root_claimed(hotkey, coldkey, tao)
-        self.RootClaimed.mutate(netuid, hotkey, coldkey, lambda v: v + owed_u64)
+        self.RootClaimed.set(netuid, hotkey, coldkey, self.RootClaimed.get(netuid, hotkey, coldkey) + owed_u64)
 
     def sell_alpha_without_fee(self, netuid: int, alpha: int) -> int:
         """The protocol's fee-less sale of claimed root alpha; returns the TAO it fetched."""
@@ -70,7 +70,7 @@ class RootClaimPart:
     def add_stake_adjust_root_claimed(self, hotkey: bytes, coldkey: bytes, amount: int) -> None:
         """New root stake must not inherit claims accrued before it was added."""
         for netuid, rate in self.RootClaimable.get(hotkey) or []:
-            self.RootClaimed.mutate(netuid, hotkey, coldkey, lambda v: v + ((rate * amount) >> F32))
+            self.RootClaimed.set(netuid, hotkey, coldkey, self.RootClaimed.get(netuid, hotkey, coldkey) + ((rate * amount) >> F32))
 
     @call(121, [("subnets", BTreeSet(NetUid), "BTreeSet<NetUid>")], weight=Weight(200_000_000, 20_000))
     def claim_root(self, origin, subnets):

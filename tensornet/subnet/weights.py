@@ -8,7 +8,7 @@ revealed.
 """
 from __future__ import annotations
 
-from tensornet.primitives.scale import H256, U8, U16, U64, Bytes, Compact, Tuple, Vec
+from tensornet.primitives.scale import H256, U16, U64, Bytes, Compact, Tuple, Vec
 from tensornet.runtime.dispatch import DispatchError, Weight
 from tensornet.runtime.pallet import call
 
@@ -30,8 +30,8 @@ class WeightsPart:
         """I64F64 bits of ``get_stake_weights_for_hotkey_on_subnet`` (inherited alpha + TAO × weight)."""
         ch = self.ChildKeys.get(hotkey, netuid)
         pa = self.ParentKeys.get(hotkey, netuid)
-        alpha_of = lambda h: self.TotalHotkeyAlpha.get(h, netuid)  # noqa: E731
-        root_of = lambda h: self.TotalHotkeyAlpha.get(h, ROOT)  # noqa: E731
+        alpha_of = lambda h: self.TotalHotkeyAlpha.get(h, netuid)
+        root_of = lambda h: self.TotalHotkeyAlpha.get(h, ROOT)
         a = inherited(alpha_of(hotkey), ch, pa, alpha_of) if netuid != ROOT else alpha_of(hotkey)
         t = inherited(root_of(hotkey), ch, pa, root_of)
         return stake_weight_bits(a, t, tao_weight_u96f32(self.TaoWeight.get()))

@@ -6,8 +6,8 @@ is written down once and tested without a chain.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from tensornet.consensus import fixed as fx
 from tensornet.primitives.hashing import blake2_256

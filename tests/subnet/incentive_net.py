@@ -7,9 +7,10 @@ emission enabled, weights rate limit 0) unless asked otherwise.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from tensornet.chain.spec import preset
 from tensornet.node.node import Node, NodeConfig

@@ -3,8 +3,8 @@ minting, epoch scheduling with MaxEpochsPerBlock deferral; childkeys; root claim
 from __future__ import annotations
 
 import pytest
-
 from incentive_net import TAO, Net, key
+
 from tensornet.subnet import coinbase_math as cm
 
 

@@ -1,7 +1,8 @@
 """Emission, halving, registration-price and split maths of the block step (pure)."""
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tensornet.subnet import coinbase_math as cm
 

@@ -3,8 +3,8 @@ decoded with the declared types (the V15 metadata declares the same ones)."""
 from __future__ import annotations
 
 import pytest
-
 from incentive_net import TAO, Net, key
+
 from tensornet.primitives.scale import U16, AccountId, Option, Vec
 from tensornet.subnet import apis_delegate as ad
 from tensornet.subnet import apis_metagraph as am

@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-
 from incentive_net import TAO, Net, key
+
 from tensornet.consensus import yuma
 from tensornet.consensus.types import Csr, EpochInputs
 
@@ -88,7 +88,7 @@ def test_whole_tempos_pay_incentive_dividends_take_and_nominators(net):
         drained_server = pending["PendingServerEmission"] + int(server)
         drained_validator = pending["PendingValidatorEmission"] + int(alpha_out - cut - server)
         drained_owner = pending["PendingOwnerCut"] + int(cut)
-        inp, hotkeys = _inputs_from_storage(net, netuid, epoch_block, 0)
+        inp, _ = _inputs_from_storage(net, netuid, epoch_block, 0)
         before = {(h, c): net.stake(h, c, netuid) for h, c in
                   [("alice_hk", "Alice"), ("bob_hk", "Bob"), ("bob_hk", "Ferdie"), ("charlie_hk", "Charlie"),
                    ("m1_hk", "Dave"), ("m2_hk", "Eve")]}

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 
 import pytest
-
 from incentive_net import TAO, Net, key
+
 from tensornet.subnet import coinbase_math as cm
 
 COLDS = ["Bob", "Charlie", "Dave", "Eve", "Ferdie"]

@@ -3,8 +3,8 @@ prune candidate when full, root registration, and bad input (error, fee charged,
 from __future__ import annotations
 
 import pytest
-
 from incentive_net import TAO, Net, key
+
 from tensornet.subnet import coinbase_math as cm
 
 

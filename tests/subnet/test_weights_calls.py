@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from incentive_net import TAO, Net, key
+
 from tensornet.subnet.weights_rules import commit_hash
 
 HOT = ("alice_hk", "v_hk", "m_hk", "m2_hk")

@@ -4,8 +4,15 @@ from __future__ import annotations
 import dataclasses
 
 from tensornet.primitives.hashing import blake2_256
-from tensornet.subnet.weights_rules import (WeightsContext, check_weights, commit_hash, is_commit_expired,
-                                            is_reveal_epoch, max_upscale, max_weight_limited)
+from tensornet.subnet.weights_rules import (
+    WeightsContext,
+    check_weights,
+    commit_hash,
+    is_commit_expired,
+    is_reveal_epoch,
+    max_upscale,
+    max_weight_limited,
+)
 
 CTX = WeightsContext(netuid=2, mechanism_exists=True, subnetwork_n=4, uid=1, stake_ok=True,
                      network_version_key=0, commit_reveal_enabled=False, last_update=0, rate_limit=100,
