@@ -173,6 +173,12 @@ def _load_pending(path: str) -> list[dict]:
         return json.load(fh)
 
 
+def _save_pending(path: str, pending: list[dict]) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(pending, fh)
+
+
 def _commit_file(netuid: int, hotkey: str) -> str:
     return os.path.join(COMMITS_DIR, f"{netuid}-{hotkey}.json")
 
@@ -199,13 +205,15 @@ def commit(netuid, uids, weights_text, version_key, url, yes, as_json, **kw):
     salt = [secrets.randbelow(U16_MAX + 1) for _ in range(8)]
     digest = commit_hash(signer.public_key, netuid, dests, values, salt, key)
     call = compose(substrate, "SubtensorModule", "commit_weights", {"netuid": netuid, "commit_hash": "0x" + digest.hex()})
-    submit(substrate, call, signer, yes=yes, as_json=as_json, description=f"Commit weights on subnet {netuid}")
-    os.makedirs(COMMITS_DIR, exist_ok=True)
+    # saved before sending, so the salt survives whatever happens to this process afterwards
     path = _commit_file(netuid, signer.ss58_address)
-    pending = _load_pending(path)
-    pending.append({"uids": dests, "values": values, "salt": salt, "version_key": key, "hash": "0x" + digest.hex()})
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(pending, fh)
+    entry = {"uids": dests, "values": values, "salt": salt, "version_key": key, "hash": "0x" + digest.hex()}
+    _save_pending(path, [*_load_pending(path), entry])
+    try:
+        submit(substrate, call, signer, yes=yes, as_json=as_json, description=f"Commit weights on subnet {netuid}")
+    except (click.ClickException, SystemExit):
+        _save_pending(path, [e for e in _load_pending(path) if e["hash"] != entry["hash"]])
+        raise
     if not as_json:
         click.echo(f"saved for reveal in {path}")
 
@@ -233,8 +241,7 @@ def reveal(netuid, url, yes, as_json, **kw):
         "netuid": netuid, "uids": entry["uids"], "values": entry["values"], "salt": entry["salt"],
         "version_key": entry["version_key"]})
     submit(substrate, call, signer, yes=yes, as_json=as_json, description=f"Reveal weights on subnet {netuid}")
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(pending[1:], fh)
+    _save_pending(path, pending[1:])
 
 
 # --- metagraph -----------------------------------------------------------------------------------

@@ -175,3 +175,20 @@ def test_wallet_made_by_bittensor_wallet_is_funded_and_signs(net, tmp_path):
     assert json.loads(res.stdout)["success"]
     bal = tnet(net, "balance", address, json_out=True)[0]
     assert bal["free_rao"] == 49 * 10**9 - json.loads(res.stdout)["fee_rao"]
+
+
+def test_commit_then_reveal_weights(net, tmp_path):
+    env = {**ENV, "HOME": str(tmp_path)}  # the salt is kept under ~/.tensornet/commits
+    res = tnet(net, "subnet", "set", str(NETUID), "commit_reveal_weights_enabled", "true", "--uri", "//Alice",
+               "--yes", "--json")
+    assert json.loads(res.stdout)["success"]
+    uids = state["uids"]
+    res = run("weights", "commit", str(NETUID), "--uids", str(uids["m1"]), "--weights", "1", *w("val"), "--yes",
+              "--json", url=net.url, env=env)
+    assert res.returncode == 0 and json.loads(res.stdout)["success"], res.stderr
+    assert list((tmp_path / ".tensornet" / "commits").iterdir())
+    tnet(net, "chain", "advance", "--epochs", "1", "--netuid", str(NETUID))
+    res = run("weights", "reveal", str(NETUID), *w("val"), "--yes", "--json", url=net.url, env=env)
+    assert res.returncode == 0 and json.loads(res.stdout)["success"], res.stdout + res.stderr
+    again = run("weights", "reveal", str(NETUID), *w("val"), "--yes", url=net.url, env=env)
+    assert again.returncode == 1 and "nothing to reveal" in again.stderr
