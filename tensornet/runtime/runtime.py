@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
 
-from tensornet.primitives.scale import Enum, Field, H256, ScaleError, Struct, Variant, Vec
+from tensornet.primitives.scale import AccountId, Enum, Field, H256, ScaleError, Struct, Variant, Vec
 from tensornet.storage.items import StorageItem
 
 from . import outer
@@ -48,6 +48,54 @@ class EventRecord:
 _U32 = _struct.Struct("<I")
 
 
+def _account_id(value: Any) -> bytes:
+    if type(value) is bytes and len(value) == 32:
+        return value
+    return AccountId.encode(value)
+
+
+def _dispatch_info_encoder() -> Any:
+    """DispatchInfo repeats (one per extrinsic, few distinct values): memoise its encoding."""
+    from .dispatch import DISPATCH_INFO_TYPE
+
+    memo: dict[tuple, bytes] = {}
+
+    def encode(v: Any) -> bytes:
+        w = v["weight"]
+        key = (w["ref_time"], w["proof_size"], v["class"], v["pays_fee"])
+        out = memo.get(key)
+        if out is None:
+            if len(memo) > 4096:
+                memo.clear()
+            out = memo[key] = DISPATCH_INFO_TYPE.encode(v)
+        return out
+    return encode
+
+
+class _PayloadEncoder:
+    """An event's fields encoded as their declared struct would be, with fast paths for the types
+    every transfer's events carry (account ids, dispatch infos)."""
+
+    def __init__(self, fields: Sequence[Field]) -> None:
+        from .dispatch import DISPATCH_INFO_TYPE
+
+        def fast(t: Any) -> Any:
+            if t is AccountId:
+                return _account_id
+            if t is DISPATCH_INFO_TYPE:
+                return _dispatch_info_encoder()
+            return t.encode
+
+        self._shape = Struct(("event",), fields)
+        self._named = fields[0].name is not None
+        self._encs = [(f.name, fast(f.type)) for f in fields]
+
+    def encode(self, value: Any) -> bytes:
+        if self._named:
+            return b"".join([enc(value[name]) for name, enc in self._encs])
+        return self._shape.encode(value)
+
+
 class ExecutionEnv:
     """What pallets see: ``state``, ``block_number``, ``deposit_event`` and their sibling pallets."""
 
@@ -68,7 +116,7 @@ class ExecutionEnv:
             phase_bytes = (b"\x00" + _U32.pack(phase["ApplyExtrinsic"])) if type(phase) is dict \
                 and "ApplyExtrinsic" in phase else rt.phase_type.encode(phase)
             encoded = phase_bytes + tag + (payload_type.encode(payload) if payload_type is not None else b"") + b"\x00"
-        except (ScaleError, _struct.error) as exc:
+        except (ScaleError, _struct.error, KeyError, TypeError) as exc:
             raise ScaleError(f"event {pallet}.{name} payload {payload!r:.200}: {exc}") from None
         self.events.append(EventRecord(self.phase, pallet, name, payload))
         self._encoded_events.append(encoded)
@@ -156,7 +204,7 @@ class Runtime:
         variant = inner.by_name.get(name)
         if variant is None:
             raise ScaleError(f"no event {pallet}.{name} is declared")
-        payload_type = Struct(("event", pallet, name), variant.fields) if variant.fields else None
+        payload_type = _PayloadEncoder(variant.fields) if variant.fields else None
         entry = (bytes((outer_variant.index, variant.index)), payload_type)
         self._event_encoders[(pallet, name)] = entry
         return entry

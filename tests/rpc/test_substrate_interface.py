@@ -124,12 +124,17 @@ class _Traffic:
         self.thread = threading.Thread(target=self._run, args=(url, kp, dest, value), daemon=True)
 
     def _run(self, url, kp, dest, value):
-        s = SubstrateInterface(url=url)
-        try:
-            while not self.stop.wait(0.2):
+        s = None
+        while not self.stop.wait(0.2):
+            try:  # a busy machine may time a request out: reconnect and go on, never die silently
+                s = s or SubstrateInterface(url=url)
                 _send(s, kp, "Balances", "transfer_keep_alive", {"dest": dest, "value": value},
                       wait_for_inclusion=True)
-        finally:
+            except Exception:
+                if s is not None:
+                    s.close()
+                s = None
+        if s is not None:
             s.close()
 
     def __enter__(self):
