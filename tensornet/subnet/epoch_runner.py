@@ -15,6 +15,7 @@ import numpy as np
 
 from tensornet.consensus import yuma
 from tensornet.consensus.types import NO_COMMIT, Csr, EpochInputs, EpochOutputs
+from tensornet.primitives.hashing import blake2_128
 from tensornet.primitives.scale import decode_compact
 
 from . import coinbase_math as cm
@@ -85,15 +86,28 @@ class EpochPart:
                     break
         return out
 
+    def _hotkey_reader(self, bound, netuid: int):
+        """A fast reader of a ``(Blake2_128Concat hotkey, Identity netuid)`` item for one subnet:
+        the key is built directly (an epoch reads several of these for every uid)."""
+        item, state = bound.item, self.env.state
+        prefix, suffix = item.prefix, netuid.to_bytes(2, "little")
+        decode, default = item.value_type.decode, item.default
+
+        def read(hotkey: bytes):
+            raw = state.get(prefix + blake2_128(hotkey) + hotkey + suffix)
+            return default if raw is None else decode(raw, 0)[0]
+
+        return read
+
     def stake_weights_for_network(self, netuid: int, hotkeys: list[bytes | None]):
         """``get_stake_weights_for_network``: inherited alpha + TaoWeight × inherited root stake."""
-        alpha = lambda h: self.TotalHotkeyAlpha.get(h, netuid)
+        alpha = self._hotkey_reader(self.TotalHotkeyAlpha, netuid)
         if self.SubnetTAO.get(ROOT) == 0:
-            root = lambda h: 0
+            root = lambda h: 0  # no TAO staked on root: every root stake is 0
         else:
-            root = lambda h: self.TotalHotkeyAlpha.get(h, ROOT)
-        children = lambda h: self.ChildKeys.get(h, netuid)
-        parents = lambda h: self.ParentKeys.get(h, netuid)
+            root = self._hotkey_reader(self.TotalHotkeyAlpha, ROOT)
+        children = self._hotkey_reader(self.ChildKeys, netuid)
+        parents = self._hotkey_reader(self.ParentKeys, netuid)
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
         return stake_weights(hotkeys, alpha, root, children, parents, tw)
 
@@ -105,8 +119,10 @@ class EpochPart:
         sw = self.stake_weights_for_network(netuid, hotkeys)
         permits = list(self.ValidatorPermit.get(netuid))[:n]
         permits += [False] * (n - len(permits))
-        bar = np.array([self.BlockAtRegistration.get(netuid, u) if hotkeys[u] is not None else 0
-                        for u in range(n)], np.uint64)
+        bar_prefix = self.BlockAtRegistration.item.prefix + netuid.to_bytes(2, "little")
+        state = self.env.state
+        bar = np.array([int.from_bytes(state.get(bar_prefix + u.to_bytes(2, "little")) or b"", "little")
+                        if hotkeys[u] is not None else 0 for u in range(n)], np.uint64)
         tempo = self.Tempo.get(netuid)
         cutoff = max(self.ActivityCutoffFactorMilli.get(netuid) * tempo // 1000, 1)
         cr = self.CommitRevealWeightsEnabled.get(netuid)
