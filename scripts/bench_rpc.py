@@ -187,7 +187,12 @@ def _account_key(pub: bytes) -> str:
     return "0x" + (twox128(b"System") + twox128(b"Account") + blake2_128(pub) + pub).hex()
 
 
-def verify_rate(samples: int = 3000) -> float:
+def verify_rate(samples: int = 1000, repeats: int = 5) -> float:
+    """Raw sr25519 verifications per second on one core: the best of a few rounds."""
+    return max(_verify_round(samples) for _ in range(repeats))
+
+
+def _verify_round(samples: int) -> float:
     from tensornet.primitives.keys import dev_keypair, verify
 
     kp = dev_keypair("Alice")

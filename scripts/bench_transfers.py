@@ -29,8 +29,13 @@ from tensornet.runtime.signer import sign_extrinsic  # noqa: E402
 TAO = 10**9
 
 
-def verify_rate(samples: int = 3000) -> float:
-    """Raw sr25519 verifications per second on one core (the baseline)."""
+def verify_rate(samples: int = 1000, repeats: int = 5) -> float:
+    """Raw sr25519 verifications per second on one core (the baseline): the best of a few rounds, so
+    a neighbour's burst of load does not flatter the ratio."""
+    return max(_verify_round(samples) for _ in range(repeats))
+
+
+def _verify_round(samples: int) -> float:
     kp = dev_keypair("Alice")
     msgs = [os.urandom(150) for _ in range(200)]
     sigs = [kp.sign(m) for m in msgs]
