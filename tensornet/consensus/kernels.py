@@ -186,6 +186,24 @@ def u16_proportion(x: np.int64) -> np.int64:
     return safe_div(x << np.int64(32), np.int64(65535) << np.int64(32))
 
 
+_FRAC_DIV_MAX = np.int64(1 << 62)
+
+
+@njit(**_JIT)
+def frac_div(a: np.int64, b: np.int64, inv_b: np.float64) -> np.int64:
+    """floor(a·2^32 / b) for 0 ≤ a ≤ b, 0 < b < 2^62 and a < 2^32, with ``inv_b = 1.0 / b``: the
+    quotient is ≤ 2^32, so the double estimate is within 2^−18 of it and its truncation is off
+    by at most one, which the exact remainder a·2^32 − q·b (in (−b, 2b), computed wrapping)
+    corrects.  A multiply instead of a 64-bit division per cell."""
+    q = np.int64(np.float64(a) * 4294967296.0 * inv_b)
+    r = np.int64((np.uint64(a) << _U32) - np.uint64(q) * np.uint64(b))
+    if r < 0:
+        q -= 1
+    elif r >= b:
+        q += 1
+    return q
+
+
 @njit(**_JIT)
 def exp_fixed(x: np.int64) -> tuple[np.int64, bool]:
     """The crate's Taylor-series ``exp`` (terms 2..31); second value False = error."""
@@ -450,11 +468,18 @@ def col_normalize(indptr, indices, values, n):
     sums = np.zeros(n, np.int64)
     for e in range(values.shape[0]):
         sums[indices[e]] = sat_add(sums[indices[e]], values[e])
+    inv = np.zeros(n, np.float64)
+    for j in range(n):
+        if sums[j] > 0:
+            inv[j] = 1.0 / np.float64(sums[j])
     out = values.copy()
     for e in range(values.shape[0]):
         s = sums[indices[e]]
-        if s != 0:
-            out[e] = safe_div(values[e], s)
+        a = values[e]
+        if 0 <= a and a <= s and s > 0 and a < ONE and s < _FRAC_DIV_MAX:
+            out[e] = frac_div(a, s, inv[indices[e]])
+        elif s != 0:
+            out[e] = safe_div(a, s)
     return out
 
 
@@ -733,8 +758,10 @@ def mask_weights(n, permit, w_ptr, w_idx, w_val, last_update, reg, commit_blocks
                 m += 1
             if s > 0:
                 # (w·2^32)/(s·2^32) as I32F32 is floor(w·2^32 / s): both operands are integers
+                # and 0 ≤ w ≤ s < 2^32·n
+                inv = 1.0 / np.float64(s)
                 for e in range(start, m):
-                    wv[e] = wv[e] // s
+                    wv[e] = frac_div(wv[e] >> np.int64(32), s, inv)
         wp[i + 1] = m
     return wp, wi[:m], wv[:m]
 
@@ -825,7 +852,9 @@ def stored_bonds(n, b_ptr, b_idx, b_val, reg, last_tempo, yuma3):
                 continue
             oi[mo] = j
             if yuma3:
-                ov[mo] = (b_val[e] << np.int64(32)) // np.int64(65535)  # u16_proportion
+                # u16_proportion: b·2^32 = b·65537·65535 + b, so floor(b·2^32 / 65535) is
+                # b·65537 plus one for b = 65535
+                ov[mo] = b_val[e] * np.int64(65537) + np.int64(b_val[e] == 65535)
             else:
                 ov[mo] = b_val[e] << np.int64(32)
             mo += 1

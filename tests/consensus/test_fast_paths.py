@@ -129,3 +129,33 @@ def test_json_matrix_refuses_bad_pair_shapes() -> None:
         with pytest.raises(ScenarioError) as e:
             inputs_from_json(doc)
         assert e.value.key.startswith("weights[1]"), row
+
+
+def test_frac_div_equals_integer_floor() -> None:
+    rng = np.random.default_rng(13)
+    cases = [(0, 1), (1, 1), (fx.ONE - 1, fx.ONE - 1), (fx.ONE - 1, (1 << 62) - 1), (1, 3),
+             (65535, 65535 * 65535), (65534, 65535), (12345, 12345 * 7)]
+    for bits in (16, 24, 32, 40, 48, 62):
+        b = rng.integers(1, 1 << bits, size=3000, dtype=np.int64)
+        a = (rng.random(3000) * np.minimum(b + 1, 1 << 32)).astype(np.int64)
+        a = np.minimum(a, np.minimum(b, fx.ONE - 1))
+        cases += list(zip(a.tolist(), b.tolist()))
+        # exact multiples and neighbours, where a double estimate lands on or next to an integer
+        q = rng.integers(1, 1 << 16, size=500, dtype=np.int64)
+        d = rng.integers(1, 1 << 16, size=500, dtype=np.int64)
+        for qq, dd in zip(q.tolist(), d.tolist()):
+            bb = dd << 16
+            for aa in ((qq * dd) % bb, (qq * dd) % bb + 1):
+                if aa <= bb and aa < fx.ONE:
+                    cases.append((aa, bb))
+    for a, b in cases:
+        assert nb.frac_div(np.int64(a), np.int64(b), 1.0 / b) == (a << 32) // b, (a, b)
+
+
+def test_u16_proportion_identity_is_exhaustively_exact() -> None:
+    """stored_bonds reads u16 bonds as b·65537 + [b = 65535] instead of dividing."""
+    b = np.arange(65536, dtype=np.int64)
+    ptr = np.array([0, b.size], np.int64)
+    _, _, ov = nb.stored_bonds(np.int64(1), ptr, b % 1, b, np.full(1, -1, np.int64),
+                               np.int64(0), True)
+    assert ov.tolist() == [fx.u16_proportion(int(v)) for v in b]
