@@ -1,4 +1,5 @@
-"""The Yuma epoch's faces: typed ``epoch`` for the runtime, ``epoch_json`` for everyone else.
+"""The Yuma epoch's faces: typed ``epoch`` for the runtime (``epoch_many`` for a block's worth
+of subnets on all cores), ``epoch_json`` for everyone else.
 
 ``epoch`` validates the typed inputs, runs the numba kernel (the live sparse epoch, or the chain's
 test-only dense variant) and returns typed outputs.  Kernels compile into
