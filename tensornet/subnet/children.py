@@ -129,3 +129,44 @@ class ChildrenPart:
         self.TransactionKeyLastBlock.set(hotkey, netuid, TX_SET_CHILDKEY_TAKE, self.block_number)
         self.ChildkeyTake.set(hotkey, netuid, take)
         self.deposit_event("ChildKeyTakeSet", (hotkey, take))
+
+    # --- root settings of the childkey machinery ---------------------------------------------------
+    @call(69, [("tx_rate_limit", U64, "u64")], weight=Weight(6_000, 0))
+    def sudo_set_tx_childkey_take_rate_limit(self, origin, tx_rate_limit):
+        """Root: blocks between childkey-take increases."""
+        origin.ensure_root()
+        self.TxChildkeyTakeRateLimit.set(tx_rate_limit)
+        self.deposit_event("TxChildKeyTakeRateLimitSet", tx_rate_limit)
+
+    @call(76, [("take", U16, "u16")], weight=Weight(6_000, 0))
+    def sudo_set_min_childkey_take(self, origin, take):
+        """Root: the global minimum childkey take."""
+        origin.ensure_root()
+        self.MinChildkeyTake.set(take)
+        self.deposit_event("MinChildKeyTakeSet", take)
+
+    @call(109, [("cooldown", U64, "u64")], weight=Weight(6_000, 0))
+    def set_pending_childkey_cooldown(self, origin, cooldown):
+        """Root: blocks a childkey schedule waits before it applies."""
+        origin.ensure_root()
+        self.PendingChildKeyCooldown.set(cooldown)
+
+    @call(114, [("netuid", NetUid, "NetUid"), ("hotkey", AccountId, "T::AccountId")], weight=Weight(30_000_000, 3_000))
+    def set_coldkey_auto_stake_hotkey(self, origin, netuid, hotkey):
+        """Stake this coldkey's miner incentive on ``netuid`` to ``hotkey`` instead."""
+        coldkey = origin.ensure_signed()
+        if not self.NetworksAdded.get(netuid):
+            raise self.error("SubnetNotExists")
+        if self.Uids.get(netuid, hotkey) is None:
+            raise self.error("HotKeyNotRegisteredInSubNet")
+        current = self.AutoStakeDestination.try_get(coldkey, netuid)
+        if current is not None:
+            if current == hotkey:
+                raise self.error("SameAutoStakeHotkeyAlreadySet")
+            kept = [c for c in self.AutoStakeDestinationColdkeys.get(current, netuid) or [] if c != coldkey]
+            self.AutoStakeDestinationColdkeys.set(current, netuid, kept)
+        self.AutoStakeDestination.set(coldkey, netuid, hotkey)
+        coldkeys = list(self.AutoStakeDestinationColdkeys.get(hotkey, netuid) or [])
+        if coldkey not in coldkeys:
+            self.AutoStakeDestinationColdkeys.set(hotkey, netuid, coldkeys + [coldkey])
+        self.deposit_event("AutoStakeDestinationSet", {"coldkey": coldkey, "netuid": netuid, "hotkey": hotkey})

@@ -135,3 +135,18 @@ def test_claim_root_requires_subnets(net):
     net.ok("Bob", "SubtensorModule", "set_root_claim_type", {"new_root_claim_type": "Keep"})
     assert net.sm("RootClaimType", key("Bob").public) == "Keep"
     net.ok("Bob", "SubtensorModule", "claim_root", {"subnets": [net.netuid]})
+
+
+def test_auto_stake_destination_and_childkey_root_settings(net):
+    netuid = net.netuid
+    assert net.call("Dave", "SubtensorModule", "set_coldkey_auto_stake_hotkey",
+                    {"netuid": netuid, "hotkey": key("nope_hk").public}).error == "HotKeyNotRegisteredInSubNet"
+    net.ok("Dave", "SubtensorModule", "set_coldkey_auto_stake_hotkey", {"netuid": netuid, "hotkey": key("alice_hk").public})
+    assert net.sm("AutoStakeDestination", key("Dave").public, netuid) == key("alice_hk").public
+    assert key("Dave").public in net.sm("AutoStakeDestinationColdkeys", key("alice_hk").public, netuid)
+    assert net.call("Dave", "SubtensorModule", "set_coldkey_auto_stake_hotkey",
+                    {"netuid": netuid, "hotkey": key("alice_hk").public}).error == "SameAutoStakeHotkeyAlreadySet"
+    net.sudo("SubtensorModule", "sudo_set_min_childkey_take", {"take": 7})
+    net.sudo("SubtensorModule", "set_pending_childkey_cooldown", {"cooldown": 3})
+    assert net.sm("MinChildkeyTake") == 7 and net.sm("PendingChildKeyCooldown") == 3
+    assert not net.call("Bob", "SubtensorModule", "sudo_set_min_childkey_take", {"take": 1}).success
