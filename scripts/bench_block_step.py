@@ -11,8 +11,8 @@ engine's own time for one of these epochs measured in the same run, with the rat
 from __future__ import annotations
 
 import argparse
-import os
 import bisect
+import os
 import statistics
 import sys
 import time
