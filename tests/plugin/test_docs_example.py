@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_docs_pytest_example_passes(tmp_path):
     text = (REPO / "docs" / "test-your-subnet.md").read_text()
-    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", text, re.DOTALL).group(1)
     (tmp_path / "test_my_subnet.py").write_text(code)
     env = {**os.environ, "NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(REPO / ".numba_cache"))}
     res = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
