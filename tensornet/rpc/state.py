@@ -63,6 +63,13 @@ def register(registry: MethodRegistry, node) -> None:
                 break
         return out
 
+    @registry.method("state_getKeys")
+    def get_keys(ctx, prefix, block_hash=None):
+        """Every key under a prefix (deprecated in Substrate, still used by async-substrate-interface's
+        ``query_map(fully_exhaust=True)``, e.g. btcli's ``subnets list``)."""
+        pfx = parse_hex(prefix, "prefix") if prefix is not None else b""
+        return [to_hex(key) for key, _ in state(block_hash).iterate(pfx, None)]
+
     @registry.method("state_queryStorageAt")
     def query_storage_at(ctx, keys, block_hash=None):
         h = parse_hash(block_hash) or store.head_hash

@@ -73,7 +73,7 @@ def _params(live_node, tn, ws) -> dict[str, list]:
         "chain_getHead": [], "chain_getHeader": [head], "chain_getRuntimeVersion": [],
         "payment_queryFeeDetails": [_xt(live_node, tn)], "payment_queryInfo": [_xt(live_node, tn)],
         "rpc_methods": [], "state_call": ["Core_version", "0x"], "state_callAt": ["Core_version", "", head],
-        "state_getKeysPaged": [key, 3, key], "state_getKeysPagedAt": [key, 3, None, genesis],
+        "state_getKeys": [key], "state_getKeysPaged": [key, 3, key], "state_getKeysPagedAt": [key, 3, None, genesis],
         "state_getMetadata": [], "state_getReadProof": [[NUMBER], head], "state_getRuntimeVersion": [head],
         "state_getStorage": [NUMBER], "state_getStorageAt": [NUMBER, genesis], "state_getStorageHash": [NUMBER],
         "state_getStorageHashAt": [NUMBER, head], "state_getStorageSize": [NUMBER],
@@ -128,6 +128,7 @@ def test_keys_paged_is_strictly_after_the_start_key_in_order(ws):
     prefix = "0x" + SYSTEM_ACCOUNT
     all_keys = ws.call("state_getKeysPaged", [prefix, 1000])["result"]
     assert all_keys == sorted(all_keys) and len(all_keys) >= 6
+    assert ws.call("state_getKeys", [prefix])["result"] == all_keys
     page = ws.call("state_getKeysPaged", [prefix, 2, all_keys[1]])["result"]
     assert page == all_keys[2:4]
     assert ws.call("state_getKeysPaged", [prefix, 2, all_keys[-1]])["result"] == []
