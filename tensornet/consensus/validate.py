@@ -7,6 +7,7 @@ Kernels index arrays without bounds checks, so nothing reaches them unchecked: l
 from __future__ import annotations
 
 import math
+from array import array
 from itertools import chain
 from typing import Any
 
@@ -125,9 +126,8 @@ def _sparse_rows_fast(rows: list, n: int) -> Csr | None:
     """Well-formed rows in a few C-level passes; None sends the caller to the slow path that
     finds and names the bad entry.
 
-    numpy's own type discovery refuses floats, strings, None and integers beyond i64 (the
-    array is then not int64); only booleans pass as 0/1, so just the entries equal to 0 or 1
-    are type-checked one by one.
+    ``array('q')`` refuses floats, strings, None and integers beyond i64 in one C loop; only
+    booleans pass as 0/1, so just the entries equal to 0 or 1 are type-checked one by one.
     """
     try:
         if set(map(type, rows)) - {list}:
@@ -136,10 +136,8 @@ def _sparse_rows_fast(rows: list, n: int) -> Csr | None:
         if pairs and set(map(len, pairs)) != {2}:
             return None
         flat = list(chain.from_iterable(pairs))
-        arr = np.array(flat) if flat else np.zeros(0, np.int64)
+        arr = np.frombuffer(array("q", flat), np.int64) if flat else np.zeros(0, np.int64)
     except (TypeError, OverflowError, ValueError):
-        return None
-    if arr.dtype != np.int64:
         return None
     maybe_bool = np.flatnonzero((arr == 0) | (arr == 1)).tolist()
     if any(type(flat[k]) is not int for k in maybe_bool):
