@@ -10,13 +10,14 @@ import pytest
 from incentive_net import TAO, Net, key
 
 from tensornet.consensus import yuma
-from tensornet.consensus.types import Csr, EpochInputs
+from tensornet.consensus.types import NO_COMMIT, Csr, EpochInputs
+from tensornet.subnet.weights_rules import commit_hash
 
 FUND = {"ferdie": 0, "bob_hk": TAO, "charlie_hk": TAO, "m1_hk": TAO, "m2_hk": TAO, "alice_hk": TAO}
 OWNER_CUT = Fraction(11_796, 65_535)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def net():
     n = Net(fund={k: v for k, v in FUND.items() if v})
     yield n
@@ -36,6 +37,9 @@ def _inputs_from_storage(net: Net, netuid: int, current_block: int, emission: in
         permits = list(sm.ValidatorPermit.get(netuid)) + [False] * n
         tempo = sm.Tempo.get(netuid)
         owner_uid = sm.Uids.get(netuid, sm.SubnetOwnerHotkey.get(netuid))
+        cr = sm.CommitRevealWeightsEnabled.get(netuid)
+        commits = [sm.WeightCommits.try_get(netuid, h) for h in hotkeys]
+        commit_blocks = np.array([c[0][2] if c else NO_COMMIT for c in commits], np.uint64)
         inp = EpochInputs(
             n=n, stake=stake, weights=Csr.from_rows(rows), bonds=Csr.from_rows(bonds),
             last_update=np.array(lu[:n], np.uint64),
@@ -45,7 +49,8 @@ def _inputs_from_storage(net: Net, netuid: int, current_block: int, emission: in
             validator_permit=np.array(permits[:n], np.bool_), max_allowed_validators=sm.MaxAllowedValidators.get(netuid),
             kappa=sm.Kappa.get(netuid), bonds_penalty=sm.BondsPenalty.get(netuid),
             bonds_moving_average=sm.BondsMovingAverage.get(netuid), yuma3_enabled=sm.Yuma3On.get(netuid),
-            owner_uid=owner_uid, rao_emission=emission)
+            owner_uid=owner_uid, rao_emission=emission, commit_reveal_enabled=cr,
+            commit_blocks=commit_blocks if cr else None)
     return inp, hotkeys
 
 
@@ -55,8 +60,22 @@ def _blocks_to_epoch(net: Net, netuid: int) -> int:
     return max(nxt - net.block - 1, 0)
 
 
-def test_whole_tempos_pay_incentive_dividends_take_and_nominators(net):
-    netuid = net.subnet()
+def _commit_then_reveal(net: Net, netuid: int, plan: dict[str, tuple[list[int], list[int]]]) -> None:
+    """Commit–reveal v2: hash now, reveal in the next epoch (the reveal stores the weights)."""
+    for hk, (uids, values) in plan.items():
+        h = commit_hash(key(hk).public, netuid, uids, values, [7], 0)
+        net.ok(hk, "SubtensorModule", "commit_weights", {"netuid": netuid, "commit_hash": h})
+    epoch = net.sm("SubnetEpochIndex", netuid)
+    while net.sm("SubnetEpochIndex", netuid) == epoch:
+        net.seal(1)
+    for hk, (uids, values) in plan.items():
+        net.ok(hk, "SubtensorModule", "reveal_weights",
+               {"netuid": netuid, "uids": uids, "values": values, "salt": [7], "version_key": 0})
+
+
+@pytest.mark.parametrize("commit_reveal", [False, True])
+def test_whole_tempos_pay_incentive_dividends_take_and_nominators(net, commit_reveal):
+    netuid = net.subnet(cr=commit_reveal)
     v1, v2 = net.register("Bob", "bob_hk", netuid), net.register("Charlie", "charlie_hk", netuid)
     m1, m2 = net.register("Dave", "m1_hk", netuid), net.register("Eve", "m2_hk", netuid)
     owner_uid = net.sm("Uids", netuid, key("alice_hk").public)
@@ -71,8 +90,13 @@ def test_whole_tempos_pay_incentive_dividends_take_and_nominators(net):
     net.seal(_blocks_to_epoch(net, netuid) + 1)
     permits = net.sm("ValidatorPermit", netuid)
     assert permits[v1] and permits[v2]
-    assert net.set_weights("bob_hk", netuid, [m1, m2], [1, 1]).success
-    assert net.set_weights("charlie_hk", netuid, [m1, m2], [3, 1]).success
+    plan = {"bob_hk": ([m1, m2], [1, 1]), "charlie_hk": ([m1, m2], [3, 1])}
+    if commit_reveal:
+        assert net.set_weights("bob_hk", netuid, [m1, m2], [1, 1]).error == "CommitRevealEnabled"
+        _commit_then_reveal(net, netuid, plan)
+    else:
+        for hk, (uids, values) in plan.items():
+            assert net.set_weights(hk, netuid, uids, values).success
     assert net.sm("Weights", netuid, v2) == [(m1, 65535), (m2, 21845)]  # max-upscaled
 
     for _ in range(2):  # two whole tempos: bonds carry over
