@@ -192,3 +192,20 @@ def test_commit_then_reveal_weights(net, tmp_path):
     assert res.returncode == 0 and json.loads(res.stdout)["success"], res.stdout + res.stderr
     again = run("weights", "reveal", str(NETUID), *w("val"), "--yes", url=net.url, env=env)
     assert again.returncode == 1 and "nothing to reveal" in again.stderr
+
+
+def test_stake_move_transfer_remove(net):
+    wp = ["--wallet.path", state["wallets"]]
+    res = tnet(net, "stake", "move", str(NETUID), str(NETUID), "1", *w("val"), "--to-hotkey", "m1/default", "--yes",
+               "--json")
+    assert json.loads(res.stdout)["success"]
+    res = tnet(net, "stake", "transfer", str(NETUID), str(NETUID), "1", *w("val"), "--dest", "m2", "--yes", "--json")
+    assert json.loads(res.stdout)["success"]
+    m2 = tnet(net, "stake", "list", "m2", *wp, json_out=True)["stakes"]
+    assert any(s["hotkey"] == hotkey_address("val") and s["stake_alpha_rao"] > 0 for s in m2)
+    res = tnet(net, "stake", "remove", str(NETUID), "1", *w("val"), "--limit-price", "1000", "--yes", "--json",
+               ok=False)
+    receipt = json.loads(res.stdout)
+    assert res.returncode == 1 and receipt["error"]["name"] == "PriceLimitExceeded"
+    res = tnet(net, "stake", "remove", str(NETUID), "1", *w("val"), "--yes", "--json")
+    assert json.loads(res.stdout)["success"]
