@@ -146,9 +146,10 @@ class Balances(Pallet):
         self.deposit_event("Transfer", {"from": source, "to": dest, "amount": value})
 
     def withdraw(self, who: bytes, amount: int, keep_alive: bool = True, event: bool = True,
-                 info: dict | None = None) -> None:
+                 info: dict | None = None, issuance: bool = True) -> None:
         """Remove ``amount`` from ``who`` and from total issuance (fees, burns). ``info``: the account as
-        the caller holds it (e.g. with its nonce already bumped), written back with the new balance."""
+        the caller holds it (e.g. with its nonce already bumped), written back with the new balance.
+        ``issuance=False`` leaves the issuance to the caller (a fee about to be credited elsewhere)."""
         if info is None:
             info = self.pallet("System").Account.try_get(who)
         data = info["data"] if info is not None else _EMPTY_DATA
@@ -156,25 +157,42 @@ class Balances(Pallet):
         if self._reducible(data, keep_alive) < amount:
             raise DispatchError.token("FundsUnavailable" if free < amount else "NotExpendable")
         dust = self._set_free(who, free - amount, info)
-        self._issuance_sub(amount + dust)
+        burned = (amount if issuance else 0) + dust
+        if burned:
+            self._issuance_sub(burned)
         if event:
             self.deposit_event("Withdraw", {"who": who, "amount": amount})
 
-    def deposit(self, who: bytes, amount: int, event: bool = True) -> None:
-        """Add ``amount`` to ``who`` and to total issuance (minting); below-ED amounts to a new account are dropped."""
+    def deposit(self, who: bytes, amount: int, event: bool = True, issuance: bool = True) -> bool:
+        """Add ``amount`` to ``who`` and to total issuance (minting); below-ED amounts to a new account are
+        dropped (returns False). ``issuance=False``: the amount already exists (a fee being resolved)."""
         if amount == 0:
-            return
+            return False
         info = self.pallet("System").Account.try_get(who)
         free = info["data"]["free"] if info is not None else 0
         if free + amount > U64_MAX:
             raise DispatchError.arithmetic("Overflow")
         if free + amount < EXISTENTIAL_DEPOSIT:
-            return
+            return False
         self._set_free(who, free + amount, info)
-        issuance = self.TotalIssuance.get()
-        self.TotalIssuance.set(min(issuance + amount, U64_MAX))
+        if issuance:
+            self.TotalIssuance.set(min(self.TotalIssuance.get() + amount, U64_MAX))
         if event:
             self.deposit_event("Deposit", {"who": who, "amount": amount})
+        return True
+
+    def settle_fee(self, author: bytes | None, fee: int) -> None:
+        """Resolve a fee withdrawn with ``issuance=False`` to the block author, as subtensor's
+        TransactionFeeHandler does; a fee nobody can take (no author, author below ED, overflow) is
+        burned, i.e. leaves the issuance."""
+        credited = False
+        if author is not None:
+            try:
+                credited = self.deposit(author, fee, issuance=False)
+            except DispatchError:
+                credited = False
+        if not credited:
+            self._issuance_sub(fee)
 
     # --- calls ---------------------------------------------------------------------------------
     @call(0, [("dest", MULTI_ADDRESS, "AccountIdLookupOf<T>"), ("value", Compact(U64), "T::Balance")],

@@ -284,7 +284,7 @@ class Executive:
         account["nonce"] = (account["nonce"] + 1) & 0xFFFFFFFF
         if checked.fee:
             try:
-                balances.withdraw(who, checked.fee, keep_alive=True, info=account)
+                balances.withdraw(who, checked.fee, keep_alive=True, info=account, issuance=False)
             except DispatchError:
                 raise InvalidTransaction("Payment") from None
         else:
@@ -301,10 +301,10 @@ class Executive:
         if isinstance(post, dict) and post.get("pays_fee") == "No" and error is None:
             actual_fee = 0
         refund = checked.fee - actual_fee
-        if refund:
-            balances.deposit(who, refund, event=True)
-        if actual_fee and self.author is not None:
-            balances.deposit(self.author, actual_fee)
+        if refund and not balances.deposit(who, refund, event=True, issuance=False):
+            balances.settle_fee(None, refund)  # could not be refunded: burned
+        if actual_fee:
+            balances.settle_fee(self.author, actual_fee)
         # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
         rt.pallets["TransactionPayment"].deposit_event(
             "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})

@@ -84,3 +84,15 @@ def _issuance(node, tn) -> int:
 def _query_info(node, raw: bytes) -> dict:
     out = node.call_api("TransactionPaymentApi_query_info", raw + U32.encode(len(raw)))
     return node.api_registry.method("TransactionPaymentApi_query_info").output.decode_all(out)
+
+
+def test_a_fee_the_author_cannot_take_is_burned_and_the_block_still_builds(node, tn):
+    top = {"Balances": {"force_set_balance": {"who": {"Id": node.author}, "new_free": 2**64 - 1}}}
+    node.submit(tn.signed(node, "Sudo", "sudo", {"call": top}, "Alice"))
+    node.seal_block()
+    issuance = _issuance(node, tn)
+    raw = tn.transfer(node, "Bob", ALICE, 10**9)
+    node.submit(raw)
+    (_, outcome), = node.seal_block().applied
+    assert outcome.success and tn.free(node, node.author) == 2**64 - 1
+    assert _issuance(node, tn) == issuance - outcome.fee
