@@ -182,9 +182,9 @@ class Balances(Pallet):
         return True
 
     def settle_fee(self, author: bytes | None, fee: int) -> None:
-        """Resolve a fee withdrawn with ``issuance=False`` to the block author, as subtensor's
-        TransactionFeeHandler does; a fee nobody can take (no author, author below ED, overflow) is
-        burned, i.e. leaves the issuance."""
+        """Resolve a fee withdrawn with ``issuance=False`` to ``author`` (the block author, as subtensor's
+        TransactionFeeHandler does, or the payer for a refund); a fee nobody can take (no author, below
+        ED, overflow) is burned, i.e. leaves the issuance."""
         credited = False
         if author is not None:
             try:

@@ -301,8 +301,8 @@ class Executive:
         if isinstance(post, dict) and post.get("pays_fee") == "No" and error is None:
             actual_fee = 0
         refund = checked.fee - actual_fee
-        if refund and not balances.deposit(who, refund, event=True, issuance=False):
-            balances.settle_fee(None, refund)  # could not be refunded: burned
+        if refund:
+            balances.settle_fee(who, refund)  # back to the payer (burned if it cannot take it)
         if actual_fee:
             balances.settle_fee(self.author, actual_fee)
         # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
