@@ -367,7 +367,7 @@ def exp_batch(x: np.ndarray, out: np.ndarray, m: int) -> None:
     for c in range(m):
         v = x[c]
         u = np.uint64(-v) if v < 0 else np.uint64(v)
-        cnt[np.int64(u >> _EXP_GROUP_SHIFT) + 1] += 1
+        cnt[min(np.int64(u >> _EXP_GROUP_SHIFT), _EXP_GROUPS - 1) + 1] += 1
     for g in range(_EXP_GROUPS):
         cnt[g + 1] += cnt[g]
     fill = cnt[:_EXP_GROUPS].copy()
@@ -376,7 +376,7 @@ def exp_batch(x: np.ndarray, out: np.ndarray, m: int) -> None:
     for c in range(m):
         v = x[c]
         u = np.uint64(-v) if v < 0 else np.uint64(v)
-        g = np.int64(u >> _EXP_GROUP_SHIFT)
+        g = min(np.int64(u >> _EXP_GROUP_SHIFT), _EXP_GROUPS - 1)  # in bounds whatever x
         pos[c] = fill[g]
         us[fill[g]] = u
         fill[g] += 1
