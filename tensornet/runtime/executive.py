@@ -204,7 +204,9 @@ class Executive:
             raise InvalidTransaction("Stale")
         if for_block and nonce > account["nonce"]:
             raise InvalidTransaction("Future")
-        if account["providers"] == 0 and account["sufficients"] == 0:
+        # subtensor's CheckNonce (runtime/src/check_nonce.rs) refuses accountless senders only for
+        # fee-paying calls, so a fresh hotkey can set weights or serve an axon (Pays::No)
+        if checked.info.pays_fee == "Yes" and account["providers"] == 0 and account["sufficients"] == 0:
             raise InvalidTransaction("Payment")
         if checked.fee:
             balances = self.runtime.pallets["Balances"]
