@@ -1,0 +1,44 @@
+"""CheckNonce as subtensor: an account with no balance may still send Pays::No calls."""
+from __future__ import annotations
+
+import pytest
+
+from tensornet.chain.spec import preset
+from tensornet.node.node import Node, NodeConfig
+from tensornet.primitives.keys import keypair_from_uri
+from tensornet.runtime.signer import sign_extrinsic
+from tensornet.runtime.validity import InvalidTransaction
+
+
+@pytest.fixture()
+def node():
+    n = Node(NodeConfig(preset("test"), sealing="manual"))
+    yield n
+    n.store.close()
+
+
+def _serve_axon(node, kp):
+    rt = node.query_runtime
+    call = rt.encode_call("SubtensorModule", "serve_axon", {
+        "netuid": 1, "version": 1, "ip": 0x7F000001, "port": 8091, "ip_type": 4, "protocol": 4,
+        "placeholder1": 0, "placeholder2": 0})
+    return sign_extrinsic(rt, call, kp, 0, node.genesis_hash)
+
+
+def test_accountless_hotkey_sends_a_pays_no_call(node):
+    hotkey = keypair_from_uri("//NoFundsHotkey")
+    node.submit(_serve_axon(node, hotkey))
+    built = node.seal_block()
+    assert len(built.applied) == 1  # included (it fails in dispatch: not registered), nothing refused
+    rt = node.query_runtime
+    with rt.at(node.store.state_at(None), node.head.number):
+        assert rt.pallets["System"].Account.get(hotkey.public)["nonce"] == 1
+
+
+def test_accountless_sender_of_a_fee_paying_call_is_refused(node):
+    poor = keypair_from_uri("//NoFundsColdkey")
+    rt = node.query_runtime
+    call = rt.encode_call("Balances", "transfer_keep_alive", {"dest": {"Id": bytes(32)}, "value": 1})
+    with pytest.raises(InvalidTransaction) as err:
+        node.submit(sign_extrinsic(rt, call, poor, 0, node.genesis_hash))
+    assert err.value.kind == "Payment"
