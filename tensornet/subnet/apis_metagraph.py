@@ -23,10 +23,12 @@ from tensornet.primitives.scale import (
 from tensornet.runtime.apis import ApiMethod
 
 from .apis_subnet_info import activity_cutoff_blocks
+from .registration import mech_index
 from .types import (
     AlphaBalance,
     AxonInfo,
     ChainIdentityV2,
+    MechId,
     NetUid,
     SubnetIdentityV3,
     TaoBalance,
@@ -121,8 +123,28 @@ def metagraph(sm, netuid: int) -> dict | None:
         "alpha_dividends_per_hotkey": [(h, sm.AlphaDividendsPerSubnet.get(netuid, h)) for h in hotkeys]}
 
 
+def mechagraph(sm, netuid: int, mecid: int) -> dict | None:
+    """``get_mechagraph``: the subnet's metagraph with the mechanism's own storage index as netuid and its
+    own LastUpdate / Incentive rows (btcli 9.x ``subnets show`` / ``subnets metagraph`` ask for mecid 0)."""
+    if not sm.mechanism_exists(netuid, mecid):
+        return None
+    meta = metagraph(sm, netuid)
+    if meta is None:
+        return None
+    idx = mech_index(netuid, mecid)
+    meta["netuid"] = idx
+    meta["last_update"] = list(sm.LastUpdate.get(idx))
+    meta["incentives"] = list(sm.Incentive.get(idx))
+    return meta
+
+
 def _sm(ctx):
     return ctx.runtime.pallets["SubtensorModule"]
+
+
+def _all_mechagraphs(sm) -> list:
+    return [mechagraph(sm, netuid, mecid) for netuid in sm.get_all_subnet_netuids()
+            for mecid in range(sm.MechanismCountCurrent.get(netuid))]
 
 
 def metagraph_methods() -> list[ApiMethod]:
@@ -132,4 +154,7 @@ def metagraph_methods() -> list[ApiMethod]:
                       m for (m,), added in _sm(ctx).NetworksAdded.iter() if added)]),
         ApiMethod("get_metagraph", [("netuid", NetUid)], Option(Metagraph),
                   lambda ctx, netuid: metagraph(_sm(ctx), netuid)),
+        ApiMethod("get_all_mechagraphs", [], Vec(Option(Metagraph)), lambda ctx: _all_mechagraphs(_sm(ctx))),
+        ApiMethod("get_mechagraph", [("netuid", NetUid), ("mecid", MechId)], Option(Metagraph),
+                  lambda ctx, netuid, mecid: mechagraph(_sm(ctx), netuid, mecid)),
     ]

@@ -23,7 +23,7 @@ from tensornet.primitives.scale import (
 )
 from tensornet.runtime.apis import ApiMethod, RuntimeApi
 
-from .types import AlphaBalance, BTreeMap, NetUid, SubnetIdentityV3, TaoBalance
+from .types import AlphaBalance, BTreeMap, LockState, NetUid, SubnetIdentityV3, TaoBalance
 
 _PARAMS = (("AccountId", AccountId),)
 StakeInfo = Struct("pallet_subtensor::rpc_info::stake_info::StakeInfo", [
@@ -106,6 +106,15 @@ def stake_fee(sm, origin, _origin_coldkey, destination, _destination_coldkey, am
     return approx_fee_amount(sm.pool_state(netuid), amount)
 
 
+def coldkey_lock(sm, coldkey: bytes, netuid: int) -> dict | None:
+    """``get_coldkey_lock``: the coldkey's first lock row on the subnet (``read_conviction_model`` takes the
+    first hotkey under ``Lock(coldkey, netuid, *)``). This chain has no ``lock_stake`` call, so no row is
+    ever written and the answer is None; btcli's ``stake list`` asks for it for every staked subnet."""
+    for _key, state in sm.Lock.iter(coldkey, netuid):
+        return state
+    return None
+
+
 def dynamic_info(sm, netuid: int) -> dict | None:
     if not sm.NetworksAdded.get(netuid):
         return None
@@ -159,6 +168,8 @@ def stake_info_api() -> RuntimeApi:
                   [("origin", _HOTKEY_NETUID), ("origin_coldkey_account", AccountId),
                    ("destination", _HOTKEY_NETUID), ("destination_coldkey_account", AccountId), ("amount", U64)],
                   U64, lambda ctx, *args: stake_fee(_sm(ctx), *args)),
+        ApiMethod("get_coldkey_lock", [("coldkey", AccountId), ("netuid", NetUid)], Option(LockState),
+                  lambda ctx, coldkey, netuid: coldkey_lock(_sm(ctx), coldkey, netuid)),
     ])
 
 
