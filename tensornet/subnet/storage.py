@@ -59,6 +59,7 @@ from .types import (
     AxonInfo,
     BTreeMap,
     ChainIdentityV2,
+    EpochConsensus,
     LockState,
     MechId,
     NetUid,
@@ -149,6 +150,18 @@ class ClientCompatStorage:
     get_commit_reveal_period = StorageMap(
         "Twox64Concat", NetUid, U64, default=1,
         docs="Mirror of RevealPeriodEpochs under the name btcli 9.23.2 reads (not a subtensor item).")
+    # bittensor 11.3 targets a subtensor newer than the one modelled here (miner collateral, Null
+    # consensus). Its SetWeights and BurnedRegister intents read these two items before signing; they
+    # state what this chain does: every subnet runs Yuma, and registration burns the whole price.
+    SubnetEpochConsensus = StorageMap(
+        "Identity", NetUid, EpochConsensus, default="Yuma",
+        docs="--- MAP ( netuid ) --> epoch consensus mode. Always Yuma here (no Null consensus); read by "
+             "bittensor 11's SetWeights preflight.")
+    CollateralLockShare = StorageMap(
+        "Identity", NetUid, U16, default=0,
+        docs="--- MAP ( netuid ) --> share of the registration price locked as miner collateral (65535 = "
+             "100%). Always 0 here (no collateral: the whole price is burned); read by bittensor 11's "
+             "BurnedRegister.")
 
 
 class GlobalStorage:

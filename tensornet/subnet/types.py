@@ -83,6 +83,9 @@ SUBNET_IDENTITY_V3_FIELDS = ("subnet_name", "github_repo", "subnet_contact", "su
 SubnetIdentityV3 = Struct(f"{_PALLET}::SubnetIdentityV3", [
     (name, Bytes, "Vec<u8>") for name in SUBNET_IDENTITY_V3_FIELDS])
 
+EpochConsensus = Enum(f"{_PALLET}::EpochConsensus", ["Yuma", "Null"])
+"""Which epoch a subnet runs (bittensor 11 reads ``SubnetEpochConsensus``); this chain runs Yuma only."""
+
 RecycleOrBurnEnum = Enum(f"{_PALLET}::RecycleOrBurnEnum", ["Burn", "Recycle"])
 
 RootClaimTypeEnum = Enum(f"{_PALLET}::RootClaimTypeEnum", [
