@@ -24,11 +24,14 @@ from tensornet.primitives.hashing import blake2_256
 from tensornet.runtime.executive import DecodedHandoff, Executive, VerifiedSignatures, nonce_tag
 from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.runtime import RuntimeConfig
-from tensornet.runtime.validity import TransactionValidityError
+from tensornet.runtime.extrinsic import signer_of
+from tensornet.runtime.validity import TransactionValidityError, UnknownTransaction
 
 log = logging.getLogger("tensornet.node")
 
 BlockListener = Callable[[BuiltBlock], None]
+#: every this many blocks the whole pool is revalidated, not only the senders a block touched
+FULL_REVALIDATION_EVERY = 16
 
 
 @dataclass
@@ -257,20 +260,36 @@ class Node:
             self.pool.remove([h])
         self.pool.notify_in_block(included, block_hash)
         self.pool.notify_finalized(block_hash, included)
-        self._revalidate()
+        self._revalidate(built)
         for listener in list(self.block_listeners):
             try:
                 listener(built)
             except Exception:  # a broken subscriber must never stop block production
                 log.exception("block listener failed")
 
-    def _revalidate(self) -> None:
+    def _revalidate(self, built: BuiltBlock | None = None) -> None:
+        """Re-check the pool against the new head.
+
+        A signed transaction's validity depends on its sender's account (nonce, balance), the block
+        number (mortality, handled by the pool's longevity) and the runtime. So after an ordinary
+        block only the transactions of senders whose ``System.Account`` entry changed are validated
+        again; every ``FULL_REVALIDATION_EVERY`` blocks, or when the pool is small, all are. This keeps
+        a flood of submissions under instant sealing linear instead of quadratic.
+        """
         if not len(self.pool):
             return
         head = self.head
         state = self.store.state_at(None)
+        touched = None
+        if built is not None and len(self.pool) > 256 and head.number % FULL_REVALIDATION_EVERY:
+            prefix = self.query_runtime.pallets["System"].Account.item.prefix
+            touched = {k[-32:] for k in built.changes if len(k) == len(prefix) + 48 and k.startswith(prefix)}
 
         def validate(raw: bytes):
+            if touched is not None:
+                signer = signer_of(raw)
+                if signer is not None and signer not in touched:
+                    raise UnknownTransaction("CannotLookup")  # unchanged sender: kept as it is
             return self.query_executive.validate_transaction(raw, state, head.number)[1]
 
         self.pool.revalidate(validate, head.number)

@@ -194,8 +194,11 @@ class Executive:
         fee = compute_fee(xt.length, info, extra.tip)
         return Checked(xt, extra, info, fee)
 
-    def _check_account(self, checked: Checked, for_block: bool) -> dict:
-        """Nonce and fee checks against the current state (CheckNonce, ChargeTransactionPayment)."""
+    def _check_account(self, checked: Checked, for_block: bool, block_limits=None) -> dict:
+        """Nonce and fee checks against the current state (CheckNonce, ChargeTransactionPayment).
+
+        ``block_limits`` (a callable) runs between the two, where CheckWeight sits in the extension
+        order: a transaction that does not fit the block is deferred before its fee is looked at."""
         system = self.runtime.pallets["System"]
         who = checked.xt.signer
         account = system.Account.get(who)
@@ -208,6 +211,8 @@ class Executive:
         # fee-paying calls, so a fresh hotkey can set weights or serve an axon (Pays::No)
         if checked.info.pays_fee == "Yes" and account["providers"] == 0 and account["sufficients"] == 0:
             raise InvalidTransaction("Payment")
+        if block_limits is not None:
+            block_limits()
         if checked.fee:
             balances = self.runtime.pallets["Balances"]
             if nonce == account["nonce"] and balances.reducible_balance(who, keep_alive=True) < checked.fee:
@@ -273,11 +278,14 @@ class Executive:
             xt = (self.handoff.take(raw) if self.handoff is not None else None) or self.decode(raw)
         env = self.env
         checked = self.check(xt, env.block_number)
-        account = self._check_account(checked, for_block=True)
         info = checked.info
-        if self._block_weight + info.weight.ref_time > MAX_NORMAL_WEIGHT or \
-                self._block_length + xt.length > MAX_NORMAL_LENGTH:
-            raise InvalidTransaction("ExhaustsResources")
+
+        def block_limits() -> None:  # CheckWeight
+            if self._block_weight + info.weight.ref_time > MAX_NORMAL_WEIGHT or \
+                    self._block_length + xt.length > MAX_NORMAL_LENGTH:
+                raise InvalidTransaction("ExhaustsResources")
+
+        account = self._check_account(checked, for_block=True, block_limits=block_limits)
         rt = self.runtime
         system, balances = rt.pallets["System"], rt.pallets["Balances"]
         who = xt.signer

@@ -80,6 +80,18 @@ def decode_extrinsic(raw: bytes, runtime, extensions) -> Extrinsic:
     return Extrinsic(raw, call, call_bytes, signer, signature, extra, raw[extra_start:extra_end])
 
 
+def signer_of(raw: bytes) -> bytes | None:
+    """The ``MultiAddress::Id`` signer of a signed v4 extrinsic, read without decoding the rest
+    (None for bare extrinsics or other address kinds)."""
+    try:
+        _, offset = decode_compact(raw, 0)
+    except ScaleError:
+        return None
+    if len(raw) < offset + 34 or raw[offset] != EXTRINSIC_VERSION | SIGNED_FLAG or raw[offset + 1] != 0:
+        return None
+    return bytes(raw[offset + 2:offset + 34])
+
+
 def _is_id(address: Any) -> bool:
     return isinstance(address, dict) and ("Id" in address or "Address32" in address)
 

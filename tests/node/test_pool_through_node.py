@@ -86,3 +86,27 @@ def test_a_full_block_defers_the_rest_to_the_next(node, tn):
     assert len(first.applied) == 1 and first.deferred >= 1
     second = node.seal_block()
     assert len(second.applied) == 1 and len(node.pool) == 0
+
+
+def test_revalidation_after_a_block_drops_what_the_block_invalidated_and_keeps_the_rest(node, tn):
+    from tensornet.runtime.executive import MAX_NORMAL_WEIGHT
+
+    eve = dev_keypair("Eve").public
+    futures = [tn.transfer(node, "Ferdie", BOB, 10**9, nonce=n) for n in range(1, 301)]  # a large pool
+    for raw in futures:
+        node.submit(raw)
+    doomed = tn.transfer(node, "Eve", BOB, 10**9)
+    node.submit(doomed)
+    drain = {"Balances": {"force_set_balance": {"who": {"Id": eve}, "new_free": 600}}}  # alive, cannot pay
+    heavy = {"ref_time": MAX_NORMAL_WEIGHT - 10**6, "proof_size": 0}
+    node.submit(tn.signed(node, "Sudo", "sudo_unchecked_weight", {"call": drain, "weight": heavy}, "Alice",
+                          tip=10**6))
+    built = node.seal_block()
+    assert len(built.applied) == 1 and built.deferred >= 1     # the block was full after the sudo call
+    assert tn.free(node, eve) == 600
+    pending = set(node.pool.pending()) if hasattr(node.pool, "pending") else set()
+    from tensornet.primitives.hashing import blake2_256
+
+    assert node.pool.get(blake2_256(doomed)) is None            # Eve can no longer pay: dropped
+    assert all(node.pool.get(blake2_256(raw)) is not None for raw in futures)
+    assert len(pending) >= 300
