@@ -1,0 +1,221 @@
+"""btcli 9.x (bittensor-cli, its own venv .venv-btcli) driven as a user would, non-interactively, against
+``tnet devnet --preset test --sealing instant``.
+
+Setup: ``scripts/setup_btcli_venv.sh``. btcli and bittensor 11 both install a ``btcli`` script, so this
+venv is kept apart from .venv-bt. Wallets are made with btcli itself (``wallet regen-coldkey --seed`` of
+//Alice's seed, ``wallet new-coldkey/new-hotkey`` without a password). MEV protection is turned off with
+``--no-mev-protection`` (this chain has no MevShield pallet). Each step also checks chain state through
+substrate-interface, so a btcli message that claims success without an extrinsic cannot pass.
+
+The tests of this module run in order and share one devnet: create → start → register → stake →
+hyperparameters → weights (commit-reveal, then direct set_weights).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+BTCLI = REPO / ".venv-btcli" / "bin" / "btcli"
+ALICE_SEED = "0xe5be9a5092b81bca64be81d212e7f2f9eba183bb7a90954f7b76361f6edb5c0a"
+ALICE_SS58 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+NETUID = 2  # the subnet btcli creates (the devnet has root and netuid 1)
+
+
+def _btcli_ok() -> bool:
+    if not BTCLI.exists():
+        return False
+    res = subprocess.run([str(BTCLI), "--version"], capture_output=True, text=True)
+    return res.returncode == 0 and "BTCLI version: 9." in res.stdout
+
+
+if not _btcli_ok():
+    pytest.skip(".venv-btcli with bittensor-cli 9.x missing (scripts/setup_btcli_venv.sh)", allow_module_level=True)
+
+
+class Btcli:
+    """Runs btcli against one node with a private HOME (btcli's config and caches) and wallet dir."""
+
+    def __init__(self, url: str, home: Path) -> None:
+        self.url, self.home, self.wallets = url, home, home / "wallets"
+        self.env = {**os.environ, "HOME": str(home), "DISK_CACHE": "0", "COLUMNS": "200", "NO_COLOR": "1"}
+
+    def __call__(self, *args: str, network: bool = True, timeout: float = 240) -> str:
+        cmd = [str(BTCLI), *args, "--wallet-path", str(self.wallets)] if args[0] == "wallet" or "--wallet-name" in args \
+            else [str(BTCLI), *args]
+        if network:
+            cmd += ["--network", self.url]
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=self.env,
+                             stdin=subprocess.DEVNULL, cwd=str(self.home))
+        out = res.stdout + res.stderr
+        assert res.returncode == 0 and "❌" not in out and "Traceback" not in out, f"{cmd}\n{out[-4000:]}"
+        return out
+
+    def address(self, wallet: str, hotkey: str | None = None) -> str:
+        path = self.wallets / wallet / ("coldkeypub.txt" if hotkey is None else f"hotkeys/{hotkey}")
+        return json.loads(path.read_text())["ss58Address"]
+
+
+class Chain:
+    """Read-only chain state through substrate-interface (project venv)."""
+
+    def __init__(self, url: str) -> None:
+        from substrateinterface import SubstrateInterface
+
+        self.si = SubstrateInterface(url)
+
+    def sm(self, name: str, params: list):
+        return self.si.query("SubtensorModule", name, params).value
+
+    def weight_commits(self, netuid: int, hotkey: str):
+        return self.sm("WeightCommits", [netuid, hotkey])
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory, tn):
+    home = tmp_path_factory.mktemp("btcli-home")
+    port = tn.free_port()
+    proc = tn.TnetProcess([tn.PYTHON, "-m", "tensornet.cli.main", "devnet", "--preset", "test", "--sealing",
+                           "instant", "--subnet", "1", "--rpc-port", str(port)], port)
+    proc.log_path = str(home / "devnet.log")
+    proc.start()
+    cli = Btcli(proc.url, home)
+    cli("wallet", "regen-coldkey", "--wallet-name", "alice", "--seed", ALICE_SEED, "--no-use-password", network=False)
+    cli("wallet", "new-hotkey", "--wallet-name", "alice", "--hotkey", "default", "--n-words", "12", network=False)
+    cli("wallet", "new-coldkey", "--wallet-name", "miner", "--n-words", "12", "--no-use-password", network=False)
+    cli("wallet", "new-hotkey", "--wallet-name", "miner", "--hotkey", "default", "--n-words", "12", network=False)
+    try:
+        yield cli, Chain(proc.url), proc
+    finally:
+        proc.terminate()
+
+
+def _events(chain: Chain, number: int) -> set[str]:
+    return {e.value["event_id"] for e in chain.si.get_events(chain.si.get_block_hash(number))}
+
+
+def _alice(*extra: str) -> list[str]:
+    return ["--wallet-name", "alice", "--hotkey", "default", *extra]
+
+
+def test_wallet_regen_gives_alice(env):
+    cli, _, _ = env
+    assert cli.address("alice") == ALICE_SS58
+
+
+def test_wallet_balance(env):
+    cli, _, _ = env
+    out = cli("wallet", "balance", "--wallet-name", "alice", "--json-output")
+    data = json.loads(out[out.index("{"):])
+    assert data["balances"]["alice"]["coldkey"] == ALICE_SS58
+    assert data["balances"]["alice"]["free"] == pytest.approx(1_000_000)
+
+
+def test_subnets_list(env):
+    cli, _, _ = env
+    out = cli("subnets", "list", "--json-output")
+    data = json.loads(out[out.index("{"):])
+    assert {"0", "1"} <= set(map(str, data["subnets"]))
+
+
+def test_subnets_create_and_start(env):
+    cli, chain, _ = env
+    out = cli("subnets", "create", *_alice("--subnet-name", "demo", "--github-repo", "https://github.com/example/demo",
+                                           "--subnet-contact", "dev@example.com", "--subnet-url", "https://example.com",
+                                           "--discord-handle", "demo", "--description", "demo subnet",
+                                           "--logo-url", "https://example.com/logo.png", "--additional-info", "none",
+                                           "--no-mev-protection", "--no-prompt"))
+    assert f"Registered subnetwork with netuid: {NETUID}" in out
+    assert chain.sm("SubnetOwner", [NETUID]) == ALICE_SS58
+    out = cli("subnets", "start", "--wallet-name", "alice", "--netuid", str(NETUID), "--no-prompt")
+    assert f"Successfully started subnet {NETUID}" in out
+    assert chain.sm("SubtokenEnabled", [NETUID]) is True
+
+
+def test_subnets_register(env):
+    cli, chain, _ = env
+    cli("wallet", "transfer", "--wallet-name", "alice", "--destination", cli.address("miner"), "--amount", "5000",
+        "--no-prompt")
+    # the owner hotkey pays no fee for weights, but an account without providers cannot sign at all
+    cli("wallet", "transfer", "--wallet-name", "alice", "--destination", cli.address("alice", "default"),
+        "--amount", "10", "--no-prompt")
+    out = cli("subnets", "register", "--wallet-name", "miner", "--hotkey", "default", "--netuid", str(NETUID),
+              "--no-prompt")
+    assert f"Registered on netuid {NETUID} with UID 1" in out
+    assert chain.sm("Uids", [NETUID, cli.address("miner", "default")]) == 1
+
+
+def test_stake_add_and_list(env):
+    cli, chain, _ = env
+    hotkey = cli.address("alice", "default")
+    # a fresh pool holds ~1000 TAO: 10 TAO moves the price ~2%, beyond btcli's 0.5% default tolerance
+    out = cli("stake", "add", *_alice("--netuid", str(NETUID), "--amount", "10", "--tolerance", "0.1",
+                                      "--no-mev-protection", "--no-prompt"))
+    assert f"Subnet: {NETUID} Stake" in out
+    assert chain.sm("TotalHotkeyAlpha", [hotkey, NETUID]) > 9 * 10**9
+    out = cli("stake", "list", "--wallet-name", "alice", "--no-prompt", "--json-output")
+    data = json.loads(out[out.index("{"):])
+    assert any(int(s["netuid"]) == NETUID for s in data["stake_info"][hotkey])
+
+
+def test_subnets_show_and_metagraph(env):
+    cli, _, _ = env
+    out = cli("subnets", "show", "--netuid", str(NETUID), "--no-prompt", "--json-output")
+    data = json.loads(out[out.index("{"):])
+    assert len(data["uids"]) == 2
+    out = cli("subnets", "metagraph", "--netuid", str(NETUID), "--no-prompt")
+    assert "demo" in out
+
+
+def test_hyperparameters_and_sudo_set(env):
+    cli, chain, _ = env
+    out = cli("subnets", "hyperparameters", "--netuid", str(NETUID), "--json-output")
+    params = {p["hyperparameter"]: p["value"] for p in json.loads(out[out.index("["):])}
+    assert params["commit_reveal_weights_enabled"] is True and params["weights_rate_limit"] == 100
+    # root-only (Sudo-wrapped by btcli; Alice is the sudo key)
+    cli("sudo", "set", "--wallet-name", "alice", "--netuid", str(NETUID), "--param", "weights_rate_limit",
+        "--value", "0", "--no-prompt")
+    assert chain.sm("WeightsSetRateLimit", [NETUID]) == 0
+
+
+def test_weights_commit_then_reveal(env, tn):
+    cli, chain, proc = env
+    hotkey = cli.address("alice", "default")
+    # btcli commits, sleeps until its estimate of the reveal epoch (0 s when the next block starts an epoch),
+    # then reveals. On an instant-sealing chain no block comes by itself: when the reveal is early it fails
+    # (btcli prints success anyway) and the commit stays; then the test advances an epoch and reveals.
+    head = chain.si.get_block_number(None)
+    cli("weights", "commit", *_alice("--netuid", str(NETUID), "--uids", "0,1", "--weights", "0.5,0.5",
+                                     "--salt", "1,2,3", "--no-prompt"))
+    assert "WeightsCommitted" in _events(chain, head + 1), "commit_weights did not land"
+    if chain.weight_commits(NETUID, hotkey):
+        res = tn.run_tnet("chain", "advance", "--epochs", "1", "--netuid", str(NETUID), "--url", proc.url,
+                          timeout=120)
+        assert res.returncode == 0, res.stderr
+        cli("weights", "reveal", *_alice("--netuid", str(NETUID), "--uids", "0,1", "--weights", "0.5,0.5",
+                                         "--salt", "1,2,3", "--no-prompt"))
+    assert not chain.weight_commits(NETUID, hotkey)
+    assert chain.sm("Weights", [NETUID, 0]) == [(0, 65535), (1, 65535)]
+
+
+def test_sudo_set_owner_param_then_weights_without_commit_reveal(env):
+    cli, chain, _ = env
+    cli("sudo", "set", "--wallet-name", "alice", "--netuid", str(NETUID), "--param", "commit_reveal_weights_enabled",
+        "--value", "False", "--no-prompt")
+    assert chain.sm("CommitRevealWeightsEnabled", [NETUID]) is False
+    # btcli reads the bogus `get_commit_reveal_weights_enabled` item; with it False, `weights commit` sends set_weights
+    out = cli("weights", "commit", *_alice("--netuid", str(NETUID), "--uids", "1", "--weights", "1",
+                                           "--salt", "1", "--no-prompt"))
+    assert "Weights set successfully" in out
+    assert chain.sm("Weights", [NETUID, 0]) == [(1, 65535)]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-m", "e2e", "-v"]))
