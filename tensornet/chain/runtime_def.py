@@ -17,7 +17,7 @@ from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
 from tensornet.subnet.pallet import SubtensorModule
 
-SPEC_VERSION = 435
+SPEC_VERSION = 436
 
 PALLETS = [System, Timestamp, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, AdminUtils, Swap]
 

@@ -407,7 +407,7 @@ class SubnetCalls:
             self.AccumulatedLeaseDividends.remove(lease)
 
     # --- calls ------------------------------------------------------------------------------------
-    @call(77, [("hotkey", AccountIdType, "T::AccountId")], weight=Weight.db(6_000, reads=1, writes=1))
+    @call(59, [("hotkey", AccountIdType, "T::AccountId")], weight=Weight.db(277_125_000, reads=40, writes=48, proof_size=9947))
     def register_network(self, origin, hotkey: bytes) -> None:
         """Register a new subnet owned by the caller, locking the current network lock cost."""
         self.do_register_network(origin.ensure_signed(), hotkey, None)
