@@ -55,21 +55,31 @@ def decode_compact(data: bytes, offset: int = 0) -> tuple[int, int]:
     mode = b0 & 3
     if mode == 0:
         return b0 >> 2, offset + 1
+    # non-canonical encodings (a value that fits a shorter mode) are refused, as parity-scale-codec does
     if mode == 1:
         end = offset + 2
         if end > len(data):
             raise ScaleError("unexpected end of input reading a compact integer")
-        return int.from_bytes(data[offset:end], "little") >> 2, end
+        value = int.from_bytes(data[offset:end], "little") >> 2
+        if value < 1 << 6:
+            raise ScaleError("non-canonical compact integer")
+        return value, end
     if mode == 2:
         end = offset + 4
         if end > len(data):
             raise ScaleError("unexpected end of input reading a compact integer")
-        return int.from_bytes(data[offset:end], "little") >> 2, end
+        value = int.from_bytes(data[offset:end], "little") >> 2
+        if value < 1 << 14:
+            raise ScaleError("non-canonical compact integer")
+        return value, end
     length = (b0 >> 2) + 4
     end = offset + 1 + length
     if end > len(data):
         raise ScaleError("unexpected end of input reading a compact integer")
-    return int.from_bytes(data[offset + 1:end], "little"), end
+    value = int.from_bytes(data[offset + 1:end], "little")
+    if value < 1 << 30 or data[end - 1] == 0:
+        raise ScaleError("non-canonical compact integer")
+    return value, end
 
 
 # ---------------------------------------------------------------------------------------------

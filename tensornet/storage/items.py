@@ -39,6 +39,8 @@ class StorageItem:
         else:
             self._default = default
         self._default_bytes = b"\x00" if optional else value.encode(self._default)
+        # a mutable default (dict/list) is decoded afresh on every read so callers may change it
+        self._default_is_mutable = isinstance(self._default, (dict, list))
         self._hashers = [(STORAGE_HASHERS[h], t.encode) for h, t in keys]
         self._enc = value.encode
         self._dec = value.decode
@@ -96,6 +98,8 @@ class StorageItem:
     def get(self, state, *keys: Any) -> Any:
         raw = state.get(self.key(*keys))
         if raw is None:
+            if self._default_is_mutable:
+                return self._dec(self._default_bytes, 0)[0]
             return self._default
         return self._dec(raw, 0)[0]
 
