@@ -4,6 +4,7 @@ registration, staking, weights and neuron reads, each recorded as ok / error tex
     .venv-bt/bin/python scripts/e2e/bittensor_subnet_flow.py ws://127.0.0.1:9944
 
 Prints one JSON object ``{step: {"ok": bool, ...}}``; tests/e2e/test_bittensor_sdk.py asserts on it.
+``subnets.metagraph(1)`` is read before and after a raw ``Commitments.set_commitment`` (hotkey-signed).
 BurnedRegister is an intent with ``mev_shield_required``: the SDK always sends it through
 ``MevShield.submit_encrypted``, which this chain does not have, so registration goes through
 ``submit_call`` with a raw ``SubtensorModule.burned_register`` call (no Policy set = raw calls allowed).
@@ -75,6 +76,16 @@ def main(url: str) -> dict:
             bt.intents.SetWeights(1, uids=[bob_uid], weights=[1.0]), bob_wallet)))
         step("weights_on_chain", lambda: [[int(x) for x in pair] for pair in
                                           (sub.query(bt.storage.SubtensorModule.Weights, [1, bob_uid]) or [])])
+    step("set_commitment", lambda: result(sub.submit_call(
+        bt.calls.Commitments.set_commitment(netuid=1, info={"fields": [{"Raw5": b"hello"}]}), bob_wallet,
+        signer="hotkey")))
+
+    def commitment_of_bob():
+        graph = sub.subnets.metagraph(1)
+        found = graph.commitments.get(bob_uid) if hasattr(graph.commitments, "get") else None
+        return {"neurons": len(graph), "commitment": repr(found)[:300]}
+
+    step("metagraph_commitment", commitment_of_bob)
     step("neurons_lite", lambda: [(n.uid, n.hotkey) for n in sub.neurons.neurons(1)])
     step("neurons_full", lambda: [(n.uid, n.hotkey) for n in sub.neurons.neurons(1, lite=False)])
     step("neuron_uid", lambda: sub.neurons.uid(bob_hot.ss58_address, 1))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from tensornet.amm.pallet import Swap
 from tensornet.pallets.admin_utils import AdminUtils
 from tensornet.pallets.balances import Balances
+from tensornet.pallets.commitments import Commitments
 from tensornet.pallets.sudo import Sudo
 from tensornet.pallets.system import System
 from tensornet.pallets.timestamp import Timestamp
@@ -19,7 +20,7 @@ from tensornet.subnet.pallet import SubtensorModule
 
 SPEC_VERSION = 436
 
-PALLETS = [System, Timestamp, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, AdminUtils, Swap]
+PALLETS = [System, Timestamp, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Commitments, AdminUtils, Swap]
 
 
 def build_runtime(config: RuntimeConfig | None = None) -> Runtime:

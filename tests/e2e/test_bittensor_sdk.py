@@ -1,10 +1,7 @@
 """bittensor 11 SDK (its own venv, .venv-bt) on a devnet with subnet 1: subnet reads, registration,
 staking, weights and neuron reads (scripts/e2e/bittensor_subnet_flow.py does the client side).
 
-Known gaps, asserted so that a change shows up here:
-- ``subnets.metagraph(n)`` with commitments (the default) reads ``Commitments.CommitmentOf``; this runtime has
-  no Commitments pallet, so it needs ``commitments=False``.
-- the ``BurnedRegister`` intent is ``mev_shield_required``: it is always sent through
+Known gap, asserted so that a change shows up here: the ``BurnedRegister`` intent is ``mev_shield_required``: it is always sent through
   ``MevShield.submit_encrypted``, and this chain has no MevShield pallet. ``submit_call`` with the raw
   ``SubtensorModule.burned_register`` call registers instead.
 """
@@ -61,9 +58,11 @@ def test_subnet_reads(flow):
     assert _ok(flow, "metagraph") == 1  # the genesis neuron of subnet 1
 
 
-def test_metagraph_with_commitments_needs_the_commitments_pallet(flow):
-    assert not flow["metagraph_with_commitments"]["ok"]
-    assert "Commitments.CommitmentOf" in flow["metagraph_with_commitments"]["error"]
+def test_metagraph_with_commitments(flow):
+    assert _ok(flow, "metagraph_with_commitments") == 1  # the default read lists Commitments.CommitmentOf
+    assert _ok(flow, "set_commitment")["fee_rao"] == 0  # Pays::No
+    seen = _ok(flow, "metagraph_commitment")
+    assert seen["neurons"] == 2 and "data='hello'" in seen["commitment"] and "uid=1" in seen["commitment"]
 
 
 def test_registration_intent_needs_mev_shield_raw_call_registers(flow):
