@@ -1,10 +1,10 @@
 """The block builder: one block from the head state, the timestamp inherent and pool transactions."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from tensornet.primitives.hashing import blake2_256
 from tensornet.runtime.executive import ApplyOutcome, Executive, MAX_NORMAL_LENGTH
 from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.validity import TransactionValidityError
@@ -39,20 +39,13 @@ class BlockBuilder:
     def build(self, candidates: Iterable, timestamp_ms: int, max_extrinsics: int | None = None) -> BuiltBlock:
         """Build on the current head. ``candidates`` yields pool entries (``.hash``, ``.data``) best-first;
         if it has ``report_invalid`` it is told about rejected ones so their dependents are skipped."""
-        store, executive = self.store, self.executive
-        runtime = executive.runtime
-        parent = store.head
-        parent_hash = store.head_hash
-        number = parent.number + 1
-        state = Overlay(store.state_at(None))
-        extrinsics: list[bytes] = []
+        executive = self.executive
+        run = BlockRun(self.store, executive)
+        state, env = run.state, executive.runtime.env
         built = BuiltBlock(None, {}, {}, [])  # type: ignore[arg-type]
-        env = runtime.env
-        with runtime.at(state, number):
-            executive.initialize_block(number, parent_hash)
-            inherent = executive.timestamp_inherent(timestamp_ms)
-            executive.apply_inherent(inherent)
-            extrinsics.append(inherent)
+        inherent = executive.timestamp_inherent(timestamp_ms)
+        extrinsics: list[bytes] = [inherent]
+        with run.execute(inherent):
             length = len(inherent)
             for tx in candidates:
                 if max_extrinsics is not None and len(extrinsics) > max_extrinsics:
@@ -79,11 +72,43 @@ class BlockBuilder:
                 extrinsics.append(tx.data)
                 length += len(tx.data)
                 built.applied.append((tx.hash, outcome))
-            built.events = executive.finalize_block()
-        changes = state.changes()
-        root, nodes = store.compute_root(parent.state_root, changes)
-        header = Header(parent_hash, number, root, extrinsics_root(extrinsics))
-        built.block = Block(header, tuple(extrinsics))
-        built.changes = changes
-        built.trie_nodes = nodes
+        built.block = run.seal(extrinsics)
+        built.events = run.events
+        built.changes = run.changes
+        built.trie_nodes = run.trie_nodes
         return built
+
+
+class BlockRun:
+    """One block's execution on an overlay of the head state, the steps shared by the builder (which
+    chooses the extrinsics) and the importer (which replays a block's): initialise, the timestamp
+    inherent, the caller's extrinsics, finalise, then the state and extrinsics roots."""
+
+    def __init__(self, store: ChainStore, executive: Executive) -> None:
+        self.store = store
+        self.executive = executive
+        self.parent = store.head
+        self.parent_hash: bytes = store.head_hash  # type: ignore[assignment]
+        self.number = self.parent.number + 1
+        self.state = Overlay(store.state_at(None))
+        self.events: list = []
+        self.changes: dict[bytes, bytes | None] = {}
+        self.trie_nodes: dict[bytes, bytes] = {}
+
+    @contextmanager
+    def execute(self, inherent: bytes) -> Iterator["BlockRun"]:
+        """Initialise the block and apply ``inherent``; the body applies extrinsics; finalise on exit
+        (not when the body raised: the overlay is then simply dropped)."""
+        executive = self.executive
+        with executive.runtime.at(self.state, self.number):
+            executive.initialize_block(self.number, self.parent_hash)
+            executive.apply_inherent(inherent)
+            yield self
+            self.events = executive.finalize_block()
+
+    def seal(self, extrinsics: list[bytes] | tuple[bytes, ...]) -> Block:
+        """The block: the header over the overlay's changes (its new trie nodes kept for the commit)."""
+        self.changes = self.state.changes()
+        root, self.trie_nodes = self.store.compute_root(self.parent.state_root, self.changes)
+        header = Header(self.parent_hash, self.number, root, extrinsics_root(extrinsics))
+        return Block(header, tuple(extrinsics))
