@@ -82,7 +82,7 @@ class AdminRules:
 class TempoControlPart(AdminRules):
     """Dynamic tempo calls (v3.4.8+)."""
 
-    @call(139, [("netuid", NetUid, "NetUid"), ("tempo", U16, "u16")], weight=Weight(30_000_000, 3_000))
+    @call(139, [("netuid", NetUid, "NetUid"), ("tempo", U16, "u16")], weight=Weight.db(46_407_000, reads=6, writes=3, proof_size=4440))
     def set_tempo(self, origin, netuid, tempo):
         """Owner sets the subnet's tempo (360..50_400); the epoch cycle restarts now."""
         who = self.ensure_subnet_owner(origin, netuid)
@@ -100,7 +100,7 @@ class TempoControlPart(AdminRules):
         self.LastEpochBlock.set(netuid, self.block_number)
         self.PendingEpochAt.set(netuid, 0)
 
-    @call(140, [("netuid", NetUid, "NetUid"), ("factor_milli", U32, "u32")], weight=Weight(30_000_000, 3_000))
+    @call(140, [("netuid", NetUid, "NetUid"), ("factor_milli", U32, "u32")], weight=Weight.db(39_193_000, reads=7, writes=2, proof_size=4364))
     def set_activity_cutoff_factor(self, origin, netuid, factor_milli):
         """Activity cutoff = factor_milli × tempo / 1000 blocks (1_000..50_000)."""
         who = self.ensure_subnet_owner_or_root(origin, netuid)
@@ -113,7 +113,7 @@ class TempoControlPart(AdminRules):
         self.ActivityCutoffFactorMilli.set(netuid, factor_milli)
         self.record_owner_rl(who, netuid, limits)
 
-    @call(141, [("netuid", NetUid, "NetUid")], weight=Weight(30_000_000, 3_000))
+    @call(141, [("netuid", NetUid, "NetUid")], weight=Weight.db(42_539_000, reads=8, writes=2, proof_size=4447))
     def trigger_epoch(self, origin, netuid):
         """Owner schedules an epoch AdminFreezeWindow blocks from now (commit-reveal must be off)."""
         who = self.ensure_subnet_owner(origin, netuid)

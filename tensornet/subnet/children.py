@@ -34,7 +34,7 @@ class ChildrenPart:
         return self.TransactionKeyLastBlock.get(hotkey, netuid, tx)
 
     @call(67, [("hotkey", AccountId, "T::AccountId"), ("netuid", NetUid, "NetUid"),
-               ("children", _CHILDREN, "Vec<(u64, T::AccountId)>")], weight=Weight(100_000_000, 10_000))
+               ("children", _CHILDREN, "Vec<(u64, T::AccountId)>")], weight=Weight.db(119_000_000, reads=6, writes=31, proof_size=0))
     def set_children(self, origin, hotkey, netuid, children):
         """Schedule this hotkey's children on a subnet (applied after PendingChildKeyCooldown)."""
         coldkey = origin.ensure_signed()
@@ -114,7 +114,7 @@ class ChildrenPart:
                 self.PendingChildKeys.remove(netuid, hotkey)
 
     @call(75, [("hotkey", AccountId, "T::AccountId"), ("netuid", NetUid, "NetUid"), ("take", U16, "u16")],
-          weight=Weight(50_000_000, 5_000))
+          weight=Weight.db(53_870_000, reads=7, writes=2, proof_size=4498))
     def set_childkey_take(self, origin, hotkey, netuid, take):
         """Set the share of parents' dividends this child keeps (within [min, MaxChildkeyTake])."""
         coldkey = origin.ensure_signed()
@@ -131,27 +131,27 @@ class ChildrenPart:
         self.deposit_event("ChildKeyTakeSet", (hotkey, take))
 
     # --- root settings of the childkey machinery ---------------------------------------------------
-    @call(69, [("tx_rate_limit", U64, "u64")], weight=Weight(6_000, 0))
+    @call(69, [("tx_rate_limit", U64, "u64")], weight=Weight.db(5_760_000, reads=0, writes=1, proof_size=0))
     def sudo_set_tx_childkey_take_rate_limit(self, origin, tx_rate_limit):
         """Root: blocks between childkey-take increases."""
         origin.ensure_root()
         self.TxChildkeyTakeRateLimit.set(tx_rate_limit)
         self.deposit_event("TxChildKeyTakeRateLimitSet", tx_rate_limit)
 
-    @call(76, [("take", U16, "u16")], weight=Weight(6_000, 0))
+    @call(76, [("take", U16, "u16")], weight=Weight.db(6_000, reads=1, writes=1, proof_size=0))
     def sudo_set_min_childkey_take(self, origin, take):
         """Root: the global minimum childkey take."""
         origin.ensure_root()
         self.MinChildkeyTake.set(take)
         self.deposit_event("MinChildKeyTakeSet", take)
 
-    @call(109, [("cooldown", U64, "u64")], weight=Weight(6_000, 0))
+    @call(109, [("cooldown", U64, "u64")], weight=Weight.db(3_000_000, reads=0, writes=1, proof_size=0))
     def set_pending_childkey_cooldown(self, origin, cooldown):
         """Root: blocks a childkey schedule waits before it applies."""
         origin.ensure_root()
         self.PendingChildKeyCooldown.set(cooldown)
 
-    @call(114, [("netuid", NetUid, "NetUid"), ("hotkey", AccountId, "T::AccountId")], weight=Weight(30_000_000, 3_000))
+    @call(114, [("netuid", NetUid, "NetUid"), ("hotkey", AccountId, "T::AccountId")], weight=Weight.db(33_853_000, reads=4, writes=2, proof_size=4274))
     def set_coldkey_auto_stake_hotkey(self, origin, netuid, hotkey):
         """Stake this coldkey's miner incentive on ``netuid`` to ``hotkey`` instead."""
         coldkey = origin.ensure_signed()

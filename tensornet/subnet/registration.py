@@ -18,7 +18,6 @@ from .types import NetUid
 
 GLOBAL_MAX_SUBNET_COUNT = 4096
 ROOT = 0
-_REG_WEIGHT = Weight(200_000_000, 10_000)
 
 
 def mech_index(netuid: int, mecid: int) -> int:
@@ -170,20 +169,20 @@ class NeuronSlots:
 class RegistrationPart(NeuronSlots):
     """The registration calls of SubtensorModule."""
 
-    @call(7, [("netuid", NetUid, "NetUid"), ("hotkey", AccountId, "T::AccountId")], weight=_REG_WEIGHT)
+    @call(7, [("netuid", NetUid, "NetUid"), ("hotkey", AccountId, "T::AccountId")], weight=Weight.db(336_815_000, reads=34, writes=29, proof_size=6148))
     def burned_register(self, origin, netuid, hotkey):
         """Register a hotkey on a subnet by paying the current Burn (a buy-and-burn in its pool)."""
         self.do_register(origin.ensure_signed(), netuid, hotkey)
 
     @call(6, [("netuid", NetUid, "NetUid"), ("block_number", U64, "u64"), ("nonce", U64, "u64"),
               ("work", Bytes, "Vec<u8>"), ("hotkey", AccountId, "T::AccountId"),
-              ("coldkey", AccountId, "T::AccountId")], weight=_REG_WEIGHT)
+              ("coldkey", AccountId, "T::AccountId")], weight=Weight.db(349_872_000, reads=34, writes=29, proof_size=6148))
     def register(self, origin, netuid, block_number, nonce, work, hotkey, coldkey):
         """Legacy PoW registration; at HEAD the PoW arguments are ignored (same as burned_register)."""
         self.do_register(origin.ensure_signed(), netuid, hotkey)
 
     @call(134, [("netuid", NetUid, "NetUid"), ("hotkey", AccountId, "T::AccountId"),
-                ("limit_price", U64, "u64")], weight=_REG_WEIGHT)
+                ("limit_price", U64, "u64")], weight=Weight.db(354_200_000, reads=47, writes=40, proof_size=0))
     def register_limit(self, origin, netuid, hotkey, limit_price):
         """burned_register that fails when the Burn exceeds ``limit_price``."""
         coldkey = origin.ensure_signed()
@@ -195,7 +194,7 @@ class RegistrationPart(NeuronSlots):
             raise self.error("RegistrationPriceLimitExceeded")
         self.do_register(coldkey, netuid, hotkey)
 
-    @call(62, [("hotkey", AccountId, "T::AccountId")], weight=_REG_WEIGHT)
+    @call(62, [("hotkey", AccountId, "T::AccountId")], weight=Weight.db(103_934_000, reads=19, writes=16, proof_size=4981))
     def root_register(self, origin, hotkey):
         """Register a hotkey on root (netuid 0); when full, replace the lowest root stake."""
         if not self.NetworksAdded.get(ROOT):

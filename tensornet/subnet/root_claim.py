@@ -72,7 +72,7 @@ class RootClaimPart:
         for netuid, rate in self.RootClaimable.get(hotkey) or []:
             self.RootClaimed.set(netuid, hotkey, coldkey, self.RootClaimed.get(netuid, hotkey, coldkey) + ((rate * amount) >> F32))
 
-    @call(121, [("subnets", BTreeSet(NetUid), "BTreeSet<NetUid>")], weight=Weight(200_000_000, 20_000))
+    @call(121, [("subnets", BTreeSet(NetUid), "BTreeSet<NetUid>")], weight=Weight.db(138_999_000, reads=16, writes=4, proof_size=7875))
     def claim_root(self, origin, subnets):
         """Claim root alpha dividends on up to 5 subnets (Swap: to root stake; Keep: alpha stake)."""
         coldkey = origin.ensure_signed()
@@ -86,7 +86,7 @@ class RootClaimPart:
                     self.root_claim_on_subnet(hotkey, coldkey, netuid, claim_type)
         self.deposit_event("RootClaimed", {"coldkey": coldkey})
 
-    @call(122, [("new_root_claim_type", RootClaimTypeEnum, "RootClaimTypeEnum")], weight=Weight(20_000_000, 2_000))
+    @call(122, [("new_root_claim_type", RootClaimTypeEnum, "RootClaimTypeEnum")], weight=Weight.db(18_283_000, reads=2, writes=4, proof_size=3941))
     def set_root_claim_type(self, origin, new_root_claim_type):
         """Choose how this coldkey's root dividends are claimed (Swap, Keep, KeepSubnets)."""
         coldkey = origin.ensure_signed()

@@ -14,7 +14,6 @@ from .types import NetUid
 IPV4_LOOPBACK = 0x7F000001
 U32_MAX = 0xFFFF_FFFF
 U128_MAX = (1 << 128) - 1
-_SERVE_WEIGHT = Weight(30_000_000, 5_000)
 
 _AXON_ARGS = [("netuid", NetUid, "NetUid"), ("version", U32, "u32"), ("ip", U128, "u128"),
               ("port", U16, "u16"), ("ip_type", U8, "u8"), ("protocol", U8, "u8"),
@@ -48,13 +47,13 @@ class ServingPart:
     def _allow_loopback(self) -> bool:
         return bool(getattr(self.env.runtime.config, "allow_loopback_axons", False))
 
-    @call(4, _AXON_ARGS, weight=_SERVE_WEIGHT, pays_fee=False)
+    @call(4, _AXON_ARGS, weight=Weight.db(31_278_000, reads=3, writes=1, proof_size=4178), pays_fee=False)
     def serve_axon(self, origin, netuid, version, ip, port, ip_type, protocol, placeholder1, placeholder2):
         """Publish the axon endpoint of a registered hotkey."""
         self._serve_axon(origin.ensure_signed(), netuid, version, ip, port, ip_type, protocol,
                          placeholder1, placeholder2, None)
 
-    @call(40, _AXON_ARGS + [("certificate", Bytes, "Vec<u8>")], weight=_SERVE_WEIGHT, pays_fee=False)
+    @call(40, _AXON_ARGS + [("certificate", Bytes, "Vec<u8>")], weight=Weight.db(30_617_000, reads=3, writes=1, proof_size=4149), pays_fee=False)
     def serve_axon_tls(self, origin, netuid, version, ip, port, ip_type, protocol, placeholder1,
                        placeholder2, certificate):
         """serve_axon plus the neuron's TLS certificate (first byte algorithm, ≤ 64-byte key)."""
@@ -62,7 +61,7 @@ class ServingPart:
                          placeholder1, placeholder2, certificate)
 
     @call(5, [("netuid", NetUid, "NetUid"), ("version", U32, "u32"), ("ip", U128, "u128"),
-              ("port", U16, "u16"), ("ip_type", U8, "u8")], weight=_SERVE_WEIGHT, pays_fee=False)
+              ("port", U16, "u16"), ("ip_type", U8, "u8")], weight=Weight.db(29_294_000, reads=3, writes=1, proof_size=4277), pays_fee=False)
     def serve_prometheus(self, origin, netuid, version, ip, port, ip_type):
         """Publish the prometheus endpoint of a registered hotkey."""
         hotkey = origin.ensure_signed()

@@ -18,7 +18,6 @@ from .epoch_inputs import inherited, stake_weight_bits
 from .registration import ROOT, mech_index
 from .types import MechId, NetUid
 
-_W = Weight(50_000_000, 10_000)
 _UIDS = Vec(U16)
 
 
@@ -75,7 +74,7 @@ class WeightsPart:
         self.deposit_event("WeightsSet", (idx, uid))
 
     @call(0, [("netuid", NetUid, "NetUid"), ("dests", _UIDS, "Vec<u16>"), ("weights", _UIDS, "Vec<u16>"),
-              ("version_key", U64, "u64")], weight=_W, pays_fee=False)
+              ("version_key", U64, "u64")], weight=Weight.db(15_513_610_000, reads=4112, writes=2, proof_size=10327410), pays_fee=False)
     def set_weights(self, origin, netuid, dests, weights, version_key):
         """Set this hotkey's weights on a subnet (fails with CommitRevealEnabled while CR is on)."""
         hotkey = origin.ensure_signed()
@@ -84,7 +83,7 @@ class WeightsPart:
         self.internal_set_weights(hotkey, netuid, 0, dests, weights, version_key)
 
     @call(119, [("netuid", NetUid, "NetUid"), ("mecid", MechId, "MechId"), ("dests", _UIDS, "Vec<u16>"),
-                ("weights", _UIDS, "Vec<u16>"), ("version_key", U64, "u64")], weight=_W, pays_fee=False)
+                ("weights", _UIDS, "Vec<u16>"), ("version_key", U64, "u64")], weight=Weight.db(15_540_000_000, reads=4111, writes=2, proof_size=0), pays_fee=False)
     def set_mechanism_weights(self, origin, netuid, mecid, dests, weights, version_key):
         """set_weights for one sub-mechanism of a subnet."""
         hotkey = origin.ensure_signed()
@@ -94,7 +93,7 @@ class WeightsPart:
 
     @call(80, [("netuids", Vec(Compact(NetUid)), "Vec<Compact<NetUid>>"),
                ("weights", Vec(Vec(Tuple(Compact(U16), Compact(U16)))), "Vec<Vec<(Compact<u16>, Compact<u16>)>>"),
-               ("version_keys", Vec(Compact(U64)), "Vec<Compact<u64>>")], weight=_W, pays_fee=False)
+               ("version_keys", Vec(Compact(U64)), "Vec<Compact<u64>>")], weight=Weight.db(103_092_000, reads=16, writes=2, proof_size=7395), pays_fee=False)
     def batch_set_weights(self, origin, netuids, weights, version_keys):
         """set_weights on several subnets; failing items only emit BatchWeightItemFailed."""
         hotkey = origin.ensure_signed()
@@ -147,19 +146,19 @@ class WeightsPart:
         self.deposit_event("WeightsCommitted", (hotkey, idx, commit_hash))
         self.set_last_update_for_uid(idx, uid, block)
 
-    @call(96, [("netuid", NetUid, "NetUid"), ("commit_hash", H256, "H256")], weight=_W, pays_fee=False)
+    @call(96, [("netuid", NetUid, "NetUid"), ("commit_hash", H256, "H256")], weight=Weight.db(69_049_000, reads=13, writes=2, proof_size=4714), pays_fee=False)
     def commit_weights(self, origin, netuid, commit_hash):
         """Commit a hash of (hotkey, netuid, uids, values, salt, version_key) to reveal next epoch."""
         self.internal_commit_weights(origin.ensure_signed(), netuid, 0, commit_hash)
 
     @call(115, [("netuid", NetUid, "NetUid"), ("mecid", MechId, "MechId"), ("commit_hash", H256, "H256")],
-          weight=_W, pays_fee=False)
+          weight=Weight.db(55_130_000, reads=7, writes=2, proof_size=0), pays_fee=False)
     def commit_mechanism_weights(self, origin, netuid, mecid, commit_hash):
         """commit_weights for one sub-mechanism."""
         self.internal_commit_weights(origin.ensure_signed(), netuid, mecid, commit_hash)
 
     @call(100, [("netuids", Vec(Compact(NetUid)), "Vec<Compact<NetUid>>"),
-                ("commit_hashes", Vec(H256), "Vec<H256>")], weight=_W, pays_fee=False)
+                ("commit_hashes", Vec(H256), "Vec<H256>")], weight=Weight.db(147_224_000, reads=15, writes=2, proof_size=4765), pays_fee=False)
     def batch_commit_weights(self, origin, netuids, commit_hashes):
         """commit_weights on several subnets; failing items only emit BatchWeightItemFailed."""
         hotkey = origin.ensure_signed()
@@ -200,21 +199,21 @@ class WeightsPart:
         self.deposit_event("WeightsRevealed", (hotkey, idx, provided))
 
     @call(97, [("netuid", NetUid, "NetUid"), ("uids", _UIDS, "Vec<u16>"), ("values", _UIDS, "Vec<u16>"),
-               ("salt", _UIDS, "Vec<u16>"), ("version_key", U64, "u64")], weight=_W, pays_fee=False)
+               ("salt", _UIDS, "Vec<u16>"), ("version_key", U64, "u64")], weight=Weight.db(111_227_000, reads=19, writes=2, proof_size=7590), pays_fee=False)
     def reveal_weights(self, origin, netuid, uids, values, salt, version_key):
         """Reveal committed weights in the reveal epoch; they are then set as by set_weights."""
         self.internal_reveal_weights(origin.ensure_signed(), netuid, 0, uids, values, salt, version_key)
 
     @call(116, [("netuid", NetUid, "NetUid"), ("mecid", MechId, "MechId"), ("uids", _UIDS, "Vec<u16>"),
                 ("values", _UIDS, "Vec<u16>"), ("salt", _UIDS, "Vec<u16>"), ("version_key", U64, "u64")],
-          weight=_W, pays_fee=False)
+          weight=Weight.db(122_000_000, reads=16, writes=2, proof_size=0), pays_fee=False)
     def reveal_mechanism_weights(self, origin, netuid, mecid, uids, values, salt, version_key):
         """reveal_weights for one sub-mechanism."""
         self.internal_reveal_weights(origin.ensure_signed(), netuid, mecid, uids, values, salt, version_key)
 
     @call(98, [("netuid", NetUid, "NetUid"), ("uids_list", Vec(_UIDS), "Vec<Vec<u16>>"),
                ("values_list", Vec(_UIDS), "Vec<Vec<u16>>"), ("salts_list", Vec(_UIDS), "Vec<Vec<u16>>"),
-               ("version_keys", Vec(U64), "Vec<u64>")], weight=_W, pays_fee=False)
+               ("version_keys", Vec(U64), "Vec<u64>")], weight=Weight.db(421_363_000, reads=19, writes=2, proof_size=8095), pays_fee=False)
     def batch_reveal_weights(self, origin, netuid, uids_list, values_list, salts_list, version_keys):
         """Reveal several commits of one subnet at once (all or nothing)."""
         hotkey = origin.ensure_signed()
@@ -256,7 +255,7 @@ class WeightsPart:
         raise self.error("CallDisabled")
 
     @call(113, [("netuid", NetUid, "NetUid"), ("commit", Bytes, "BoundedVec<u8, ConstU32<MAX_CRV3_COMMIT_SIZE_BYTES>>"),
-                ("reveal_round", U64, "u64"), ("commit_reveal_version", U16, "u16")], weight=_W, pays_fee=False)
+                ("reveal_round", U64, "u64"), ("commit_reveal_version", U16, "u16")], weight=Weight.db(86_951_000, reads=14, writes=2, proof_size=4713), pays_fee=False)
     def commit_timelocked_weights(self, origin, netuid, commit, reveal_round, commit_reveal_version):
         """Timelocked (drand) commit: refused here (CallDisabled) — no drand pulses on a devnet;
         disable CR or use commit_weights/reveal_weights."""
@@ -264,14 +263,14 @@ class WeightsPart:
 
     @call(117, [("netuid", NetUid, "NetUid"), ("mecid", MechId, "MechId"),
                 ("commit", Bytes, "BoundedVec<u8, ConstU32<MAX_CRV3_COMMIT_SIZE_BYTES>>"),
-                ("reveal_round", U64, "u64")], weight=_W, pays_fee=False)
+                ("reveal_round", U64, "u64")], weight=Weight.db(77_750_000, reads=7, writes=2, proof_size=0), pays_fee=False)
     def commit_crv3_mechanism_weights(self, origin, netuid, mecid, commit, reveal_round):
         """Timelocked (drand) commit: refused here (CallDisabled) — no drand pulses on a devnet."""
         self._timelocked_refused(origin)
 
     @call(118, [("netuid", NetUid, "NetUid"), ("mecid", MechId, "MechId"),
                 ("commit", Bytes, "BoundedVec<u8, ConstU32<MAX_CRV3_COMMIT_SIZE_BYTES>>"),
-                ("reveal_round", U64, "u64"), ("commit_reveal_version", U16, "u16")], weight=_W, pays_fee=False)
+                ("reveal_round", U64, "u64"), ("commit_reveal_version", U16, "u16")], weight=Weight.db(84_020_000, reads=9, writes=2, proof_size=0), pays_fee=False)
     def commit_timelocked_mechanism_weights(self, origin, netuid, mecid, commit, reveal_round,
                                             commit_reveal_version):
         """Timelocked (drand) commit: refused here (CallDisabled) — no drand pulses on a devnet."""
