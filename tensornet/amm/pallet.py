@@ -101,7 +101,7 @@ class Swap(Pallet):
             item.remove(netuid)
 
     # --- calls ----------------------------------------------------------------------------------
-    @call(0, [("netuid", NetUid, "NetUid"), ("rate", U16, "u16")], weight=Weight(20_000_000, 0))
+    @call(0, [("netuid", NetUid, "NetUid"), ("rate", U16, "u16")], weight=Weight.db(15_063_000, reads=1, writes=1, proof_size=3994))
     def set_fee_rate(self, origin, netuid: int, rate: int) -> None:
         """Set the fee rate for swaps on a specific subnet (normalized value); root only."""
         origin.ensure_root()

@@ -348,18 +348,18 @@ class AdminUtils(_Generated, Pallet):
             self.deposit_event(admin_event, {"netuid": netuid, _ADMIN_EVENT_FIELDS[admin_event]: value})
 
     # --- the setters with their own shapes -----------------------------------------------------
-    @call(20, [NETUID, ("registration_allowed", Bool, "bool")], weight=_W)
+    @call(20, [NETUID, ("registration_allowed", Bool, "bool")], weight=Weight.db(14_000_000, reads=0, writes=1, proof_size=0))
     def sudo_set_network_pow_registration_allowed(self, origin, netuid, registration_allowed):
         """PoW registration no longer exists: always POWRegistrationDisabled."""
         raise self.error("POWRegistrationDisabled")
 
-    @call(33, [("total_issuance", TaoBalance, "TaoBalance")], weight=_W)
+    @call(33, [("total_issuance", TaoBalance, "TaoBalance")], weight=Weight(5_931_000, 0))
     def sudo_set_total_issuance(self, origin, total_issuance):
         """Deprecated."""
         origin.ensure_root()
         raise self.error("Deprecated")
 
-    @call(51, [NETUID, ("alpha_low", U16, "u16"), ("alpha_high", U16, "u16")], weight=_W)
+    @call(51, [NETUID, ("alpha_low", U16, "u16"), ("alpha_high", U16, "u16")], weight=Weight.db(34_224_000, reads=5, writes=1, proof_size=4427))
     def sudo_set_alpha_values(self, origin, netuid, alpha_low, alpha_high):
         """Liquid-alpha bounds (owner or root; liquid alpha on; 1638 ≤ low ≤ high, high ≥ 1638)."""
         sm = self.sm
@@ -375,12 +375,12 @@ class AdminUtils(_Generated, Pallet):
         sm.AlphaValues.set(netuid, (alpha_low, alpha_high))
         sm.record_owner_rl(who, netuid, ["AlphaValues"])
 
-    @call(64, [NETUID, ("hotkey", AccountId, "T::AccountId")], weight=_W)
+    @call(64, [NETUID, ("hotkey", AccountId, "T::AccountId")], weight=Weight.db(3_918_000, reads=0, writes=1, proof_size=0))
     def sudo_set_subnet_owner_hotkey(self, origin, netuid, hotkey):
         """Set the subnet owner's hotkey (owner or root; owners once per 50_400 blocks)."""
         self._set_owner_hotkey(origin, netuid, hotkey)
 
-    @call(67, [NETUID, ("hotkey", AccountId, "T::AccountId")], weight=_W)
+    @call(67, [NETUID, ("hotkey", AccountId, "T::AccountId")], weight=Weight.db(25_687_000, reads=2, writes=2, proof_size=4177))
     def sudo_set_sn_owner_hotkey(self, origin, netuid, hotkey):
         """Same as sudo_set_subnet_owner_hotkey."""
         self._set_owner_hotkey(origin, netuid, hotkey)
@@ -399,7 +399,7 @@ class AdminUtils(_Generated, Pallet):
         if who is not None:
             sm.LastRateLimitedBlock.set(key, self.block_number)
 
-    @call(77, [NETUID, ("maybe_split", Option(Vec(U16)), "Option<Vec<u16>>")], weight=_W)
+    @call(77, [NETUID, ("maybe_split", Option(Vec(U16)), "Option<Vec<u16>>")], weight=Weight.db(15_000_000, reads=1, writes=1, proof_size=0))
     def sudo_set_mechanism_emission_split(self, origin, netuid, maybe_split):
         """Emission split between mechanisms (u16 parts summing to 65535), or None for even."""
         sm = self.sm
@@ -413,7 +413,7 @@ class AdminUtils(_Generated, Pallet):
         else:
             sm.MechanismEmissionSplit.set(netuid, list(maybe_split))
 
-    @call(62, [("precompile_id", PrecompileEnum, "PrecompileEnum"), ("enabled", Bool, "bool")], weight=_W)
+    @call(62, [("precompile_id", PrecompileEnum, "PrecompileEnum"), ("enabled", Bool, "bool")], weight=Weight.db(6_162_000, reads=1, writes=0, proof_size=3507))
     def sudo_toggle_evm_precompile(self, origin, precompile_id, enabled):
         """Recorded only (no EVM here)."""
         origin.ensure_root()

@@ -110,7 +110,7 @@ class Commitments(Pallet):
     MaxSpace = StorageValue(U32, default=DEFAULT_MAX_SPACE)
 
     @call(0, [("netuid", NetUid, "NetUid"), ("info", CommitmentInfo, "Box<CommitmentInfo<T::MaxFields>>")],
-          weight=Weight(25_000_000, 3_500), pays_fee=False)
+          weight=Weight.db(33_480_000, reads=5, writes=4, proof_size=0), pays_fee=False)
     def set_commitment(self, origin, netuid: int, info: dict) -> None:
         """Publish (replace) the caller's commitment on a subnet where it is a registered hotkey."""
         who = origin.ensure_signed()
@@ -145,7 +145,7 @@ class Commitments(Pallet):
             self.deposit_event("Commitment", {"netuid": netuid, "who": who})
         self.TimelockedIndex.set(sorted(index))
 
-    @call(2, [("new_limit", U32, "u32")], weight=Weight(3_000_000, 0))
+    @call(2, [("new_limit", U32, "u32")], weight=Weight.db(2_856_000, reads=0, writes=1, proof_size=0))
     def set_max_space(self, origin, new_limit: int) -> None:
         """Root sets the space (bytes) a hotkey may commit per subnet epoch."""
         origin.ensure_root()

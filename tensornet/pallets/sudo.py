@@ -58,7 +58,7 @@ class Sudo(Pallet):
         self.deposit_event("Sudid", {"sudo_result": dispatch_result(self.env.runtime, call, Origin.root())})
         return {"pays_fee": "No"}
 
-    @call(2, [("new", MULTI_ADDRESS, "AccountIdLookupOf<T>")], weight=Weight(10_000_000))
+    @call(2, [("new", MULTI_ADDRESS, "AccountIdLookupOf<T>")], weight=Weight.db(9_663_000, reads=1, writes=1, proof_size=1517))
     def set_key(self, origin, new) -> dict:
         """Authenticates the current sudo key and sets the given AccountId (`new`) as the new sudo key."""
         if not origin.is_root:
@@ -77,7 +77,7 @@ class Sudo(Pallet):
         self.deposit_event("SudoAsDone", {"sudo_result": result})
         return {"pays_fee": "No"}
 
-    @call(4, [], weight=Weight(10_000_000))
+    @call(4, [], weight=Weight.db(9_127_000, reads=1, writes=1, proof_size=1517))
     def remove_key(self, origin) -> dict:
         """Permanently removes the sudo key."""
         self._ensure_sudo(origin)

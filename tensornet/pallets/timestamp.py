@@ -19,7 +19,7 @@ class Timestamp(Pallet):
         return [ConstantDef("MinimumPeriod", U64, runtime.minimum_period_ms,
                             "The minimum period between blocks.")]
 
-    @call(0, [("now", Compact(U64), "T::Moment")], weight=Weight.db(7_000_000, reads=1, writes=1),
+    @call(0, [("now", Compact(U64), "T::Moment")], weight=Weight.db(8_684_000, reads=2, writes=1, proof_size=1493),
           dispatch_class="Mandatory")
     def set(self, origin, now: int) -> None:
         """Set the current time (inherent: unsigned, once per block, never earlier than the last block + MinimumPeriod)."""
