@@ -38,7 +38,75 @@ MIN_BURN_UPPER_BOUND = TAO
 MAX_BURN_LOWER_BOUND = TAO // 10
 DEFAULT_MAX_ALLOWED_UIDS = 256
 MAX_BURN_HALF_LIFE = 36_100
-_W = Weight(20_000_000, 3_000)
+#: subtensor's declared weight of each generated setter (pallet_admin_utils SubstrateWeight or inline)
+_SETTER_WEIGHTS = {
+    "sudo_set_default_take": Weight.db(5_400_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_tx_rate_limit": Weight.db(5_440_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_serving_rate_limit": Weight.db(28_633_000, reads=4, writes=1, proof_size=4212),
+    "sudo_set_min_difficulty": Weight.db(34_554_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_max_difficulty": Weight.db(34_704_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_weights_version_key": Weight.db(34_204_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_weights_set_rate_limit": Weight.db(16_420_000, reads=1, writes=1, proof_size=4084),
+    "sudo_set_adjustment_interval": Weight.db(16_320_000, reads=1, writes=1, proof_size=4084),
+    "sudo_set_adjustment_alpha": Weight.db(14_000_000, reads=1, writes=1, proof_size=0),
+    "sudo_set_immunity_period": Weight.db(34_414_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_min_allowed_weights": Weight.db(34_664_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_max_allowed_uids": Weight.db(43_381_000, reads=8, writes=1, proof_size=4433),
+    "sudo_set_kappa": Weight.db(16_301_000, reads=1, writes=1, proof_size=4084),
+    "sudo_set_rho": Weight.db(31_268_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_activity_cutoff": Weight.db(35_165_000, reads=6, writes=1, proof_size=4383),
+    "sudo_set_network_registration_allowed": Weight.db(7_113_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_target_registrations_per_interval": Weight.db(34_103_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_min_burn": Weight.db(37_780_000, reads=6, writes=1, proof_size=4385),
+    "sudo_set_max_burn": Weight.db(36_949_000, reads=6, writes=1, proof_size=4410),
+    "sudo_set_difficulty": Weight.db(34_434_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_max_allowed_validators": Weight.db(35_896_000, reads=6, writes=1, proof_size=4383),
+    "sudo_set_bonds_moving_average": Weight.db(34_495_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_max_registrations_per_block": Weight.db(34_604_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_subnet_owner_cut": Weight.db(14_000_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_network_rate_limit": Weight.db(14_000_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_tempo": Weight.db(36_298_000, reads=5, writes=2, proof_size=4383),
+    "sudo_set_network_immunity_period": Weight.db(14_000_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_network_min_lock_cost": Weight.db(14_000_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_subnet_limit": Weight.db(14_000_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_lock_reduction_interval": Weight.db(14_000_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_rao_recycled": Weight.db(16_541_000, reads=1, writes=1, proof_size=4084),
+    "sudo_set_stake_threshold": Weight.db(5_500_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_nominator_min_required_stake": Weight.db(30_697_000, reads=5, writes=1, proof_size=6890),
+    "sudo_set_tx_delegate_take_rate_limit": Weight.db(5_420_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_min_delegate_take": Weight.db(5_490_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_commit_reveal_weights_enabled": Weight.db(34_544_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_liquid_alpha_enabled": Weight.db(25_538_000, reads=4, writes=1, proof_size=4280),
+    "sudo_set_commit_reveal_weights_interval": Weight.db(34_654_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_bonds_penalty": Weight.db(34_354_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_toggle_transfer": Weight.db(28_343_000, reads=4, writes=1, proof_size=4280),
+    "sudo_set_subnet_moving_alpha": Weight.db(2_955_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_ema_price_halving_period": Weight.db(4_198_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_subtoken_enabled": Weight.db(25_467_000, reads=4, writes=1, proof_size=4280),
+    "sudo_set_alpha_sigmoid_steepness": Weight.db(31_438_000, reads=5, writes=1, proof_size=4383),
+    "sudo_set_yuma3_enabled": Weight.db(28_583_000, reads=4, writes=1, proof_size=4280),
+    "sudo_set_bonds_reset_enabled": Weight.db(30_507_000, reads=4, writes=1, proof_size=4280),
+    "sudo_set_commit_reveal_version": Weight.db(6_052_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_owner_immune_neuron_limit": Weight.db(25_107_000, reads=4, writes=1, proof_size=4280),
+    "sudo_set_ck_burn": Weight.db(15_650_000, reads=1, writes=1, proof_size=0),
+    "sudo_set_admin_freeze_window": Weight.db(5_450_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_owner_hparam_rate_limit": Weight.db(5_471_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_mechanism_count": Weight.db(15_000_000, reads=1, writes=1, proof_size=0),
+    "sudo_set_min_allowed_uids": Weight.db(37_890_000, reads=7, writes=1, proof_size=4383),
+    "sudo_set_recycle_or_burn": Weight.db(20_000_000, reads=2, writes=2, proof_size=0),
+    "sudo_set_min_non_immune_uids": Weight.db(6_783_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_start_call_delay": Weight.db(14_000_000, reads=0, writes=1, proof_size=0),
+    "sudo_set_max_mechanism_count": Weight.db(15_000_000, reads=1, writes=1, proof_size=0),
+    "sudo_set_burn_half_life": Weight.db(25_000_000, reads=4, writes=1, proof_size=0),
+    "sudo_set_burn_increase_mult": Weight.db(25_000_000, reads=4, writes=1, proof_size=0),
+    "sudo_set_owner_cut_enabled": Weight.db(25_000_000, reads=4, writes=1, proof_size=0),
+    "sudo_set_min_childkey_take_per_subnet": Weight.db(38_100_000, reads=7, writes=1, proof_size=4419),
+    "sudo_set_subnet_emission_enabled": Weight.db(16_351_000, reads=1, writes=1, proof_size=4084),
+    "sudo_set_owner_cut_auto_lock_enabled": Weight.db(25_000_000, reads=4, writes=1, proof_size=0),
+    "sudo_set_max_epochs_per_block": Weight.db(5_530_000, reads=0, writes=1, proof_size=0),
+}
+#: setters subtensor declares DispatchClass::Operational
+_OPERATIONAL = {"sudo_set_burn_half_life", "sudo_set_burn_increase_mult", "sudo_set_owner_cut_enabled", "sudo_set_owner_cut_auto_lock_enabled"}
 
 PrecompileEnum = Enum("pallet_admin_utils::pallet::PrecompileEnum", [
     "BalanceTransfer", "Staking", "Subnet", "Metagraph", "Neuron", "UidLookup", "Alpha", "Crowdloan",
@@ -268,7 +336,8 @@ def _make_setter(spec: Setter) -> Callable:
     setter.__name__ = spec.name
     who = "subnet owner or root" if spec.origin == "owner" else "root"
     setter.__doc__ = f"Set SubtensorModule::{spec.item} ({who})."
-    return call(spec.index, list(spec.args), weight=_W)(setter)
+    return call(spec.index, list(spec.args), weight=_SETTER_WEIGHTS[spec.name],
+                dispatch_class="Operational" if spec.name in _OPERATIONAL else "Normal")(setter)
 
 
 _Generated = type("_GeneratedSetters", (), {s.name: _make_setter(s) for s in SETTERS})
