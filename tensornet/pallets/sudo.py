@@ -43,7 +43,7 @@ class Sudo(Pallet):
             raise self.error("RequireSudo")
         return who
 
-    @call(0, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>")], weight=lambda call: Weight(11_000_000) + call_weight(call))
+    @call(0, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>")], weight=lambda call: Weight.db(10_729_000, reads=1, proof_size=1517) + call_weight(call))
     def sudo(self, origin, call) -> dict:
         """Authenticates the sudo key and dispatches a function call with `Root` origin."""
         self._ensure_sudo(origin)
@@ -69,7 +69,7 @@ class Sudo(Pallet):
         return {"pays_fee": "No"}
 
     @call(3, [("who", MULTI_ADDRESS, "AccountIdLookupOf<T>"), ("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>")],
-          weight=lambda who, call: Weight(11_000_000) + call_weight(call))
+          weight=lambda who, call: Weight.db(11_003_000, reads=1, proof_size=1517) + call_weight(call))
     def sudo_as(self, origin, who, call) -> dict:
         """Authenticates the sudo key and dispatches a function call with `Signed` origin from a given account."""
         self._ensure_sudo(origin)

@@ -14,6 +14,11 @@ from .system_account import AccountMap
 BLOCK_HASH_COUNT = 2400
 SS58_PREFIX = 42
 
+
+def _kill_prefix_weight(p: int) -> Weight:
+    """frame_system ``SubstrateWeight::kill_prefix(p)``, charged with ``p = subkeys + 1``."""
+    return Weight.db(4_270_000 + 1_389_650 * p, reads=p, writes=p, proof_size=128 + 70 * p)
+
 PER_DISPATCH_CLASS_WEIGHT = Struct(("frame_support", "dispatch", "PerDispatchClass"), [
     Field("normal", WEIGHT_TYPE, "T"), Field("operational", WEIGHT_TYPE, "T"),
     Field("mandatory", WEIGHT_TYPE, "T")], params=(("T", WEIGHT_TYPE),), type_name="PerDispatchClass")
@@ -118,32 +123,32 @@ class System(Pallet):
         self.Account.set(who, info)
 
     # --- calls -------------------------------------------------------------------------------
-    @call(0, [("remark", Bytes, "Vec<u8>")], weight=Weight(2_000_000))
+    @call(0, [("remark", Bytes, "Vec<u8>")], weight=lambda remark: Weight(2_119_000 + 390 * len(remark)))
     def remark(self, origin, remark: bytes) -> None:
         """Make some on-chain remark. Can be executed by every `origin`."""
         origin.ensure_signed() if not origin.is_root else None
 
-    @call(4, [("items", Vec(Tuple(Bytes, Bytes)), "Vec<KeyValue>")], weight=lambda items: Weight.db(1_000_000, writes=len(items)))
+    @call(4, [("items", Vec(Tuple(Bytes, Bytes)), "Vec<KeyValue>")], weight=lambda items: Weight.db(2_175_000 + 841_511 * len(items), writes=len(items)), dispatch_class="Operational")
     def set_storage(self, origin, items: list) -> None:
         """Set some items of storage."""
         origin.ensure_root()
         for key, value in items:
             self.state.put(key, value)
 
-    @call(5, [("keys", Vec(Bytes), "Vec<Key>")], weight=lambda keys: Weight.db(1_000_000, writes=len(keys)))
+    @call(5, [("keys", Vec(Bytes), "Vec<Key>")], weight=lambda keys: Weight.db(2_255_000 + 662_473 * len(keys), writes=len(keys)), dispatch_class="Operational")
     def kill_storage(self, origin, keys: list) -> None:
         """Kill some items from storage."""
         origin.ensure_root()
         for key in keys:
             self.state.delete(key)
 
-    @call(6, [("prefix", Bytes, "Key"), ("subkeys", U32, "u32")], weight=lambda prefix, subkeys: Weight.db(1_000_000, writes=subkeys))
+    @call(6, [("prefix", Bytes, "Key"), ("subkeys", U32, "u32")], weight=lambda prefix, subkeys: _kill_prefix_weight(subkeys + 1), dispatch_class="Operational")
     def kill_prefix(self, origin, prefix: bytes, subkeys: int) -> None:
         """Kill all storage items with a key that starts with the given prefix."""
         origin.ensure_root()
         self.state.delete_prefix(prefix)
 
-    @call(7, [("remark", Bytes, "Vec<u8>")], weight=Weight.db(2_000_000, writes=1))
+    @call(7, [("remark", Bytes, "Vec<u8>")], weight=lambda remark: Weight(8_097_000 + 1_455 * len(remark)))
     def remark_with_event(self, origin, remark: bytes) -> None:
         """Make some on-chain remark and emit event."""
         from tensornet.primitives.hashing import blake2_256

@@ -15,11 +15,14 @@ BATCH_CALLS = ("batch", "batch_all", "force_batch")
 MAX_CALLS = 1024 * 10
 
 
-def _batch_weight(calls) -> Weight:
-    total = Weight(5_000_000 + 4_000_000 * len(calls))
-    for c in calls:
-        total = total + call_weight(c)
-    return total
+def _batch_weight(base: int, per_call: int):
+    """Subtensor's utility ``WeightInfo::<batch>(c)`` (2 reads, proof 3983) plus the inner calls' weights."""
+    def weight(calls) -> Weight:
+        total = Weight.db(base + per_call * len(calls), reads=2, proof_size=3983)
+        for c in calls:
+            total = total + call_weight(c)
+        return total
+    return weight
 
 
 def _is_batch(call_value) -> bool:
@@ -51,7 +54,7 @@ class Utility(Pallet):
     def _dispatch(self, call_value, origin: Origin) -> None:
         self.env.runtime.dispatch(call_value, origin)
 
-    @call(0, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight)
+    @call(0, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight(19_446_696, 5_450_264))
     def batch(self, origin, calls: list) -> None:
         """Send a batch of dispatch calls; stops at the first failure (earlier calls stay applied)."""
         self._check(calls, origin)
@@ -64,7 +67,7 @@ class Utility(Pallet):
             self.deposit_event("ItemCompleted")
         self.deposit_event("BatchCompleted")
 
-    @call(2, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight)
+    @call(2, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight(13_428_230, 5_663_250))
     def batch_all(self, origin, calls: list) -> None:
         """Send a batch of dispatch calls and atomically execute them: one failure reverts them all."""
         self._check(calls, origin)
@@ -73,7 +76,7 @@ class Utility(Pallet):
             self.deposit_event("ItemCompleted")
         self.deposit_event("BatchCompleted")
 
-    @call(4, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight)
+    @call(4, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight(12_134_867, 5_477_293))
     def force_batch(self, origin, calls: list) -> None:
         """Send a batch of dispatch calls; failures are reported and the rest still run."""
         self._check(calls, origin)
