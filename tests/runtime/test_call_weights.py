@@ -1,0 +1,116 @@
+"""Every declared call weight and call index equals subtensor's (fees are charged on declared weight).
+
+The expected numbers live in ``subtensor_weights.json``, written by
+``scripts/extract_subtensor_weights.py`` from a subtensor checkout, so this test needs no mirror.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tensornet.chain.runtime_def import build_runtime
+from tensornet.runtime.dispatch import DB_READ, DB_WRITE, Weight
+from tensornet.runtime.outer import call_weight
+
+TABLE = json.loads((Path(__file__).parent / "subtensor_weights.json").read_text())
+RUNTIME = build_runtime()
+OURS = [(cls.NAME, c) for cls in RUNTIME.pallet_classes for c in cls.calls]
+INNER = {"System": {"remark": {"remark": b"\x01" * 10}}}
+SIZES = (0, 1, 7)
+
+
+def _weight(part: dict, n: int = 0, per: dict | None = None) -> Weight:
+    """Total ref_time (DB ops priced as RocksDbWeight) and proof size of a table entry at size ``n``."""
+    def total(p: dict) -> int:
+        return p["ref_time"] + p["reads"] * DB_READ + p["writes"] * DB_WRITE
+    w = Weight(total(part), part["proof_size"])
+    for p in (per or {}).values():
+        w = w + Weight(total(p) * n, p["proof_size"] * n)
+    return w
+
+
+def _expected(entry: dict, n: int = 0) -> Weight:
+    if "base" in entry:
+        return _weight(entry["base"], n, entry["per"])
+    return _weight(entry)
+
+
+#: argument builders for weights linear in one argument: param expression -> (args at size n, n used)
+LINEAR_ARGS = {
+    "remark.len() as u32": lambda n: ({"remark": b"\x00" * n}, n),
+    "items.len() as u32": lambda n: ({"items": [(b"k%d" % i, b"v") for i in range(n)]}, n),
+    "keys.len() as u32": lambda n: ({"keys": [b"k%d" % i for i in range(n)]}, n),
+    "subkeys.saturating_add(1)": lambda n: ({"prefix": b"", "subkeys": n}, n + 1),
+    "calls.len() as u32": lambda n: ({"calls": [INNER] * n}, n),
+}
+
+
+def _inner_weight(n_calls: int) -> Weight:
+    total = Weight()
+    for _ in range(n_calls):
+        total = total + call_weight(INNER)
+    return total
+
+
+def _check_call(pallet: str, c) -> None:
+    entry = TABLE[pallet][c.name]
+    if entry.get("class") not in ("inner", "dynamic") and "note" not in entry:
+        assert c.dispatch_class == entry["class"], f"{pallet}.{c.name} class"
+    if entry.get("pays") in ("Yes", "No"):
+        assert c.pays_fee == entry["pays"], f"{pallet}.{c.name} pays_fee"
+    if entry.get("plus_inner_calls"):
+        own = entry["own"]
+        extra = entry.get("extra_reads_writes", [0, 0])
+        extra_w = Weight(extra[0] * DB_READ + extra[1] * DB_WRITE)
+        if "base" in own:
+            for n in SIZES:
+                args, k = LINEAR_ARGS[own["param_of"]["c"]](n)
+                want = _expected(own, k) + extra_w + _inner_weight(n)
+                assert c.info(args).weight == want, f"{pallet}.{c.name} at {n} calls"
+        else:
+            args = {"call": INNER, **({"who": b"\x00" * 32} if c.name == "sudo_as" else {})}
+            want = _expected(own) + extra_w + call_weight(INNER)
+            assert c.info(args).weight == want, f"{pallet}.{c.name}"
+        return
+    if "note" in entry and "base" not in entry and "ref_time" not in entry:
+        return  # declared weight is an argument (sudo_unchecked_weight, with_weight) or not modelled
+    if "base" in entry:
+        (param,) = entry["param_of"].values()
+        if param not in LINEAR_ARGS:
+            pytest.skip(f"{pallet}.{c.name}: weight depends on {param}")
+        for n in SIZES:
+            args, k = LINEAR_ARGS[param](n)
+            assert c.info(args).weight == _expected(entry, k), f"{pallet}.{c.name} at size {n}"
+        return
+    assert not callable(c.weight), f"{pallet}.{c.name}: subtensor's weight is constant"
+    assert c.weight == _expected(entry), f"{pallet}.{c.name}"
+
+
+@pytest.mark.parametrize("pallet,c", OURS, ids=[f"{p}.{c.name}" for p, c in OURS])
+def test_call_index_and_weight_match_subtensor(pallet, c):
+    if pallet not in TABLE or c.name not in TABLE[pallet]:
+        pytest.skip(f"{pallet}.{c.name} is not a subtensor call")
+    assert c.index == TABLE[pallet][c.name]["index"], f"{pallet}.{c.name} call index"
+    _check_call(pallet, c)
+
+
+def test_no_call_index_collides_with_a_subtensor_call_of_another_name():
+    for cls in RUNTIME.pallet_classes:
+        theirs = {e["index"]: name for name, e in TABLE.get(cls.NAME, {}).items()}
+        for c in cls.calls:
+            assert theirs.get(c.index, c.name) == c.name, f"{cls.NAME}.{c.name} sits on {theirs[c.index]}'s index"
+
+
+def undeclared_calls() -> dict[str, list[str]]:
+    """Subtensor calls our runtime does not declare (reported, not required)."""
+    ours = {cls.NAME: set(cls.calls_by_name) for cls in RUNTIME.pallet_classes}
+    return {p: sorted(set(calls) - ours.get(p, set())) for p, calls in TABLE.items()
+            if set(calls) - ours.get(p, set())}
+
+
+def test_undeclared_calls_are_listed():
+    missing = undeclared_calls()
+    assert all(isinstance(v, list) for v in missing.values())
+    print("subtensor calls not declared:", json.dumps(missing, indent=1))
