@@ -252,6 +252,15 @@ class Node:
         self._after_block(built)
         return built
 
+    def import_block(self, block) -> BuiltBlock:
+        """Replay a block from elsewhere (a file, a peer) on the head, commit it if its roots match,
+        and announce it as a sealed one; raises ``tensornet.chain.importer.BadBlock`` otherwise."""
+        from tensornet.chain.importer import import_block
+
+        built = import_block(self.store, self.executive, block)
+        self._after_block(built)
+        return built
+
     def _after_block(self, built: BuiltBlock) -> None:
         block_hash = built.hash
         included = [h for h, _ in built.applied]
