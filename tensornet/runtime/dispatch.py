@@ -182,8 +182,13 @@ class DispatchInfo:
 
 
 def weight_to_fee(ref_time: int) -> int:
-    """Subtensor's LinearWeightToFee: 0.0005 rao per unit of ref_time (Perbill 500_000), floored."""
-    return ref_time * 500_000 // 1_000_000_000
+    """Subtensor's LinearWeightToFee: 0.0005 rao per unit of ref_time (Perbill 500_000).
+
+    ``WeightToFeePolynomial`` multiplies with ``Perbill * balance``, which rounds to the nearest
+    integer with ties going down (``Rounding::NearestPrefDown``), not a floor.
+    """
+    quotient, remainder = divmod(ref_time * 500_000, 1_000_000_000)
+    return quotient + (1 if 2 * remainder > 1_000_000_000 else 0)
 
 
 def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:

@@ -114,3 +114,9 @@ def test_undeclared_calls_are_listed():
     missing = undeclared_calls()
     assert all(isinstance(v, list) for v in missing.values())
     print("subtensor calls not declared:", json.dumps(missing, indent=1))
+
+
+def test_weight_to_fee_rounds_like_perbill_mul():
+    """Perbill(500_000) * w rounds to nearest with ties down; whole multiples of 2000 are exact."""
+    from tensornet.runtime.dispatch import weight_to_fee
+    assert [weight_to_fee(w) for w in (0, 999, 1000, 1001, 1999, 2000, 115_480_000)] == [0, 0, 0, 1, 1, 1, 57_740]
