@@ -18,22 +18,34 @@ CHUNK = 50
 
 @click.group("chain")
 def chain() -> None:
-    """Chain specs, and devnet time: advance, snapshot, revert."""
+    """Chain specs, export/import of a stopped node's blocks, and devnet time: advance, snapshot, revert."""
 
 
 chain.add_command(build_spec)
 
 
-def _progress(total: int, label: str, quiet: bool):
+def _progress(total: int, label: str, quiet: bool, unit: str = "blocks"):
+    """A progress bar on stderr (stdout stays clean for --json) with the rate and time left."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
+    from rich.text import Text
 
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    from tensornet.cli.output import console
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.1f} {unit}/s" if speed else f"? {unit}/s", style="progress.data.speed")
+
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), Rate(), TimeElapsedColumn(),
+                    TextColumn("ETA"), TimeRemainingColumn(), console=console(stderr=True),
                     disable=quiet, transient=False)
 
 
@@ -61,7 +73,7 @@ def advance(blocks, epochs, netuid, url, as_json):
                 left -= n
                 bar.advance(task, n)
     else:
-        with _progress(epochs, f"epochs of subnet {netuid}", as_json or epochs == 1) as bar:
+        with _progress(epochs, f"epochs of subnet {netuid}", as_json or epochs == 1, "epochs") as bar:
             task = bar.add_task("epochs", total=epochs)
             for _ in range(epochs):
                 result = client.call("dev_advanceToEpoch", netuid)
@@ -137,3 +149,149 @@ def set_time(when, url, as_json):
         click.echo(json.dumps({"next_timestamp_ms": next_ms}))
     else:
         click.echo(f"the next block's timestamp will be {next_ms} ms (blocks never go back in time)")
+
+
+# --- export / import of a stopped node's database ---------------------------------------------------
+
+def _open_error(base_path: str, exc: Exception) -> click.ClickException:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "lock" in text.lower():
+        return click.ClickException(f"the database at {base_path} is in use (a running node holds its lock); "
+                                    "stop that node first")
+    return click.ClickException(text)
+
+
+def _given_spec(chain_path: str | None, preset_name: str | None):
+    from tensornet.cli.node_cmd import _load_spec
+
+    if chain_path is None and preset_name is None:
+        return None
+    return _load_spec(chain_path, preset_name or "mainnet")
+
+
+def _spec_options(func):
+    func = click.option("--preset", "preset_name", type=click.Choice(["mainnet", "fast", "test"]), default=None,
+                        help="The chain's preset (default: the chain spec the database or file records).")(func)
+    func = click.option("--chain", "chain_path", type=click.Path(dir_okay=False), default=None,
+                        help="A chain spec JSON file (default: the one the database or file records).")(func)
+    return func
+
+
+@chain.command("export")
+@click.option("--base-path", "-d", required=True, type=click.Path(file_okay=False), help="The stopped node's database.")
+@_spec_options
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="The file to write.")
+@click.option("--from", "first", type=click.IntRange(0, 0xFFFFFFFF), default=0, show_default=True,
+              help="First block.")
+@click.option("--to", "last", type=click.IntRange(0, 0xFFFFFFFF), default=None, help="Last block (default: the head).")
+@json_option
+def export_cmd(base_path, chain_path, preset_name, out_path, first, last, as_json):
+    """Write a stopped node's blocks to a file that `tnet chain import` replays and verifies."""
+    import os
+
+    from tensornet.chain.export import write_chain
+    from tensornet.chain.store import ChainStore, DatabaseError
+
+    if not (os.path.isdir(base_path) and "CURRENT" in os.listdir(base_path)):
+        raise click.ClickException(f"no tensornet database at {base_path}")
+    try:
+        store = ChainStore.open(base_path)
+    except DatabaseError as exc:
+        raise _open_error(base_path, exc) from None
+    try:
+        if store.is_empty:
+            raise click.ClickException(f"the database at {base_path} holds no chain")
+        _check_recorded_spec(store.stored_spec(), _given_spec(chain_path, preset_name), f"the database at {base_path}")
+        head = store.head.number
+        last = head if last is None else last
+        if last > head:
+            raise click.BadParameter(f"the chain's head is #{head}", param_hint="--to")
+        if first > last:
+            raise click.BadParameter(f"--from {first} is after --to {last}", param_hint="--from")
+        count = last - first + 1
+        tmp = out_path + ".partial"
+        try:
+            with open(tmp, "wb") as out, _progress(count, "exporting", as_json) as bar:
+                task = bar.add_task("export", total=count)
+                header = write_chain(store, out, first, last, lambda n: bar.advance(task, n))
+            os.replace(tmp, out_path)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {out_path}: {exc.strerror or exc}") from None
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+    finally:
+        store.close()
+    size = os.path.getsize(out_path)
+    if as_json:
+        click.echo(json.dumps({"file": out_path, "first": first, "last": last, "blocks": count, "bytes": size,
+                               "genesis": "0x" + header.genesis_hash.hex()}))
+    else:
+        click.echo(f"exported blocks #{first}..#{last} ({count} block(s), {size:,} bytes) to {out_path}")
+
+
+def _check_recorded_spec(stored: bytes | None, spec, source: str) -> None:
+    """Refuse an explicit --chain/--preset that is not the chain ``source`` (a database, a file) records:
+    presets can share a genesis yet execute blocks under different rules."""
+    if spec is None or stored is None:
+        return
+    from tensornet.node.node import Node
+
+    recorded, given = json.loads(stored), json.loads(spec.canonical_bytes())
+    differ = [f for f in Node._RULE_FIELDS if recorded.get(f) != given.get(f)]
+    if differ:
+        raise click.ClickException(f"{source} records chain spec {recorded.get('id')!r} "
+                                   f"(preset {recorded.get('preset')!r}); the given one differs in {', '.join(differ)}")
+
+
+@chain.command("import")
+@click.option("--base-path", "-d", required=True, type=click.Path(file_okay=False),
+              help="The database to import into (created if missing; its node must be stopped).")
+@_spec_options
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@json_option
+def import_cmd(base_path, chain_path, preset_name, file, as_json):
+    """Replay an exported chain into a stopped node's database, verifying every block's roots."""
+    import os
+    import shutil
+
+    from tensornet.chain.export import ExportFormatError, read_blocks, read_header
+    from tensornet.chain.importer import BadBlock, ChainMismatch, import_chain
+    from tensornet.chain.spec import ChainSpec
+    from tensornet.chain.store import DatabaseError
+    from tensornet.node.node import Node, NodeConfig
+
+    with open(file, "rb") as src:
+        try:
+            header = read_header(src)
+        except ExportFormatError as exc:
+            raise click.ClickException(f"{file}: {exc}") from None
+        spec = _given_spec(chain_path, preset_name)
+        _check_recorded_spec(header.spec_json or None, spec, file)
+        if spec is None:
+            try:
+                spec = ChainSpec.model_validate_json(header.spec_json)
+            except ValueError:
+                raise click.ClickException(f"{file}: its chain spec cannot be read; pass --chain or --preset") from None
+        fresh = not os.path.exists(base_path) or not os.listdir(base_path)
+        try:
+            node = Node(NodeConfig(spec, base_path=base_path, sealing="manual"))
+        except DatabaseError as exc:
+            raise _open_error(base_path, exc) from None
+        try:
+            with _progress(header.count, "importing", as_json) as bar:
+                task = bar.add_task("import", total=header.count)
+                summary = import_chain(node, header, read_blocks(src, header), lambda n: bar.advance(task, n))
+        except (ExportFormatError, BadBlock, ChainMismatch) as exc:
+            node.store.close()
+            if fresh:  # the database this command created holds nothing but a genesis: leave no trace
+                shutil.rmtree(base_path, ignore_errors=True)
+            raise click.ClickException(f"{exc}; nothing was imported") from None
+        head = node.head
+        node.store.close()
+    if as_json:
+        click.echo(json.dumps({"imported": summary.imported, "skipped": summary.skipped, "head": head.number,
+                               "hash": "0x" + head.hash.hex()}))
+    else:
+        click.echo(f"imported {summary.imported} block(s), {summary.skipped} already present; "
+                   f"head #{head.number} 0x{head.hash.hex()}")

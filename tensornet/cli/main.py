@@ -15,7 +15,7 @@ import click
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "node": ("tensornet.cli.node_cmd", "node", "Run a tensornet node."),
     "devnet": ("tensornet.cli.node_cmd", "devnet", "Start a local devnet (dev accounts funded, fast blocks)."),
-    "chain": ("tensornet.cli.chain_cmd", "chain", "Chain specs; devnet time: advance, snapshot, revert."),
+    "chain": ("tensornet.cli.chain_cmd", "chain", "Chain specs; export/import blocks; devnet time: advance, snapshot, revert."),
     "balance": ("tensornet.cli.balance_cmd", "balance", "Show TAO balances of addresses, dev accounts or wallets."),
     "transfer": ("tensornet.cli.balance_cmd", "transfer", "Send TAO (shows the fee and the result)."),
     "fund": ("tensornet.cli.balance_cmd", "fund", "Give an account TAO on a devnet (no faucet)."),
