@@ -4,7 +4,7 @@ from __future__ import annotations
 from tensornet.primitives.scale import (
     AccountId, Bool, Bytes, Compact, Field, H256, Option, Str, Struct, Tuple, U8, U16, U32, U64, Vec,
 )
-from tensornet.runtime.dispatch import DB_READ, DB_WRITE, DISPATCH_ERROR_TYPE, DISPATCH_INFO_TYPE, WEIGHT_TYPE, Weight
+from tensornet.runtime.dispatch import BLOCK_EXECUTION_WEIGHT, DB_READ, DB_WRITE, DISPATCH_ERROR_TYPE, DISPATCH_INFO_TYPE, WEIGHT_TYPE, Weight
 from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call
 from tensornet.runtime.types import ACCOUNT_INFO, DIGEST, PHASE
 from tensornet.storage.items import StorageMap, StorageValue
@@ -94,7 +94,7 @@ class System(Pallet):
             "max_total": {"ref_time": max_total, "proof_size": 5 * 2**20} if max_total else None,
             "reserved": reserved}
         block_weights = {
-            "base_block": {"ref_time": 5_000_000_000 // 10, "proof_size": 0},
+            "base_block": {"ref_time": BLOCK_EXECUTION_WEIGHT, "proof_size": 0},
             "max_block": {"ref_time": MAX_BLOCK_REF_TIME, "proof_size": 5 * 2**20},
             "per_class": {"normal": wpc(normal_max, None),
                           "operational": wpc(MAX_BLOCK_REF_TIME, {"ref_time": MAX_BLOCK_REF_TIME - normal_max, "proof_size": 0}),

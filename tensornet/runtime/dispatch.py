@@ -150,6 +150,8 @@ DB_WRITE = 100_000_000
 #: frame_support's ExtrinsicBaseWeight (115_480 ns, benchmarked 2023-12-03), which subtensor's runtime uses
 #: unchanged through its polkadot-sdk fork (frame-support 41)
 EXTRINSIC_BASE_WEIGHT = 115_480_000
+#: frame_support's BlockExecutionWeight (414_528 ns, same 2023-12-03 benchmark), BlockWeights.base_block
+BLOCK_EXECUTION_WEIGHT = 414_528_000
 MAX_BLOCK_REF_TIME = 4 * WEIGHT_REF_TIME_PER_SECOND
 MAX_BLOCK_LENGTH = 10 * 1024 * 1024
 NORMAL_DISPATCH_RATIO_PERCENT = 75
