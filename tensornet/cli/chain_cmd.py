@@ -25,7 +25,8 @@ chain.add_command(build_spec)
 
 
 def _progress(total: int, label: str, quiet: bool, unit: str = "blocks"):
-    """A progress bar on stderr (stdout stays clean for --json) with the rate and time left."""
+    """A progress bar on stderr (stdout stays clean for --json) with the rate and time left;
+    shown on a terminal (or with FORCE_COLOR set)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -44,9 +45,11 @@ def _progress(total: int, label: str, quiet: bool, unit: str = "blocks"):
             speed = task.finished_speed or task.speed
             return Text(f"{speed:,.1f} {unit}/s" if speed else f"? {unit}/s", style="progress.data.speed")
 
+    err = console(stderr=True)
+    # only on a terminal: piped or logged, a final bar frame would read as a second line of output
     return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), Rate(), TimeElapsedColumn(),
-                    TextColumn("ETA"), TimeRemainingColumn(), console=console(stderr=True),
-                    disable=quiet, transient=False)
+                    TextColumn("ETA"), TimeRemainingColumn(), console=err,
+                    disable=quiet or not err.is_terminal, transient=False)
 
 
 @chain.command("advance")
@@ -286,7 +289,11 @@ def import_cmd(base_path, chain_path, preset_name, file, as_json):
             node.store.close()
             if fresh:  # the database this command created holds nothing but a genesis: leave no trace
                 shutil.rmtree(base_path, ignore_errors=True)
-            raise click.ClickException(f"{exc}; nothing was imported") from None
+            hint = ""
+            if isinstance(exc, BadBlock) and exc.reason.startswith("state root differs"):
+                hint = (" (blocks sealed with devnet powers such as `tnet fund` change state outside their "
+                        "extrinsics and cannot be replayed)")
+            raise click.ClickException(f"{exc}; nothing was imported{hint}") from None
         head = node.head
         node.store.close()
     if as_json:
