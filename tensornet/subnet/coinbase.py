@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tensornet.amm.pool import MAX_PRICE_RAO, inject_liquidity
-from tensornet.runtime.dispatch import DispatchError, Weight
+from tensornet.amm.errors import AmmError
+from tensornet.amm.pool import MAX_PRICE_RAO, PoolState, SwapResult, inject_liquidity, spot_price
+from tensornet.amm.staking import swap_tao_for_alpha as amm_swap_tao_for_alpha
+from tensornet.runtime.dispatch import Weight
 
 from . import coinbase_math as cm
 from .registration import ROOT
@@ -34,25 +36,39 @@ class CoinbasePart:
         netuids = self.all_subnet_netuids()  # no subnet is added or removed inside the block step
         self.update_registration_prices_for_networks(block, netuids)
         minted = self.mint_block_emission()
-        emitting = self.subnets_to_emit_to(netuids)
-        self.run_coinbase(block, minted, netuids, emitting)
+        first_emission: dict[int, int] = {}
+        emitting = self.subnets_to_emit_to(netuids, first_emission)
+        pools: dict[int, PoolState] = {}
+        epoch_slots = self.run_coinbase(block, minted, netuids, emitting, pools)
+        moving_alpha = self.SubnetMovingAlpha.get()
         for netuid in emitting:
-            self.update_moving_price(netuid, block)
+            self.update_moving_price(netuid, block, pools.get(netuid), first_emission.get(netuid), moving_alpha)
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
         root_tao = self.SubnetTAO.get(ROOT)
-        for netuid in emitting:
-            self.RootProp.set(netuid, self.root_proportion32(netuid, tw, root_tao))
+        for netuid in emitting:  # SubnetAlphaOut is read again: the epochs may have recycled alpha
+            issuance = pools[netuid].alpha_reserve + self.SubnetAlphaOut.get(netuid)
+            self.RootProp.set(netuid, cm.root_proportion(root_tao, issuance, tw))
         for netuid in netuids:
-            if self.LastEpochBlock.get(netuid) == block:
+            if netuid in epoch_slots:  # LastEpochBlock was set to this block by drain_pending
                 self.do_set_pending_children(netuid)
 
     # --- subnets --------------------------------------------------------------------------------
     def all_subnet_netuids(self) -> list[int]:
         return sorted(n for (n,), added in self.NetworksAdded.iter() if added)
 
-    def subnets_to_emit_to(self, netuids: list[int]) -> list[int]:
-        return [n for n in netuids if n != ROOT and self.FirstEmissionBlockNumber.try_get(n) is not None
-                and self.SubtokenEnabled.get(n) and self.NetworkRegistrationAllowed.get(n)]
+    def subnets_to_emit_to(self, netuids: list[int], first_emission: dict[int, int] | None = None) -> list[int]:
+        """Subnets with a first emission block, subtoken and registration enabled; fills
+        ``first_emission`` (netuid -> FirstEmissionBlockNumber) so the block step reads it once."""
+        out = []
+        for n in netuids:
+            if n == ROOT:
+                continue
+            first = self.FirstEmissionBlockNumber.try_get(n)
+            if first is not None and self.SubtokenEnabled.get(n) and self.NetworkRegistrationAllowed.get(n):
+                out.append(n)
+                if first_emission is not None:
+                    first_emission[n] = first
+        return out
 
     def root_proportion32(self, netuid: int, tao_weight32: int, root_tao: int | None = None) -> int:
         issuance = self.SubnetAlphaIn.get(netuid) + self.SubnetAlphaOut.get(netuid)
@@ -78,7 +94,12 @@ class CoinbasePart:
         self.TotalIssuance.set(self.TotalIssuance.get() + amount)
         return amount
 
-    def run_coinbase(self, block: int, credit: int, netuids: list[int], emitting: list[int]) -> None:
+    def run_coinbase(self, block: int, credit: int, netuids: list[int], emitting: list[int],
+                     pools: dict[int, PoolState] | None = None) -> set[int]:
+        """Emission, then the epochs due; returns the subnets whose epoch slot was consumed
+        (LastEpochBlock set to ``block``). ``pools`` receives each emitting subnet's pool as it
+        stands after the injection (the epochs do not trade, so it is still current for the
+        moving price)."""
         self.SubnetRootSellTao.clear_prefix()
         subnets = [n for n in netuids if n != ROOT]
         prices = {n: self.moving_price64(n) for n in emitting}
@@ -86,35 +107,44 @@ class CoinbasePart:
                                     {n: self.SubnetEmissionEnabled.get(n) for n in emitting})
         emissions = cm.subnet_block_emissions(shares, credit)
         root_sell = sum(prices.values()) > cm.ONE64
-        remaining = self.emit_to_subnets(emitting, emissions, credit, root_sell)
+        pools = {} if pools is None else pools
+        remaining = self.emit_to_subnets(emitting, emissions, credit, root_sell, pools)
         if remaining:
             self.TotalIssuance.mutate(lambda v: max(v - remaining, 0))  # recycle_credit
-        due = self.drain_pending(subnets, block)
+        slots: set[int] = set()
+        due = self.drain_pending(subnets, block, slots)
         for netuid, pending in due.items():
             self.distribute_emission(netuid, *pending)
             self.LastMechansimStepBlock.set(netuid, block)
-
+        return slots
 
     def emit_to_subnets(self, emitting: list[int], emissions: dict[int, int], credit: int,
-                        root_sell: bool) -> int:
+                        root_sell: bool, pools: dict[int, PoolState] | None = None) -> int:
         """Inject liquidity, chain-buy the excess, mint alpha_out into the pending accumulators;
-        returns the unspent credit (recycled by the caller)."""
+        returns the unspent credit (recycled by the caller).
+
+        Each subnet's pool, alpha issuance and TotalStake are read once and carried along (no
+        other subnet's step touches them); each changed value is written once."""
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
         cut_u16 = self.SubnetOwnerCut.get()
         root_tao = self.SubnetTAO.get(ROOT)
         balances = self.pallet("Balances")
-        terms = {}
+        pools = {} if pools is None else pools
+        terms, alpha_out, issued = {}, {}, {}
         for netuid in emitting:
-            alpha_in0, alpha_out0 = self.SubnetAlphaIn.get(netuid), self.SubnetAlphaOut.get(netuid)
+            pool = self.pool_state(netuid)
+            alpha_in0, alpha_out0 = pool.alpha_reserve, self.SubnetAlphaOut.get(netuid)
             alpha_emission = cm.block_emission_for_issuance(alpha_in0 + alpha_out0)
-            price32 = self.alpha_price64(netuid) >> (cm.F64 - cm.F32)
+            price32 = spot_price(pool).bits >> (cm.F64 - cm.F32)
             rp = cm.root_proportion(root_tao, alpha_in0 + alpha_out0, tw)
             terms[netuid] = cm.subnet_terms(emissions.get(netuid, 0), price32, alpha_emission, rp)
+            pools[netuid], alpha_out[netuid], issued[netuid] = pool, alpha_out0, alpha_out0
+        total_stake0 = total_stake = self.TotalStake.get()
         for netuid in emitting:
-            t = terms[netuid]
+            t, before = terms[netuid], pools[netuid]
             tao_in, alpha_in = cm.to_u64_32(t.tao_in), cm.to_u64_32(t.alpha_in)
             excess = cm.to_u64_32(t.excess_tao)
-            tao_in, alpha_in = self.adjust_protocol_liquidity(netuid, tao_in, alpha_in)
+            tao_in, alpha_in, pool = self.adjust_protocol_liquidity(netuid, tao_in, alpha_in, before)
             # spend_tao: each part is paid from the block's credit while the credit lasts; both
             # parts land in the subnet account (one deposit for both)
             spend_excess = bool(excess) and credit >= excess
@@ -126,24 +156,35 @@ class CoinbasePart:
                 balances.deposit(self.get_subnet_account_id(netuid), paid, event=False)
             excess_paid_in = 0
             if spend_excess:
-                excess_paid_in, bought = self.chain_buy(netuid, excess)
-                if bought:
-                    self.SubnetProtocolAlpha.set(netuid, self.SubnetProtocolAlpha.get(netuid) + bought)
+                result = self.chain_buy(netuid, pool, excess)
+                if result is not None:
+                    excess_paid_in, bought, pool = result.amount_paid_in, result.amount_paid_out, result.pool
+                    alpha_out[netuid] = min(alpha_out[netuid] + bought, cm.U64_MAX)
+                    total_stake = min(total_stake + excess, cm.U64_MAX)
+                    if bought:
+                        self.SubnetProtocolAlpha.set(netuid, self.SubnetProtocolAlpha.get(netuid) + bought)
             self.SubnetExcessTao.set(netuid, excess_paid_in)
             self.SubnetAlphaInEmission.set(netuid, alpha_in)
-            if alpha_in:
-                self.SubnetAlphaIn.set(netuid, self.SubnetAlphaIn.get(netuid) + alpha_in)
             self.SubnetTaoInEmission.set(netuid, tao_in if spend_tao_in else 0)
+            tao_reserve, alpha_reserve = pool.tao_reserve, pool.alpha_reserve + alpha_in
             if spend_tao_in:
-                self.SubnetTAO.set(netuid, self.SubnetTAO.get(netuid) + tao_in)
-                self.TotalStake.set(self.TotalStake.get() + tao_in)
+                tao_reserve += tao_in
+                total_stake += tao_in
+            if alpha_reserve != before.alpha_reserve:
+                self.SubnetAlphaIn.set(netuid, alpha_reserve)
+            if tao_reserve != before.tao_reserve:
+                self.SubnetTAO.set(netuid, tao_reserve)
+            pools[netuid] = replace(pool, tao_reserve=tao_reserve, alpha_reserve=alpha_reserve)
+        if total_stake != total_stake0:
+            self.TotalStake.set(total_stake)
         for netuid in emitting:
             t = terms[netuid]
+            out0, out = issued[netuid], alpha_out[netuid]
             created = cm.to_u64_32(t.alpha_out)
             self.SubnetAlphaOutEmission.set(netuid, created)
-            if created:
-                self.SubnetAlphaOut.set(netuid, self.SubnetAlphaOut.get(netuid) + created)
-            rp = self.root_proportion32(netuid, tw, root_tao)  # after injection and minting, as the chain reads it
+            out += created
+            # after injection and minting, as the chain reads it
+            rp = cm.root_proportion(root_tao, pools[netuid].alpha_reserve + out, tw)
             split = cm.split_alpha_out(t.alpha_out, cut_u16, self.OwnerCutEnabled.get(netuid), rp)
             if split.owner_cut:
                 self.PendingOwnerCut.set(netuid, self.PendingOwnerCut.get(netuid) + split.owner_cut)
@@ -155,7 +196,9 @@ class CoinbasePart:
                 if root_sell:
                     self.PendingRootAlphaDivs.set(netuid, self.PendingRootAlphaDivs.get(netuid) + split.root)
                 else:
-                    self.SubnetAlphaOut.set(netuid, max(self.SubnetAlphaOut.get(netuid) - split.root, 0))
+                    out = max(out - split.root, 0)
+            if out != out0:
+                self.SubnetAlphaOut.set(netuid, out)
         return credit
 
     # --- the pool (Swap pallet) ------------------------------------------------------------------
@@ -163,35 +206,54 @@ class CoinbasePart:
         """``current_alpha_price`` as U64F64 bits (1.0 for root / stable subnets)."""
         return self.current_alpha_price(netuid).bits
 
-    def adjust_protocol_liquidity(self, netuid: int, tao: int, alpha: int) -> tuple[int, int]:
-        """Re-weight the pool so adding (tao, alpha) keeps the price; returns what may be added
-        (nothing when the weights would leave [0.01, 0.99]). Reserves are written by the caller."""
-        pool = self.pool_state(netuid)
-        if pool.mechanism != 1 or (tao == 0 and alpha == 0):
-            return tao, alpha
-        injection = inject_liquidity(pool, tao, alpha)
-        self.pallet("Swap").write_pool(netuid, replace(injection.pool, tao_reserve=pool.tao_reserve,
-                                                       alpha_reserve=pool.alpha_reserve))
-        return injection.tao_added, injection.alpha_added
+    def _store_pool_params(self, netuid: int, before: PoolState, after: PoolState) -> PoolState:
+        """``Swap.write_pool`` for a pool whose stored parameters are ``before``; returns the pool
+        as storage now holds it (reserves of ``after``)."""
+        swap = self.pallet("Swap")
+        initialized = before.initialized
+        if after.initialized and not before.initialized:
+            swap.PalSwapInitialized.set(netuid, True)
+            initialized = True
+        if after.quote_weight != before.quote_weight:
+            swap.SwapBalancer.set(netuid, {"quote": after.quote_weight})
+        return replace(after, initialized=initialized)
 
-    def chain_buy(self, netuid: int, tao: int) -> tuple[int, int]:
-        """The protocol's fee-less buy of alpha with the excess TAO: (TAO paid in, alpha bought)."""
+    def adjust_protocol_liquidity(self, netuid: int, tao: int, alpha: int,
+                                  pool: PoolState) -> tuple[int, int, PoolState]:
+        """Re-weight the pool so adding (tao, alpha) keeps the price; returns what may be added
+        (nothing when the weights would leave [0.01, 0.99]) and the re-weighted pool. Reserves are
+        written by the caller."""
+        if pool.mechanism != 1 or (tao == 0 and alpha == 0):
+            return tao, alpha, pool
+        injection = inject_liquidity(pool, tao, alpha)
+        reweighted = replace(injection.pool, tao_reserve=pool.tao_reserve, alpha_reserve=pool.alpha_reserve)
+        return injection.tao_added, injection.alpha_added, self._store_pool_params(netuid, pool, reweighted)
+
+    def chain_buy(self, netuid: int, pool: PoolState, tao: int) -> SwapResult | None:
+        """The protocol's fee-less buy of alpha with the excess TAO (None when the pool refuses).
+
+        ``swap_tao_for_alpha`` on a known pool: the swap pallet parameters and SubnetVolume are
+        written here; the caller carries reserves, SubnetAlphaOut and TotalStake."""
         try:
-            with self.env.state.layer():
-                result = self.swap_tao_for_alpha(netuid, tao, MAX_PRICE_RAO, True)
-        except DispatchError:
-            return 0, 0
-        return result.amount_paid_in, result.amount_paid_out
+            result = amm_swap_tao_for_alpha(pool, tao, MAX_PRICE_RAO, True)
+        except AmmError:
+            return None
+        self.SubnetVolume.set(netuid, self.SubnetVolume.get(netuid) + tao)
+        return replace(result, pool=self._store_pool_params(netuid, pool, result.pool))
 
     # --- epochs ---------------------------------------------------------------------------------
     def should_run_epoch(self, netuid: int, block: int) -> bool:
+        return self._epoch_due(netuid, block, None)
+
+    def _epoch_due(self, netuid: int, block: int, since: int | None) -> bool:
+        """``should_run_epoch``; ``since`` is BlocksSinceLastStep when the caller already has it."""
         tempo = self.Tempo.get(netuid)
         if tempo == 0:
             return False
         pending = self.PendingEpochAt.get(netuid)
         if pending > 0 and block >= pending:
             return True
-        if self.BlocksSinceLastStep.get(netuid) > MAX_TEMPO:
+        if (self.BlocksSinceLastStep.get(netuid) if since is None else since) > MAX_TEMPO:
             return True
         return block - self.LastEpochBlock.get(netuid) >= tempo
 
@@ -217,15 +279,18 @@ class CoinbasePart:
             seen.add(hk)
         return True
 
-    def drain_pending(self, subnets: list[int], block: int) -> dict[int, tuple[int, int, int, int]]:
+    def drain_pending(self, subnets: list[int], block: int,
+                      slots: set[int] | None = None) -> dict[int, tuple[int, int, int, int]]:
         """Epochs due this block: take the four pending accumulators (at most MaxEpochsPerBlock;
-        the rest are deferred to the next block with EpochDeferred)."""
+        the rest are deferred to the next block with EpochDeferred). ``slots`` receives every
+        subnet whose epoch slot was consumed (run or skipped as inconsistent)."""
         cap = self.MaxEpochsPerBlock.get()
         ran = 0
         out: dict[int, tuple[int, int, int, int]] = {}
         for netuid in subnets:
-            self.BlocksSinceLastStep.set(netuid, self.BlocksSinceLastStep.get(netuid) + 1)
-            if not self.should_run_epoch(netuid, block):
+            since = self.BlocksSinceLastStep.get(netuid) + 1
+            self.BlocksSinceLastStep.set(netuid, since)
+            if not self._epoch_due(netuid, block, since):
                 continue
             if ran >= cap:
                 self.PendingEpochAt.set(netuid, block + 1)
@@ -244,6 +309,8 @@ class CoinbasePart:
             self.LastEpochBlock.set(netuid, block)
             self.PendingEpochAt.set(netuid, 0)
             self.SubnetEpochIndex.set(netuid, self.SubnetEpochIndex.get(netuid) + 1)
+            if slots is not None:
+                slots.add(netuid)
         return out
 
     @staticmethod
@@ -253,9 +320,14 @@ class CoinbasePart:
         return value
 
     # --- moving price ---------------------------------------------------------------------------
-    def update_moving_price(self, netuid: int, block: int) -> None:
-        start = self.FirstEmissionBlockNumber.try_get(netuid) or 0
+    def update_moving_price(self, netuid: int, block: int, pool: PoolState | None = None,
+                            first_emission: int | None = None, moving_alpha: int | None = None) -> None:
+        """``update_moving_price``; the caller may pass what it already read this block (the
+        current pool, FirstEmissionBlockNumber, SubnetMovingAlpha)."""
+        start = (self.FirstEmissionBlockNumber.try_get(netuid) if first_emission is None else first_emission) or 0
         since = max(block - max(start - 1, 0), 0)
-        new = cm.next_moving_price(self.moving_price64(netuid) >> (cm.F64 - cm.F32), self.alpha_price64(netuid),
-                                   self.SubnetMovingAlpha.get(), since, self.EMAPriceHalvingBlocks.get(netuid))
+        spot = self.alpha_price64(netuid) if pool is None else spot_price(pool).bits
+        alpha = self.SubnetMovingAlpha.get() if moving_alpha is None else moving_alpha
+        new = cm.next_moving_price(self.moving_price64(netuid) >> (cm.F64 - cm.F32), spot,
+                                   alpha, since, self.EMAPriceHalvingBlocks.get(netuid))
         self.SubnetMovingPrice.set(netuid, new)
