@@ -196,18 +196,21 @@ def weight_to_fee(ref_time: int) -> int:
 def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:
     """pallet_transaction_payment's fee: base + length + weight fee (multiplier 1), plus the tip.
 
-    ``Pays::No`` calls pay nothing, not even the tip (as Substrate's ``compute_fee``).
+    ``Pays::No`` calls pay only the tip: ``compute_fee_raw`` drops the inclusion fee but keeps the
+    tip, and ``FeeDetails::final_fee`` adds it. The weight fee uses the weight capped at the block
+    maximum, as ``Pallet::weight_to_fee`` does.
     """
     if info.pays_fee == "No":
-        return 0
+        return tip
     base = weight_to_fee(EXTRINSIC_BASE_WEIGHT)
     length_fee = length  # IdentityFee: 1 rao per byte
-    return base + length_fee + weight_to_fee(info.weight.ref_time) + tip
+    return base + length_fee + weight_to_fee(min(info.weight.ref_time, MAX_BLOCK_REF_TIME)) + tip
 
 
 def fee_details(length: int, info: DispatchInfo, tip: int) -> dict:
     """``FeeDetails`` for ``payment_queryFeeDetails`` / the runtime API."""
     if info.pays_fee == "No":
-        return {"inclusion_fee": None, "tip": 0}
+        return {"inclusion_fee": None, "tip": tip}
     return {"inclusion_fee": {"base_fee": weight_to_fee(EXTRINSIC_BASE_WEIGHT), "len_fee": length,
-                              "adjusted_weight_fee": weight_to_fee(info.weight.ref_time)}, "tip": tip}
+                              "adjusted_weight_fee": weight_to_fee(min(info.weight.ref_time, MAX_BLOCK_REF_TIME))},
+            "tip": tip}

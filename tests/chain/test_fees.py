@@ -18,7 +18,8 @@ ALICE, BOB = dev_keypair("Alice").public, dev_keypair("Bob").public
 
 def test_the_constants_are_subtensors():
     assert EXTRINSIC_BASE_WEIGHT == 115_480_000
-    assert weight_to_fee(2_000) == 1 and weight_to_fee(1_999) == 0  # 0.0005 rao per unit, floored
+    # 0.0005 rao per unit; Perbill * balance rounds to nearest, ties down
+    assert weight_to_fee(2_000) == 1 and weight_to_fee(1_999) == 1 and weight_to_fee(1_000) == 0
     assert weight_to_fee(EXTRINSIC_BASE_WEIGHT) == 57_740
 
 
@@ -73,7 +74,7 @@ def test_compute_fee_formula():
 
     info = DispatchInfo(Weight(1_000_000_000))
     assert compute_fee(100, info, 7) == 57_740 + 100 + 500_000 + 7
-    assert compute_fee(100, DispatchInfo(Weight(10**9), pays_fee="No"), 7) == 0
+    assert compute_fee(100, DispatchInfo(Weight(10**9), pays_fee="No"), 7) == 7  # Pays::No still pays the tip
 
 
 def _issuance(node, tn) -> int:
