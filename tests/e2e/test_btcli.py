@@ -7,8 +7,12 @@ venv is kept apart from .venv-bt. Wallets are made with btcli itself (``wallet r
 ``--no-mev-protection`` (this chain has no MevShield pallet). Each step also checks chain state through
 substrate-interface, so a btcli message that claims success without an extrinsic cannot pass.
 
-The tests of this module run in order and share one devnet: create → start → register → stake →
-hyperparameters → weights (commit-reveal, then direct set_weights).
+The tests of this module run in order and share one devnet: create → start → register → stake add / list /
+remove → show / metagraph → hyperparameters and sudo set → weights (commit-reveal, then direct set_weights).
+Not covered because they cannot work here: anything with MEV protection on (btcli's default for create,
+stake and transfer-like calls: this chain has no MevShield pallet), and ``subnets price`` on a subnet
+younger than its history window (btcli raises on the ``get_dynamic_info`` = None of blocks before the
+subnet existed, as it would on a real chain).
 """
 from __future__ import annotations
 
@@ -163,6 +167,18 @@ def test_stake_add_and_list(env):
     out = cli("stake", "list", "--wallet-name", "alice", "--no-prompt", "--json-output")
     data = json.loads(out[out.index("{"):])
     assert any(int(s["netuid"]) == NETUID for s in data["stake_info"][hotkey])
+
+
+def test_stake_remove_overview_and_burn_cost(env):
+    cli, chain, _ = env
+    hotkey = cli.address("alice", "default")
+    before = chain.sm("TotalHotkeyAlpha", [hotkey, NETUID])
+    out = cli("stake", "remove", *_alice("--netuid", str(NETUID), "--amount", "1", "--tolerance", "0.1",
+                                         "--no-mev-protection", "--no-prompt"))
+    assert "Unstaking operations completed" in out
+    assert before - chain.sm("TotalHotkeyAlpha", [hotkey, NETUID]) == 10**9
+    assert "Wallet free balance" in cli("wallet", "overview", "--wallet-name", "alice")
+    assert "Subnet burn cost" in cli("subnets", "burn-cost")
 
 
 def test_subnets_show_and_metagraph(env):
