@@ -70,20 +70,31 @@ BURN_ACCOUNT = pallet_account(_BURN_PALLET_ID)
 
 
 class _HotkeyAlphaPool:
-    """Storage of one (hotkey, netuid) pool; reads the V1 maps first, writes only V2 (lazy migration)."""
+    """Storage of one (hotkey, netuid) pool; reads the V1 maps first, writes only V2 (lazy migration).
 
-    __slots__ = ("hotkey", "m", "netuid")
+    One object serves one pool operation: the total value and the denominator are read once and
+    kept as written, and a V1 entry is only removed when it was not seen to be absent (a payout
+    touches each item once instead of reading and rewriting it twice)."""
+
+    __slots__ = ("hotkey", "m", "netuid", "_value", "_denominator", "_v1_absent")
 
     def __init__(self, module, hotkey: bytes, netuid: int) -> None:
         self.m, self.hotkey, self.netuid = module, hotkey, netuid
+        self._value: int | None = None
+        self._denominator: SafeFloat | None = None
+        self._v1_absent: set = set()  # coldkeys (and None for the denominator) with no V1 entry
 
     def get_shared_value(self) -> int:
-        return self.m.TotalHotkeyAlpha.get(self.hotkey, self.netuid)
+        if self._value is None:
+            self._value = self.m.TotalHotkeyAlpha.get(self.hotkey, self.netuid)
+        return self._value
 
     def try_get_share(self, coldkey: bytes) -> SafeFloat | None:
         v1 = self.m.Alpha.try_get(self.hotkey, coldkey, self.netuid)
         if v1 is not None:
+            self._v1_absent.discard(coldkey)
             return SafeFloat.from_u64f64(v1)
+        self._v1_absent.add(coldkey)
         v2 = self.m.AlphaV2.try_get(self.hotkey, coldkey, self.netuid)
         return None if v2 is None else SafeFloat.from_value(v2)
 
@@ -91,27 +102,37 @@ class _HotkeyAlphaPool:
         return self.try_get_share(coldkey) or ZERO
 
     def get_denominator(self) -> SafeFloat:
-        v1 = self.m.TotalHotkeyShares.try_get(self.hotkey, self.netuid)
-        if v1 is not None:
-            return SafeFloat.from_u64f64(v1)
-        v2 = self.m.TotalHotkeySharesV2.try_get(self.hotkey, self.netuid)
-        return ZERO if v2 is None else SafeFloat.from_value(v2)
+        if self._denominator is None:
+            v1 = self.m.TotalHotkeyShares.try_get(self.hotkey, self.netuid)
+            if v1 is not None:
+                self._denominator = SafeFloat.from_u64f64(v1)
+            else:
+                self._v1_absent.add(None)
+                v2 = self.m.TotalHotkeySharesV2.try_get(self.hotkey, self.netuid)
+                self._denominator = ZERO if v2 is None else SafeFloat.from_value(v2)
+        return self._denominator
 
     def set_shared_value(self, value: int) -> None:
+        self._value = value
         if value:
             self.m.TotalHotkeyAlpha.set(self.hotkey, self.netuid, value)
         else:
             self.m.TotalHotkeyAlpha.remove(self.hotkey, self.netuid)
 
     def set_share(self, coldkey: bytes, share: SafeFloat) -> None:
-        self.m.Alpha.remove(self.hotkey, coldkey, self.netuid)
+        if coldkey not in self._v1_absent:
+            self.m.Alpha.remove(self.hotkey, coldkey, self.netuid)
+            self._v1_absent.add(coldkey)
         if share.is_zero():
             self.m.AlphaV2.remove(self.hotkey, coldkey, self.netuid)
         else:
             self.m.AlphaV2.set(self.hotkey, coldkey, self.netuid, share.to_value())
 
     def set_denominator(self, value: SafeFloat) -> None:
-        self.m.TotalHotkeyShares.remove(self.hotkey, self.netuid)
+        self._denominator = value
+        if None not in self._v1_absent:
+            self.m.TotalHotkeyShares.remove(self.hotkey, self.netuid)
+            self._v1_absent.add(None)
         if value.is_zero():
             self.m.TotalHotkeySharesV2.remove(self.hotkey, self.netuid)
         else:
