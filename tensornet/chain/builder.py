@@ -1,6 +1,7 @@
 """The block builder: one block from the head state, the timestamp inherent and pool transactions."""
 from __future__ import annotations
 
+import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -31,6 +32,23 @@ class BuiltBlock:
         return self.block.hash
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold the cyclic garbage collector off while a block is built.
+
+    Applying a transaction allocates dozens of short-lived dicts; with the pool's thousands of
+    decoded extrinsics alive, the collector's young-generation passes (and the full passes they
+    trigger) cost about a tenth of block time. A block is bounded work, so its cyclic garbage can
+    wait for the collector's next turn; reference counting frees everything else as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class BlockBuilder:
     def __init__(self, store: ChainStore, executive: Executive) -> None:
         self.store = store
@@ -39,6 +57,10 @@ class BlockBuilder:
     def build(self, candidates: Iterable, timestamp_ms: int, max_extrinsics: int | None = None) -> BuiltBlock:
         """Build on the current head. ``candidates`` yields pool entries (``.hash``, ``.data``) best-first;
         if it has ``report_invalid`` it is told about rejected ones so their dependents are skipped."""
+        with paused_gc():
+            return self._build(candidates, timestamp_ms, max_extrinsics)
+
+    def _build(self, candidates: Iterable, timestamp_ms: int, max_extrinsics: int | None) -> BuiltBlock:
         executive = self.executive
         run = BlockRun(self.store, executive)
         state, env = run.state, executive.runtime.env

@@ -71,3 +71,11 @@ class AccountMap(StorageItem):
         if raw is None:
             return _decode(self._default_bytes)[0]
         return _decode(raw)[0]
+
+    def try_get(self, state, *keys: Any) -> Any:
+        raw = state.get(self.key(*keys))
+        return None if raw is None else _decode(raw)[0]
+
+    def set(self, state, *keys_and_value: Any) -> None:
+        # not optional: every value is written, never deleted (as StorageItem.set does)
+        state.put(self.key(*keys_and_value[:-1]), _encode(keys_and_value[-1]))

@@ -214,8 +214,9 @@ class Executive:
         if block_limits is not None:
             block_limits()
         if checked.fee:
+            # the account just read is the payer's current state (block_limits writes nothing)
             balances = self.runtime.pallets["Balances"]
-            if nonce == account["nonce"] and balances.reducible_balance(who, keep_alive=True) < checked.fee:
+            if nonce == account["nonce"] and balances._reducible(account["data"], True) < checked.fee:
                 raise InvalidTransaction("Payment")
         return account
 

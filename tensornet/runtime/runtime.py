@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
 
-from tensornet.primitives.scale import AccountId, Enum, Field, H256, ScaleError, Struct, Variant, Vec
+from tensornet.primitives.scale import _Int, AccountId, Enum, Field, H256, ScaleError, Struct, Variant, Vec
 from tensornet.storage.items import StorageItem
 
 from . import outer
@@ -84,16 +84,53 @@ class _PayloadEncoder:
                 return _account_id
             if t is DISPATCH_INFO_TYPE:
                 return _dispatch_info_encoder()
+            if isinstance(t, _Int):
+                return _int_encoder(t)
             return t.encode
 
         self._shape = Struct(("event",), fields)
         self._named = fields[0].name is not None
         self._encs = [(f.name, fast(f.type)) for f in fields]
+        if self._named and len(self._encs) <= 3:
+            # most events have one to three fields: concatenate without building a list
+            self.encode = _fixed_arity(self._encs)  # type: ignore[method-assign]
 
     def encode(self, value: Any) -> bytes:
         if self._named:
             return b"".join([enc(value[name]) for name, enc in self._encs])
         return self._shape.encode(value)
+
+
+def _int_encoder(t: _Int) -> Any:
+    """``t.encode`` with the in-range int case done inline; anything else (bools, out-of-range values,
+    non-ints) goes to ``t.encode`` so errors are exactly the descriptor's."""
+    lo, hi, slow = t.lo, t.hi, t.encode
+    if t._struct is not None:
+        pack = t._struct.pack
+
+        def enc(v: Any) -> bytes:
+            if type(v) is int and lo <= v <= hi:
+                return pack(v)
+            return slow(v)
+        return enc
+    size, signed = t.size, t.signed
+
+    def enc_big(v: Any) -> bytes:
+        if type(v) is int and lo <= v <= hi:
+            return v.to_bytes(size, "little", signed=signed)
+        return slow(v)
+    return enc_big
+
+
+def _fixed_arity(encs: list[tuple[str, Any]]) -> Any:
+    if len(encs) == 1:
+        (n1, e1), = encs
+        return lambda v: e1(v[n1])
+    if len(encs) == 2:
+        (n1, e1), (n2, e2) = encs
+        return lambda v: e1(v[n1]) + e2(v[n2])
+    (n1, e1), (n2, e2), (n3, e3) = encs
+    return lambda v: e1(v[n1]) + e2(v[n2]) + e3(v[n3])
 
 
 class ExecutionEnv:
@@ -110,15 +147,19 @@ class ExecutionEnv:
 
     def deposit_event(self, pallet: str, name: str, payload: Any) -> None:
         rt = self.runtime
-        tag, payload_type = rt.event_encoder(pallet, name)
+        entry = rt._event_encoders.get((pallet, name))
+        tag, payload_type = entry if entry is not None else rt.event_encoder(pallet, name)
         phase = self.phase
         try:
             phase_bytes = (b"\x00" + _U32.pack(phase["ApplyExtrinsic"])) if type(phase) is dict \
                 and "ApplyExtrinsic" in phase else rt.phase_type.encode(phase)
-            encoded = phase_bytes + tag + (payload_type.encode(payload) if payload_type is not None else b"") + b"\x00"
+            if payload_type is not None:
+                encoded = phase_bytes + tag + payload_type.encode(payload) + b"\x00"
+            else:
+                encoded = phase_bytes + tag + b"\x00"
         except (ScaleError, _struct.error, KeyError, TypeError) as exc:
             raise ScaleError(f"event {pallet}.{name} payload {payload!r:.200}: {exc}") from None
-        self.events.append(EventRecord(self.phase, pallet, name, payload))
+        self.events.append(EventRecord(phase, pallet, name, payload))
         self._encoded_events.append(encoded)
 
     def take_events(self) -> tuple[list[EventRecord], bytes]:
