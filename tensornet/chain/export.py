@@ -15,8 +15,9 @@ Blocks are written and read one at a time, so neither side ever holds the chain 
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from tensornet.runtime.types import HEADER
 
@@ -123,7 +124,7 @@ def read_blocks(src: BinaryIO, header: ExportHeader) -> Iterator[Block]:
             block = decode_block(data)
         except ExportFormatError:
             raise
-        except Exception as exc:  # SCALE errors of a corrupt record
+        except Exception as exc:  # noqa: BLE001 - any decoding failure of a corrupt record
             raise ExportFormatError(f"block #{number} cannot be decoded: {exc}") from None
         if block.header.number != number:
             raise ExportFormatError(f"record {i} holds block #{block.header.number}, expected #{number}")

@@ -9,8 +9,8 @@ header must equal the block's header (parent, number, state root, extrinsics roo
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from tensornet.primitives.hashing import blake2_256
 from tensornet.primitives.scale import ScaleError
@@ -43,7 +43,7 @@ def _hex(b: bytes) -> str:
 def import_block(store: ChainStore, executive: Executive, block: Block) -> BuiltBlock:
     """Replay ``block`` on the head and commit it if it reproduces; raises :class:`BadBlock` otherwise."""
     header = block.header
-    bad = lambda reason: BadBlock(header.number, block.hash, reason)  # noqa: E731
+    bad = lambda reason: BadBlock(header.number, block.hash, reason)
     head = store.head
     if header.number != head.number + 1:
         raise bad(f"its number is not the head's (#{head.number}) plus one")
