@@ -249,12 +249,81 @@ def extract(src: str) -> dict:
     return out
 
 
+#: SubtensorTransactionExtension's guards: guard file -> WeightInfo function charged when it applies
+GUARDS = {
+    "check_weights": "check_weights_extension", "check_rate_limits": "check_rate_limits_extension",
+    "check_delegate_take": "check_delegate_take_extension",
+    "check_serving_endpoints": "check_serving_endpoints_extension",
+    "check_evm_key_association": "check_evm_key_association_extension",
+}
+
+
+def _fn_body(text: str, name: str) -> str:
+    m = re.search(rf"fn {name}\([^)]*\)[^{{]*\{{", _strip_comments(text))
+    return _balanced(_strip_comments(text), m.end() - 1)[0]
+
+
+def _const_part(expr: str) -> dict:
+    parsed = _linear_terms(expr)
+    if parsed is None or parsed[1]:
+        raise ValueError(f"not a constant weight: {expr}")
+    return {**parsed[0], "total_ref_time": _total(parsed[0])}
+
+
+def extract_extensions(src: str) -> dict:
+    """Weights of the transaction extensions every signed extrinsic pays for (``info.total_weight()``).
+
+    ``always``: charged for every call; ``per_call``: SubtensorModule guards charged only for the
+    top-level calls their ``applies_to`` lists. frame_system / pallet_transaction_payment parts are
+    polkadot-sdk ``SubstrateWeight`` values (extensions weights.rs benchmarked 2024-03-01).
+    """
+    read = _git_reader(src)
+    winfo = parse_weight_info(read("pallets/subtensor/src/weights.rs"))
+    wrapper = _fn_body(read("runtime/src/transaction_payment_wrapper.rs"), "weight")
+    extra_reads = int(re.search(r"reads\((\d+)\)", wrapper).group(1))
+    shield = _fn_body(read("pallets/shield/src/extension.rs"), "weight")
+    for zero in ("runtime/src/check_nonce.rs", "pallets/drand/src/drand_priority.rs"):
+        assert "Weight::zero()" in _fn_body(read(zero), "weight"), zero
+
+    def info_fn(name: str) -> dict:
+        base, per = winfo[name]["terms"]
+        assert not per
+        return {**base, "total_ref_time": _total(base)}
+
+    always = {
+        "CheckNonZeroSender": _c(0, 527_000), "CheckSpecVersion": _c(0, 461_000),
+        "CheckTxVersion": _c(0, 439_000), "CheckGenesis": _c(0, 4_160_000, 3509, 1, 0),
+        "CheckMortality": _c(0, 6_523_000, 3509, 1, 0), "CheckNonce": _c(0, 0),
+        "CheckWeight": _c(0, 4_747_000, 1489, 1, 1),
+        "ChargeTransactionPaymentWrapper": _c(0, 51_786_000, 3593, 4 + extra_reads, 1),
+        "SudoTransactionExtension": _c(0, 0),
+        "CheckShieldedTxValidity": _const_part(shield),
+        "SubtensorTransactionExtension.CheckColdkeySwap": info_fn("check_coldkey_swap_extension"),
+        "DrandPriority": _c(0, 0), "CheckMetadataHash": _c(0, 0),
+    }
+    for part in always.values():
+        for k in ("index", "class", "pays"):
+            part.pop(k, None)
+    per_call = {}
+    for guard, fn in GUARDS.items():
+        body = _fn_body(read(f"pallets/subtensor/src/guards/{guard}.rs"), "applies_to")
+        calls = sorted(set(re.findall(r"Call::(\w+)\s*\{\s*\.\.\s*\}", body)))
+        per_call[guard] = {**info_fn(fn), "pallet": "SubtensorModule", "calls": calls}
+    return {"always": always, "per_call": per_call}
+
+
 def main(argv: list[str]) -> None:
     src = argv[1] if len(argv) > 1 else "/work/.mirror/opentensor+subtensor/repo"
     dst = Path(argv[2] if len(argv) > 2 else "tests/runtime/subtensor_weights.json")
     table = extract(src)
     dst.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
     print(f"{dst}: " + ", ".join(f"{p} {len(c)}" for p, c in table.items()))
+    ext_dst = dst.with_name("subtensor_extension_weights.json")
+    ext = extract_extensions(src)
+    ext_dst.write_text(json.dumps(ext, indent=1, sort_keys=True) + "\n")
+    total = sum(part["total_ref_time"] for part in ext["always"].values())
+    print(f"{ext_dst}: {len(ext['always'])} extensions on every call (ref_time {total:_}), "
+          f"{len(ext['per_call'])} call-specific guards")
 
 
 if __name__ == "__main__":

@@ -175,12 +175,71 @@ class Weight:
 
 @dataclass(frozen=True)
 class DispatchInfo:
+    """``weight`` is the call's declared weight; ``extension_weight`` what the transaction extensions
+    add (set for a signed extrinsic, see ``transaction_extension_weight``). Fees use their sum,
+    as ``pallet_transaction_payment`` uses ``info.total_weight()``."""
+
     weight: Weight
     dispatch_class: str = "Normal"
     pays_fee: str = "Yes"
+    extension_weight: Weight = Weight()
+
+    @property
+    def total_weight(self) -> Weight:
+        return self.weight + self.extension_weight
 
     def value(self) -> dict:
         return {"weight": self.weight.value(), "class": self.dispatch_class, "pays_fee": self.pays_fee}
+
+
+#: weights of subtensor's ``TxExtension`` parts that every signed extrinsic carries (their
+#: ``TransactionExtension::weight``): frame_system's ``SubstrateExtensionsWeight`` (CheckNonZeroSender,
+#: CheckSpecVersion, CheckTxVersion, CheckGenesis, CheckMortality, CheckWeight), subtensor's CheckNonce
+#: (zero), ChargeTransactionPaymentWrapper (``charge_transaction_payment`` + 3 reads), Sudo's and
+#: Drand's extensions and CheckMetadataHash (zero), shield's CheckShieldedTxValidity and
+#: SubtensorTransactionExtension's always-on CheckColdkeySwap guard.
+TX_EXTENSION_WEIGHTS = {
+    "CheckNonZeroSender": Weight(527_000),
+    "CheckSpecVersion": Weight(461_000),
+    "CheckTxVersion": Weight(439_000),
+    "CheckGenesis": Weight.db(4_160_000, reads=1, proof_size=3509),
+    "CheckMortality": Weight.db(6_523_000, reads=1, proof_size=3509),  # mortal and immortal alike
+    "CheckWeight": Weight.db(4_747_000, reads=1, writes=1, proof_size=1489),
+    "ChargeTransactionPaymentWrapper": Weight.db(51_786_000, reads=4 + 3, writes=1, proof_size=3593),
+    "CheckShieldedTxValidity": Weight.db(1_000_000, reads=1),
+    "SubtensorTransactionExtension.CheckColdkeySwap": Weight.db(17_583_000, reads=2, proof_size=4198),
+}
+#: SubtensorTransactionExtension's guards charged only for the (top-level) calls they apply to
+TX_GUARD_WEIGHTS = {
+    "check_weights": (Weight.db(52_958_000, reads=11, proof_size=7671), frozenset({
+        "batch_commit_weights", "batch_reveal_weights", "batch_set_weights", "commit_crv3_mechanism_weights",
+        "commit_mechanism_weights", "commit_timelocked_mechanism_weights", "commit_timelocked_weights",
+        "commit_weights", "reveal_mechanism_weights", "reveal_weights", "set_mechanism_weights",
+        "set_weights"})),
+    "check_rate_limits": (Weight.db(35_376_000, reads=7, proof_size=4484), frozenset({
+        "commit_mechanism_weights", "commit_weights", "register_network", "set_mechanism_weights",
+        "set_weights"})),
+    "check_delegate_take": (Weight.db(15_378_000, reads=3, proof_size=4186),
+                            frozenset({"decrease_take", "increase_take"})),
+    "check_serving_endpoints": (Weight.db(19_035_000, reads=3, proof_size=4112),
+                                frozenset({"serve_axon", "serve_axon_tls", "serve_prometheus"})),
+    "check_evm_key_association": (Weight.db(15_448_000, reads=2, proof_size=4117),
+                                  frozenset({"associate_evm_key"})),
+}
+
+
+def transaction_extension_weight(call_value: Any) -> Weight:
+    """What subtensor's transaction extensions weigh for a signed extrinsic carrying ``call_value``."""
+    total = Weight()
+    for w in TX_EXTENSION_WEIGHTS.values():
+        total = total + w
+    (pallet, inner), = call_value.items()
+    if pallet == "SubtensorModule":
+        name = inner if isinstance(inner, str) else next(iter(inner))
+        for w, calls in TX_GUARD_WEIGHTS.values():
+            if name in calls:
+                total = total + w
+    return total
 
 
 def weight_to_fee(ref_time: int) -> int:
@@ -204,7 +263,7 @@ def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:
         return tip
     base = weight_to_fee(EXTRINSIC_BASE_WEIGHT)
     length_fee = length  # IdentityFee: 1 rao per byte
-    return base + length_fee + weight_to_fee(min(info.weight.ref_time, MAX_BLOCK_REF_TIME)) + tip
+    return base + length_fee + weight_to_fee(min(info.total_weight.ref_time, MAX_BLOCK_REF_TIME)) + tip
 
 
 def fee_details(length: int, info: DispatchInfo, tip: int) -> dict:
@@ -212,5 +271,5 @@ def fee_details(length: int, info: DispatchInfo, tip: int) -> dict:
     if info.pays_fee == "No":
         return {"inclusion_fee": None, "tip": tip}
     return {"inclusion_fee": {"base_fee": weight_to_fee(EXTRINSIC_BASE_WEIGHT), "len_fee": length,
-                              "adjusted_weight_fee": weight_to_fee(min(info.weight.ref_time, MAX_BLOCK_REF_TIME))},
+                              "adjusted_weight_fee": weight_to_fee(min(info.total_weight.ref_time, MAX_BLOCK_REF_TIME))},
             "tip": tip}

@@ -120,3 +120,31 @@ def test_weight_to_fee_rounds_like_perbill_mul():
     """Perbill(500_000) * w rounds to nearest with ties down; whole multiples of 2000 are exact."""
     from tensornet.runtime.dispatch import weight_to_fee
     assert [weight_to_fee(w) for w in (0, 999, 1000, 1001, 1999, 2000, 115_480_000)] == [0, 0, 0, 1, 1, 1, 57_740]
+
+
+EXTENSIONS = json.loads((Path(__file__).parent / "subtensor_extension_weights.json").read_text())
+
+
+def test_transaction_extension_weights_match_subtensor():
+    """Every signed extrinsic also pays for its transaction extensions' weight (``total_weight()``)."""
+    from tensornet.runtime.dispatch import TX_EXTENSION_WEIGHTS, TX_GUARD_WEIGHTS, transaction_extension_weight
+    always = Weight()
+    for part in EXTENSIONS["always"].values():
+        always = always + _weight(part)
+    ours = Weight()
+    for w in TX_EXTENSION_WEIGHTS.values():
+        ours = ours + w
+    assert ours == always
+    for guard, entry in EXTENSIONS["per_call"].items():
+        w, calls = TX_GUARD_WEIGHTS[guard]
+        assert w == _weight(entry) and calls == set(entry["calls"]), guard
+    register = {"SubtensorModule": {"register_network": {}}}
+    assert transaction_extension_weight(register) == always + _weight(EXTENSIONS["per_call"]["check_rate_limits"])
+    assert transaction_extension_weight({"Balances": {"transfer_keep_alive": {}}}) == always
+
+
+def test_fee_charges_the_extension_weight_too():
+    from tensornet.runtime.dispatch import DispatchInfo, compute_fee, weight_to_fee
+    call_w, ext_w = Weight(163_159_000), Weight(612_226_000)
+    info = DispatchInfo(call_w, extension_weight=ext_w)
+    assert compute_fee(100, info, 0) == 57_740 + 100 + weight_to_fee(775_385_000)
