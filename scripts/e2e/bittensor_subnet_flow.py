@@ -58,7 +58,6 @@ def main(url: str) -> dict:
     step("register_intent", lambda: result(sub.execute(bt.intents.BurnedRegister(1, bob_hot.ss58_address), bob_wallet)))
     step("register_raw_call", lambda: result(sub.submit_call(
         bt.calls.SubtensorModule.burned_register(netuid=1, hotkey=bob_hot.ss58_address), bob_wallet)))
-    step("fund_hotkey", lambda: result(sub.execute(bt.intents.Transfer(bob_hot.ss58_address, 1), bob)))
     step("add_stake", lambda: result(sub.execute(
         bt.intents.AddStake(bob_hot.ss58_address, 1, 1, rate_tolerance=0.5), bob_wallet)))
 

@@ -73,14 +73,13 @@ def test_registration_intent_needs_mev_shield_raw_call_registers(flow):
 
 
 def test_add_stake_intent(flow):
-    _ok(flow, "fund_hotkey")
     assert _ok(flow, "add_stake")["fee_rao"] > 0
     stakes = dict(_ok(flow, "stake_after"))
     assert 0.5 * TAO < stakes[1] < TAO  # 1 TAO into a 10 TAO pool buys < 1 alpha
 
 
 def test_set_weights_intent(flow):
-    assert _ok(flow, "set_weights")["fee_rao"] == 0  # set_mechanism_weights is Pays::No
+    assert _ok(flow, "set_weights")["fee_rao"] == 0  # Pays::No: the unfunded hotkey signs set_mechanism_weights
     assert _ok(flow, "weights_on_chain") == [[1, 65535]]
 
 

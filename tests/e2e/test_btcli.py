@@ -147,9 +147,6 @@ def test_subnets_register(env):
     cli, chain, _ = env
     cli("wallet", "transfer", "--wallet-name", "alice", "--destination", cli.address("miner"), "--amount", "5000",
         "--no-prompt")
-    # the owner hotkey pays no fee for weights, but an account without providers cannot sign at all
-    cli("wallet", "transfer", "--wallet-name", "alice", "--destination", cli.address("alice", "default"),
-        "--amount", "10", "--no-prompt")
     out = cli("subnets", "register", "--wallet-name", "miner", "--hotkey", "default", "--netuid", str(NETUID),
               "--no-prompt")
     assert f"Registered on netuid {NETUID} with UID 1" in out
@@ -204,6 +201,7 @@ def test_hyperparameters_and_sudo_set(env):
 def test_weights_commit_then_reveal(env, tn):
     cli, chain, proc = env
     hotkey = cli.address("alice", "default")
+    assert chain.si.query("System", "Account", [hotkey]).value["providers"] == 0  # Pays::No: no funds needed
     # btcli commits, sleeps until its estimate of the reveal epoch (0 s when the next block starts an epoch),
     # then reveals. On an instant-sealing chain no block comes by itself: when the reveal is early it fails
     # (btcli prints success anyway) and the commit stays; then the test advances an epoch and reveals.
