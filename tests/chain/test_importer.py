@@ -18,6 +18,7 @@ from tensornet.chain.export import (
 )
 from tensornet.chain.importer import BadBlock, ChainMismatch, import_block, import_chain
 from tensornet.node.node import Node, NodeConfig
+from tensornet.primitives.era import Era
 from tensornet.primitives.hashing import blake2_256
 from tensornet.primitives.keys import dev_keypair, keypair_from_uri
 from tensornet.storage import schema
@@ -45,6 +46,9 @@ def build_source(tn) -> Node:
     sudo = {"call": {"Balances": {"force_set_balance": {"who": {"Id": EVE}, "new_free": 50 * TAO}}}}
     _seal(node, tn, tn.signed(node, "Sudo", "sudo", sudo, "Alice"))
     node.seal_blocks(2)                                                          # empty blocks
+    birth = node.head.number                                                     # a mortal transaction
+    _seal(node, tn, tn.transfer(node, "Charlie", BOB, TAO, era=Era.mortal(64, birth),
+                                birth_hash=node.store.hash_of(birth)))
     out = _seal(node, tn, tn.signed(node, SM, "register_network", {"hotkey": HOTKEY}, "Alice"))
     assert out.applied[0][1].success, out.applied[0][1].error
     netuid = _netuid_owned_by(node, tn, HOTKEY)
@@ -169,11 +173,11 @@ def test_a_bad_block_in_a_file_leaves_the_database_at_its_head(source, tn):
 
     def tampered():
         for block in blocks:
-            if block.header.number == 6:
+            if block.header.number == 8:
                 block = Block(dataclasses.replace(block.header, state_root=bytes(32)), block.extrinsics)
             yield block
 
-    with pytest.raises(BadBlock, match="#6 .*state root differs"):
+    with pytest.raises(BadBlock, match="#8 .*state root differs"):
         import_chain(target, header, tampered())
     assert target.head.number == 2
     assert _without_trie(_everything(target)) == before              # unreachable trie nodes aside
