@@ -272,11 +272,12 @@ class CoinbasePart:
         return min(auto, pending) if pending > 0 else auto
 
     def is_epoch_input_state_consistent(self, netuid: int) -> bool:
+        """No hotkey holds two uids (the stored values are compared raw, nothing decoded)."""
         seen = set()
-        for _, hk in self.Keys.iter(netuid):
-            if hk in seen:
+        for _, raw in self.env.state.iterate(self.Keys.item.prefix_key(netuid)):
+            if raw in seen:
                 return False
-            seen.add(hk)
+            seen.add(raw)
         return True
 
     def drain_pending(self, subnets: list[int], block: int,

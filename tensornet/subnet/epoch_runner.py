@@ -16,7 +16,7 @@ import numpy as np
 from tensornet.consensus import yuma
 from tensornet.consensus.types import NO_COMMIT, Csr, EpochInputs, EpochOutputs
 from tensornet.primitives.hashing import blake2_128
-from tensornet.primitives.scale import decode_compact
+from tensornet.primitives.scale import ScaleError, decode_compact, encode_compact
 
 from . import coinbase_math as cm
 from .epoch_inputs import normalized_proportion, stake_weights
@@ -38,25 +38,60 @@ def split_emissions(alpha: int, count: int, split: list[int] | None) -> list[int
     return out
 
 
+_AGG_KEYS = (("dividend", "dividends", 0xFFFF), ("incentive", "incentive", 0xFFFF),
+             ("stake_weight", "stake_weight", 0xFFFF), ("emission", "emission", cm.U64_MAX),
+             ("consensus", "consensus", 0xFFFF), ("validator_trust", "validator_trust", 0xFFFF))
+
+
+def _vec_raw(values: list[int], dtype: str) -> bytes:
+    """SCALE of ``Vec<u16>`` / ``Vec<u64>`` / ``Vec<bool>`` (dtype '<u2', '<u8', '|u1') in one
+    numpy conversion; out-of-range values are refused as the element encoder would."""
+    if not values:
+        return encode_compact(0)
+    limit = {"<u2": 0xFFFF, "<u8": cm.U64_MAX, "|u1": 1}[dtype]
+    if min(values) < 0 or max(values) > limit:
+        raise ScaleError(f"vector element out of range for {dtype}")
+    arr = np.array(values, dtype=np.uint64 if dtype == "<u8" else np.int64)
+    return encode_compact(len(values)) + arr.astype(dtype).tobytes()
+
+
+def _bond_rows_raw(bonds: Csr) -> list[bytes]:
+    """Each row of ``bonds`` as SCALE ``Vec<(u16, u16)>``, from one packed buffer."""
+    if len(bonds.values) and (bonds.values.min() < 0 or bonds.values.max() > 0xFFFF
+                              or bonds.indices.min() < 0 or bonds.indices.max() > 0xFFFF):
+        raise ScaleError("bond entry out of range for (u16, u16)")
+    packed = np.empty((len(bonds.values), 2), "<u2")
+    packed[:, 0], packed[:, 1] = bonds.indices, bonds.values
+    flat = packed.tobytes()
+    ip = bonds.indptr.tolist()
+    return [encode_compact(ip[i + 1] - ip[i]) + flat[4 * ip[i]:4 * ip[i + 1]] for i in range(len(ip) - 1)]
+
+
 class EpochPart:
     """Epoch runner and emission distribution of SubtensorModule."""
 
     # --- inputs ---------------------------------------------------------------------------------
     def subnet_hotkeys(self, netuid: int, n: int) -> list[bytes | None]:
+        """Keys[netuid] by uid, read raw (Identity hashers: the uid is the key's last two bytes)."""
         keys: list[bytes | None] = [None] * n
-        for (uid,), hk in self.Keys.iter(netuid):
+        decode = self.Keys.item.value_type.decode
+        for raw_key, raw in self.env.state.iterate(self.Keys.item.prefix_key(netuid)):
+            uid = int.from_bytes(raw_key[-2:], "little")
             if uid < n:
-                keys[uid] = hk
+                keys[uid] = decode(raw, 0)[0]
         return keys
 
-    def _rows(self, item, idx: int, n: int, filter_cols: bool) -> Csr:
+    def _rows(self, item, idx: int, n: int, filter_cols: bool, raws: dict | None = None) -> Csr:
         """``Weights``/``Bonds`` rows of one mechanism as CSR, decoded straight from the raw
-        values (each is ``Compact(len) ‖ (u16, u16)*``); uids ≥ n are dropped as the chain does."""
+        values (each is ``Compact(len) ‖ (u16, u16)*``); uids ≥ n are dropped as the chain does.
+        ``raws`` receives the stored bytes by uid (to skip rewriting unchanged rows)."""
         rows: dict[int, np.ndarray] = {}
         for raw_key, raw in self.env.state.iterate(item.item.prefix_key(idx)):
             uid = int.from_bytes(raw_key[-2:], "little")  # Identity hasher: the u16 itself
             if uid >= n:
                 continue
+            if raws is not None:
+                raws[uid] = raw
             count, offset = decode_compact(raw, 0)
             pairs = np.frombuffer(raw, dtype="<u2", count=2 * count, offset=offset).reshape(-1, 2)
             if filter_cols and count:
@@ -86,33 +121,41 @@ class EpochPart:
                     break
         return out
 
-    def _hotkey_reader(self, bound, netuid: int):
+    def _hotkey_reader(self, bound, netuid: int, hashed: dict[bytes, bytes] | None = None):
         """A fast reader of a ``(Blake2_128Concat hotkey, Identity netuid)`` item for one subnet:
-        the key is built directly (an epoch reads several of these for every uid)."""
+        the key is built directly (an epoch reads several of these for every uid); ``hashed``
+        shares each hotkey's ``blake2_128(hk) ‖ hk`` between the readers of one epoch."""
         item, state = bound.item, self.env.state
         prefix, suffix = item.prefix, netuid.to_bytes(2, "little")
         decode, default = item.value_type.decode, item.default
+        cache = {} if hashed is None else hashed
 
         def read(hotkey: bytes):
-            raw = state.get(prefix + blake2_128(hotkey) + hotkey + suffix)
+            part = cache.get(hotkey)
+            if part is None:
+                part = cache[hotkey] = blake2_128(hotkey) + hotkey
+            raw = state.get(prefix + part + suffix)
             return default if raw is None else decode(raw, 0)[0]
 
         return read
 
     def stake_weights_for_network(self, netuid: int, hotkeys: list[bytes | None]):
         """``get_stake_weights_for_network``: inherited alpha + TaoWeight × inherited root stake."""
-        alpha = self._hotkey_reader(self.TotalHotkeyAlpha, netuid)
+        hashed: dict[bytes, bytes] = {}
+        alpha = self._hotkey_reader(self.TotalHotkeyAlpha, netuid, hashed)
         if self.SubnetTAO.get(ROOT) == 0:
             root = lambda h: 0  # no TAO staked on root: every root stake is 0
         else:
-            root = self._hotkey_reader(self.TotalHotkeyAlpha, ROOT)
-        children = self._hotkey_reader(self.ChildKeys, netuid)
-        parents = self._hotkey_reader(self.ParentKeys, netuid)
+            root = self._hotkey_reader(self.TotalHotkeyAlpha, ROOT, hashed)
+        children = self._hotkey_reader(self.ChildKeys, netuid, hashed)
+        parents = self._hotkey_reader(self.ParentKeys, netuid, hashed)
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
         return stake_weights(hotkeys, alpha, root, children, parents, tw)
 
-    def epoch_inputs(self, netuid: int, mecid: int, rao_emission: int) -> tuple[EpochInputs, list]:
-        """Read one mechanism's epoch inputs from storage (``epoch_mechanism``'s reads)."""
+    def epoch_inputs(self, netuid: int, mecid: int, rao_emission: int,
+                     bond_raws: dict | None = None) -> tuple[EpochInputs, list]:
+        """Read one mechanism's epoch inputs from storage (``epoch_mechanism``'s reads);
+        ``bond_raws`` receives the stored Bonds rows by uid."""
         idx = mech_index(netuid, mecid)
         n = self.SubnetworkN.get(netuid)
         hotkeys = self.subnet_hotkeys(netuid, n)
@@ -129,7 +172,7 @@ class EpochPart:
         alpha_low, alpha_high = self.AlphaValues.get(netuid)
         inp = EpochInputs(
             n=n, stake=sw.stake, stake_fraction=sw.stake_fraction,
-            weights=self._rows(self.Weights, idx, n, True), bonds=self._rows(self.Bonds, idx, n, False),
+            weights=self._rows(self.Weights, idx, n, True), bonds=self._rows(self.Bonds, idx, n, False, bond_raws),
             last_update=np.array(self.get_last_update(idx)[:n], np.uint64), block_at_registration=bar,
             current_block=self.block_number, tempo=tempo,
             last_mechanism_step_block=self.LastMechansimStepBlock.get(netuid), activity_cutoff=cutoff,
@@ -149,56 +192,76 @@ class EpochPart:
         """Run every mechanism, persist, and return (hotkey, incentive, dividend) in uid order."""
         count = self.MechanismCountCurrent.get(netuid)
         parts = split_emissions(rao_emission, count, self.MechanismEmissionSplit.try_get(netuid))
-        agg: dict[int, dict] = {}
+        agg: dict[str, list] = {}
         hotkeys: list = []
+        uids: list[int] = []
         for mecid, emission in enumerate(parts):
-            inp, hotkeys = self.epoch_inputs(netuid, mecid, emission)
+            bond_raws: dict[int, bytes] = {}
+            inp, hotkeys = self.epoch_inputs(netuid, mecid, emission, bond_raws)
             out = yuma.epoch(inp)
-            self.persist_mechanism(netuid, mecid, out, hotkeys)
+            uids = [u for u, hk in enumerate(hotkeys) if hk is not None]
+            self.persist_mechanism(netuid, mecid, out, hotkeys, bond_raws)
             weight = (emission << 64) // rao_emission if rao_emission else (1 << 64 if mecid == 0 else 0)
-            self._accumulate(agg, out, hotkeys, weight)
-        self.persist_netuid(netuid, agg, len(hotkeys))
-        return [(hotkeys[u], agg[u]["server"], agg[u]["validator"]) for u in sorted(agg)]
+            self._accumulate(agg, out, uids, weight)
+        self.persist_netuid(netuid, agg)
+        return list(zip([hotkeys[u] for u in uids], agg.get("server", []), agg.get("validator", [])))
 
     @staticmethod
-    def _accumulate(agg: dict, out: EpochOutputs, hotkeys: list, weight64: int) -> None:
-        def w(v: int) -> int:
-            return (int(v) * weight64) >> 64
+    def _accumulate(agg: dict[str, list], out: EpochOutputs, uids: list[int], weight64: int) -> None:
+        """Add one mechanism's outputs (weighted by its emission share, U64F64) to the per-uid
+        terms of the registered ``uids``; whole lists at a time (one mechanism: weight 1.0)."""
+        def pick(arr) -> list[int]:
+            return np.asarray(arr)[uids].tolist() if uids else []
 
-        for uid, hk in enumerate(hotkeys):
-            if hk is None:
-                continue
-            t = agg.setdefault(uid, {"server": 0, "validator": 0, "dividend": 0, "incentive": 0,
-                                     "stake_weight": 0, "active": False, "emission": 0, "consensus": 0,
-                                     "validator_trust": 0, "permit": False})
-            t["server"] += int(out.server_emission[uid])
-            t["validator"] += int(out.validator_emission[uid])
-            for key, arr in (("dividend", out.dividends), ("incentive", out.incentive),
-                             ("stake_weight", out.stake_weight), ("emission", out.emission),
-                             ("consensus", out.consensus), ("validator_trust", out.validator_trust)):
-                t[key] = min(t[key] + w(arr[uid]), 0xFFFF if key != "emission" else cm.U64_MAX)
-            t["active"] |= bool(out.active[uid])
-            t["permit"] |= bool(out.new_validator_permit[uid])
+        if not agg:
+            agg.update({key: [0] * len(uids) for key, _, _ in _AGG_KEYS})
+            agg.update(server=[0] * len(uids), validator=[0] * len(uids),
+                       active=[False] * len(uids), permit=[False] * len(uids))
+        agg["server"] = [a + int(v) for a, v in zip(agg["server"], pick(out.server_emission))]
+        agg["validator"] = [a + int(v) for a, v in zip(agg["validator"], pick(out.validator_emission))]
+        for key, attr, cap in _AGG_KEYS:
+            vals = pick(getattr(out, attr))
+            if weight64 != 1 << 64:
+                vals = [(int(v) * weight64) >> 64 for v in vals]
+            agg[key] = [min(a + int(v), cap) for a, v in zip(agg[key], vals)]
+        agg["active"] = [a or bool(v) for a, v in zip(agg["active"], pick(out.active))]
+        agg["permit"] = [a or bool(v) for a, v in zip(agg["permit"], pick(out.new_validator_permit))]
 
-    def persist_mechanism(self, netuid: int, mecid: int, out: EpochOutputs, hotkeys: list) -> None:
+    def _put_raw(self, key: bytes, raw: bytes) -> None:
+        """Write already-encoded bytes unless storage holds exactly them."""
+        state = self.env.state
+        if state.get(key) != raw:
+            state.put(key, raw)
+
+    def persist_mechanism(self, netuid: int, mecid: int, out: EpochOutputs, hotkeys: list,
+                          bond_raws: dict | None = None) -> None:
+        """Incentive and Bonds of one mechanism; bond rows equal to ``bond_raws`` (the stored
+        rows, by uid) are not rewritten."""
         idx = mech_index(netuid, mecid)
         uids = [u for u, hk in enumerate(hotkeys) if hk is not None]
-        self.Incentive.set(idx, [int(out.incentive[u]) for u in uids])
-        self.deposit_event("IncentiveAlphaEmittedToMiners",
-                           {"netuid": idx, "emissions": [int(out.server_emission[u]) for u in uids]})
-        rows = out.bonds.rows()
+        incentive = np.asarray(out.incentive)[uids].tolist() if uids else []
+        self._put_raw(self.Incentive.item.key(idx), _vec_raw(incentive, "<u2"))
+        emissions = np.asarray(out.server_emission)[uids].tolist() if uids else []
+        self.deposit_event("IncentiveAlphaEmittedToMiners", {"netuid": idx, "emissions": emissions})
+        rows = _bond_rows_raw(out.bonds)
+        prefix, state = self.Bonds.item.prefix_key(idx), self.env.state
+        stored = {} if bond_raws is None else bond_raws
         for pos, u in enumerate(uids):
-            self.Bonds.set(idx, pos, rows[u] if u < len(rows) else [])
+            raw = rows[u] if u < len(rows) else b"\x00"
+            if stored.get(pos) != raw:
+                state.put(prefix + pos.to_bytes(2, "little"), raw)
 
-    def persist_netuid(self, netuid: int, agg: dict, n: int) -> None:
-        terms = [agg[u] for u in sorted(agg)]
-        self.Active.set(netuid, [t["active"] for t in terms])
-        self.Emission.set(netuid, [t["emission"] for t in terms])
-        self.Consensus.set(netuid, [t["consensus"] for t in terms])
-        self.Dividends.set(netuid, [t["dividend"] for t in terms])
-        self.ValidatorTrust.set(netuid, [t["validator_trust"] for t in terms])
-        self.ValidatorPermit.set(netuid, [t["permit"] for t in terms])
-        self.StakeWeight.set(netuid, [t["stake_weight"] for t in terms])
+    def persist_netuid(self, netuid: int, agg: dict[str, list]) -> None:
+        """The subnet's per-uid vectors (each written only when it changed)."""
+        for item, key, dtype in ((self.Active, "active", "|u1"), (self.Emission, "emission", "<u8"),
+                                 (self.Consensus, "consensus", "<u2"), (self.Dividends, "dividend", "<u2"),
+                                 (self.ValidatorTrust, "validator_trust", "<u2"),
+                                 (self.ValidatorPermit, "permit", "|u1"),
+                                 (self.StakeWeight, "stake_weight", "<u2")):
+            values = agg.get(key, [])
+            if dtype == "|u1":
+                values = [int(v) for v in values]
+            self._put_raw(item.item.key(netuid), _vec_raw(values, dtype))
 
     # --- distribution ---------------------------------------------------------------------------
     def distribute_emission(self, netuid: int, server: int, validator: int, root: int, owner_cut: int) -> None:
@@ -325,7 +388,8 @@ class EpochPart:
                                                                      cm.to_u64_32(take))
             if cm.to_u64_32(divs):
                 self.increase_stake_for_hotkey_on_subnet(hk, netuid, cm.to_u64_32(divs))
-            self.AlphaDividendsPerSubnet.set(netuid, hk, self.AlphaDividendsPerSubnet.get(netuid, hk) + cm.to_u64_32(divs))
+            # the prefix was just cleared and each hotkey comes once: the entry starts from 0
+            self.AlphaDividendsPerSubnet.set(netuid, hk, cm.to_u64_32(divs))
             self.TotalHotkeyAlphaLastEpoch.set(hk, netuid, self.TotalHotkeyAlpha.get(hk, netuid))
         self.RootAlphaDividendsPerSubnet.clear_prefix(netuid)
         for hk in sorted(root_divs):
@@ -338,7 +402,7 @@ class EpochPart:
                 self.increase_stake_for_hotkey_and_coldkey_on_subnet(hk, self.Owner.get(hk), netuid,
                                                                      cm.to_u64_32(take))
             self.increase_root_claimable_for_hotkey_and_subnet(hk, netuid, cm.to_u64_32(amount))
-            self.RootAlphaDividendsPerSubnet.set(netuid, hk, self.RootAlphaDividendsPerSubnet.get(netuid, hk) + cm.to_u64_32(amount))
+            self.RootAlphaDividendsPerSubnet.set(netuid, hk, cm.to_u64_32(amount))  # cleared above
 
     def recycle_subnet_alpha(self, netuid: int, amount: int) -> None:
         if amount:
