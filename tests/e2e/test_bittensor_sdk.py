@@ -24,7 +24,7 @@ TAO = 10**9
 
 def _venv_ok() -> bool:
     return VENV_PY.exists() and subprocess.run([str(VENV_PY), "-c", "import bittensor"],
-                                               capture_output=True).returncode == 0
+                                               capture_output=True, check=False).returncode == 0
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def flow(tmp_path_factory, tn) -> dict:
     proc.start()
     env = {**os.environ, "BITTENSOR_RUNTIME_CACHE_DIR": str(tmp / "bt-cache")}
     try:
-        res = subprocess.run([str(VENV_PY), str(SCRIPT), proc.url], capture_output=True, text=True, timeout=300,
+        res = subprocess.run([str(VENV_PY), str(SCRIPT), proc.url], capture_output=True, text=True, timeout=300, check=False,
                              env=env, cwd=str(tmp))
     finally:
         proc.terminate()

@@ -36,7 +36,7 @@ NETUID = 2  # the subnet btcli creates (the devnet has root and netuid 1)
 def _btcli_ok() -> bool:
     if not BTCLI.exists():
         return False
-    res = subprocess.run([str(BTCLI), "--version"], capture_output=True, text=True)
+    res = subprocess.run([str(BTCLI), "--version"], capture_output=True, text=True, check=False)
     return res.returncode == 0 and "BTCLI version: 9." in res.stdout
 
 
@@ -56,7 +56,7 @@ class Btcli:
             else [str(BTCLI), *args]
         if network:
             cmd += ["--network", self.url]
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=self.env,
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=self.env, check=False,
                              stdin=subprocess.DEVNULL, cwd=str(self.home))
         out = res.stdout + res.stderr
         assert res.returncode == 0 and "❌" not in out and "Traceback" not in out, f"{cmd}\n{out[-4000:]}"
