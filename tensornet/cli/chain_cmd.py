@@ -2,6 +2,8 @@
 
 ``advance`` asks the node to seal blocks in chunks so a progress bar can follow long runs without
 one RPC call outliving its timeout; ``--epochs N --netuid K`` runs ``dev_advanceToEpoch`` N times.
+``export`` and ``import`` work on a stopped node's database: import replays every block and keeps it
+only if its state root reproduces (``tensornet.chain.importer``; file format in ``tensornet.chain.export``).
 """
 from __future__ import annotations
 
@@ -172,17 +174,18 @@ def _given_spec(chain_path: str | None, preset_name: str | None):
     return _load_spec(chain_path, preset_name or "mainnet")
 
 
-def _spec_options(func):
-    func = click.option("--preset", "preset_name", type=click.Choice(["mainnet", "fast", "test"]), default=None,
-                        help="The chain's preset (default: the chain spec the database or file records).")(func)
-    func = click.option("--chain", "chain_path", type=click.Path(dir_okay=False), default=None,
-                        help="A chain spec JSON file (default: the one the database or file records).")(func)
-    return func
+def _spec_options(source: str):
+    def wrap(func):
+        func = click.option("--preset", "preset_name", type=click.Choice(["mainnet", "fast", "test"]), default=None,
+                            help=f"The chain's preset (default: the chain spec {source} records).")(func)
+        return click.option("--chain", "chain_path", type=click.Path(dir_okay=False), default=None,
+                            help=f"A chain spec JSON file (default: the one {source} records).")(func)
+    return wrap
 
 
 @chain.command("export")
 @click.option("--base-path", "-d", required=True, type=click.Path(file_okay=False), help="The stopped node's database.")
-@_spec_options
+@_spec_options("the database")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 @click.option("--from", "first", type=click.IntRange(0, 0xFFFFFFFF), default=0, show_default=True,
               help="First block.")
@@ -250,7 +253,7 @@ def _check_recorded_spec(stored: bytes | None, spec, source: str) -> None:
 @chain.command("import")
 @click.option("--base-path", "-d", required=True, type=click.Path(file_okay=False),
               help="The database to import into (created if missing; its node must be stopped).")
-@_spec_options
+@_spec_options("the file")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @json_option
 def import_cmd(base_path, chain_path, preset_name, file, as_json):
