@@ -14,6 +14,10 @@ from tensornet.primitives.hashing import HASHER_PREFIX_LEN, STORAGE_HASHERS, two
 from tensornet.primitives.scale import ScaleError, ScaleType
 
 _NO_DEFAULT = object()
+#: key types whose equal values always encode alike (no bool/int or int/float aliasing)
+_CACHEABLE = frozenset((int, bytes, str))
+#: storage keys remembered per item before its cache starts afresh
+KEY_CACHE_SIZE = 8192
 
 
 class StorageItem:
@@ -42,6 +46,7 @@ class StorageItem:
         # a mutable default (dict/list) is decoded afresh on every read so callers may change it
         self._default_is_mutable = isinstance(self._default, (dict, list))
         self._hashers = [(STORAGE_HASHERS[h], t.encode) for h, t in keys]
+        self._key_cache: dict[tuple, bytes] = {}
         self._enc = value.encode
         self._dec = value.decode
 
@@ -54,6 +59,7 @@ class StorageItem:
         """Fix the pallet this item lives in (called once by the Pallet class machinery)."""
         self.pallet = pallet_prefix
         self.prefix = twox128(pallet_prefix.encode()) + twox128(self.name.encode())
+        self._key_cache.clear()
 
     @property
     def default(self) -> Any:
@@ -66,6 +72,30 @@ class StorageItem:
 
     # keys --------------------------------------------------------------------------------------
     def key(self, *keys: Any) -> bytes:
+        # hashing and SCALE-encoding every key on every access dominates small reads: remember the
+        # keys built from plain ints/bytes/strs (a bool or numpy int equal to a cached int must still
+        # reach its encoder, which may refuse it, so only exact types are looked up)
+        n = len(keys)
+        if n == 0 and not self._hashers:
+            return self.prefix
+        if n == 1:
+            cacheable = type(keys[0]) in _CACHEABLE
+        elif n == 2:
+            cacheable = type(keys[0]) in _CACHEABLE and type(keys[1]) in _CACHEABLE
+        else:
+            cacheable = n > 0 and all(type(k) in _CACHEABLE for k in keys)
+        if cacheable:
+            cache = self._key_cache
+            out = cache.get(keys)
+            if out is None:
+                out = self._build_key(keys)
+                if len(cache) >= KEY_CACHE_SIZE:
+                    cache.clear()
+                cache[keys] = out
+            return out
+        return self._build_key(keys)
+
+    def _build_key(self, keys: tuple) -> bytes:
         if len(keys) != len(self._hashers):
             raise TypeError(f"{self.pallet}.{self.name} takes {len(self._hashers)} key(s), got {len(keys)}")
         out = [self.prefix]
