@@ -11,7 +11,7 @@ The maths is in ``coinbase_math``; this part only moves values between storage a
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from tensornet.amm.errors import AmmError
 from tensornet.amm.pool import MAX_PRICE_RAO, PoolState, SwapResult, inject_liquidity, spot_price
@@ -20,9 +20,22 @@ from tensornet.runtime.dispatch import Weight
 
 from . import coinbase_math as cm
 from .registration import ROOT
+from .stake import subnet_account
 
 MAX_TEMPO = 50_400
 TAO_SUPPLY = 21_000_000_000_000_000
+
+
+@dataclass
+class BlockCarry:
+    """Per-subnet values one block step reads or computes once and hands to its later stages:
+    FirstEmissionBlockNumber, the moving price (U64F64 bits) before this block's update, the pool
+    after the injection (the epochs do not trade) and SubnetAlphaOut after the emission."""
+
+    first_emission: dict[int, int] = field(default_factory=dict)
+    moving: dict[int, int] = field(default_factory=dict)
+    pools: dict[int, PoolState] = field(default_factory=dict)
+    alpha_out: dict[int, int] = field(default_factory=dict)
 
 
 class CoinbasePart:
@@ -36,18 +49,20 @@ class CoinbasePart:
         netuids = self.all_subnet_netuids()  # no subnet is added or removed inside the block step
         self.update_registration_prices_for_networks(block, netuids)
         minted = self.mint_block_emission()
-        first_emission: dict[int, int] = {}
-        emitting = self.subnets_to_emit_to(netuids, first_emission)
-        pools: dict[int, PoolState] = {}
-        epoch_slots = self.run_coinbase(block, minted, netuids, emitting, pools)
+        carry = BlockCarry()
+        emitting = self.subnets_to_emit_to(netuids, carry.first_emission)
+        epoch_slots = self.run_coinbase(block, minted, netuids, emitting, carry)
         moving_alpha = self.SubnetMovingAlpha.get()
         for netuid in emitting:
-            self.update_moving_price(netuid, block, pools.get(netuid), first_emission.get(netuid), moving_alpha)
+            self.update_moving_price(netuid, block, carry.pools.get(netuid), carry.first_emission.get(netuid),
+                                     moving_alpha, carry.moving.get(netuid))
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
         root_tao = self.SubnetTAO.get(ROOT)
-        for netuid in emitting:  # SubnetAlphaOut is read again: the epochs may have recycled alpha
-            issuance = pools[netuid].alpha_reserve + self.SubnetAlphaOut.get(netuid)
-            self.RootProp.set(netuid, cm.root_proportion(root_tao, issuance, tw))
+        for netuid in emitting:  # a subnet whose epoch ran may have recycled alpha: read it again
+            out = carry.alpha_out.get(netuid)
+            if out is None or netuid in epoch_slots:
+                out = self.SubnetAlphaOut.get(netuid)
+            self.RootProp.set(netuid, cm.root_proportion(root_tao, carry.pools[netuid].alpha_reserve + out, tw))
         for netuid in netuids:
             if netuid in epoch_slots:  # LastEpochBlock was set to this block by drain_pending
                 self.do_set_pending_children(netuid)
@@ -95,20 +110,19 @@ class CoinbasePart:
         return amount
 
     def run_coinbase(self, block: int, credit: int, netuids: list[int], emitting: list[int],
-                     pools: dict[int, PoolState] | None = None) -> set[int]:
+                     carry: BlockCarry | None = None) -> set[int]:
         """Emission, then the epochs due; returns the subnets whose epoch slot was consumed
-        (LastEpochBlock set to ``block``). ``pools`` receives each emitting subnet's pool as it
-        stands after the injection (the epochs do not trade, so it is still current for the
-        moving price)."""
+        (LastEpochBlock set to ``block``). ``carry`` receives what later stages reuse."""
+        carry = BlockCarry() if carry is None else carry
         self.SubnetRootSellTao.clear_prefix()
         subnets = [n for n in netuids if n != ROOT]
-        prices = {n: self.moving_price64(n) for n in emitting}
+        prices = carry.moving
+        prices.update((n, self.moving_price64(n)) for n in emitting)
         shares = cm.emission_shares(prices, {n: self.MinerBurned.get(n) for n in emitting},
                                     {n: self.SubnetEmissionEnabled.get(n) for n in emitting})
         emissions = cm.subnet_block_emissions(shares, credit)
         root_sell = sum(prices.values()) > cm.ONE64
-        pools = {} if pools is None else pools
-        remaining = self.emit_to_subnets(emitting, emissions, credit, root_sell, pools)
+        remaining = self.emit_to_subnets(emitting, emissions, credit, root_sell, carry.pools, carry.alpha_out)
         if remaining:
             self.TotalIssuance.mutate(lambda v: max(v - remaining, 0))  # recycle_credit
         slots: set[int] = set()
@@ -119,7 +133,8 @@ class CoinbasePart:
         return slots
 
     def emit_to_subnets(self, emitting: list[int], emissions: dict[int, int], credit: int,
-                        root_sell: bool, pools: dict[int, PoolState] | None = None) -> int:
+                        root_sell: bool, pools: dict[int, PoolState] | None = None,
+                        alpha_out_after: dict[int, int] | None = None) -> int:
         """Inject liquidity, chain-buy the excess, mint alpha_out into the pending accumulators;
         returns the unspent credit (recycled by the caller).
 
@@ -153,7 +168,7 @@ class CoinbasePart:
             credit -= tao_in if spend_tao_in else 0
             paid = (excess if spend_excess else 0) + (tao_in if spend_tao_in else 0)
             if paid:
-                balances.deposit(self.get_subnet_account_id(netuid), paid, event=False)
+                balances.deposit(subnet_account(netuid), paid, event=False)  # an added subnet
             excess_paid_in = 0
             if spend_excess:
                 result = self.chain_buy(netuid, pool, excess)
@@ -199,6 +214,8 @@ class CoinbasePart:
                     out = max(out - split.root, 0)
             if out != out0:
                 self.SubnetAlphaOut.set(netuid, out)
+            if alpha_out_after is not None:
+                alpha_out_after[netuid] = out
         return credit
 
     # --- the pool (Swap pallet) ------------------------------------------------------------------
@@ -322,13 +339,15 @@ class CoinbasePart:
 
     # --- moving price ---------------------------------------------------------------------------
     def update_moving_price(self, netuid: int, block: int, pool: PoolState | None = None,
-                            first_emission: int | None = None, moving_alpha: int | None = None) -> None:
+                            first_emission: int | None = None, moving_alpha: int | None = None,
+                            moving64: int | None = None) -> None:
         """``update_moving_price``; the caller may pass what it already read this block (the
-        current pool, FirstEmissionBlockNumber, SubnetMovingAlpha)."""
+        current pool, FirstEmissionBlockNumber, SubnetMovingAlpha, ``moving_price64``)."""
         start = (self.FirstEmissionBlockNumber.try_get(netuid) if first_emission is None else first_emission) or 0
         since = max(block - max(start - 1, 0), 0)
         spot = self.alpha_price64(netuid) if pool is None else spot_price(pool).bits
         alpha = self.SubnetMovingAlpha.get() if moving_alpha is None else moving_alpha
-        new = cm.next_moving_price(self.moving_price64(netuid) >> (cm.F64 - cm.F32), spot,
+        moving = self.moving_price64(netuid) if moving64 is None else moving64
+        new = cm.next_moving_price(moving >> (cm.F64 - cm.F32), spot,
                                    alpha, since, self.EMAPriceHalvingBlocks.get(netuid))
         self.SubnetMovingPrice.set(netuid, new)

@@ -61,6 +61,11 @@ def sub_account(pallet_id: bytes, index: int) -> bytes:
     return (b"modl" + pallet_id + index.to_bytes(2, "little")).ljust(32, b"\x00")
 
 
+def subnet_account(netuid: int) -> bytes:
+    """The account holding a subnet's TAO (``get_subnet_account_id`` without the existence check)."""
+    return sub_account(_SUBTENSOR_PALLET_ID, netuid)
+
+
 def pallet_account(pallet_id: bytes) -> bytes:
     """``PalletId(..).into_account_truncating()``."""
     return (b"modl" + pallet_id).ljust(32, b"\x00")
