@@ -67,6 +67,24 @@ def _bond_rows_raw(bonds: Csr) -> list[bytes]:
     return [encode_compact(ip[i + 1] - ip[i]) + flat[4 * ip[i]:4 * ip[i + 1]] for i in range(len(ip) - 1)]
 
 
+def _vec_np(raw: bytes | None, dtype: str, n: int) -> np.ndarray:
+    """A stored ``Vec<u64>`` ('<u8') or ``Vec<bool>`` ('|u1') decoded in one step, cut or
+    zero-padded to ``n`` (an absent entry is the empty default)."""
+    if raw is None:
+        return np.zeros(n, dtype)
+    count, offset = decode_compact(raw, 0)
+    width = np.dtype(dtype).itemsize
+    if len(raw) < offset + count * width:
+        raise ScaleError("unexpected end of input reading a vector")
+    arr = np.frombuffer(raw, dtype=dtype, count=count, offset=offset)
+    if dtype == "|u1" and count and arr.max() > 1:
+        raise ScaleError(f"invalid bool byte {int(arr.max())}")
+    out = np.zeros(n, dtype)
+    m = min(n, count)
+    out[:m] = arr[:m]
+    return out
+
+
 class EpochPart:
     """Epoch runner and emission distribution of SubtensorModule."""
 
@@ -160,10 +178,10 @@ class EpochPart:
         n = self.SubnetworkN.get(netuid)
         hotkeys = self.subnet_hotkeys(netuid, n)
         sw = self.stake_weights_for_network(netuid, hotkeys)
-        permits = list(self.ValidatorPermit.get(netuid))[:n]
-        permits += [False] * (n - len(permits))
-        bar_prefix = self.BlockAtRegistration.item.prefix + netuid.to_bytes(2, "little")
         state = self.env.state
+        permits = _vec_np(state.get(self.ValidatorPermit.item.key(netuid)), "|u1", n).astype(np.bool_)
+        last_update = _vec_np(state.get(self.LastUpdate.item.key(idx)), "<u8", n).astype(np.uint64)
+        bar_prefix = self.BlockAtRegistration.item.prefix + netuid.to_bytes(2, "little")
         bar = np.array([int.from_bytes(state.get(bar_prefix + u.to_bytes(2, "little")) or b"", "little")
                         if hotkeys[u] is not None else 0 for u in range(n)], np.uint64)
         tempo = self.Tempo.get(netuid)
@@ -173,10 +191,10 @@ class EpochPart:
         inp = EpochInputs(
             n=n, stake=sw.stake, stake_fraction=sw.stake_fraction,
             weights=self._rows(self.Weights, idx, n, True), bonds=self._rows(self.Bonds, idx, n, False, bond_raws),
-            last_update=np.array(self.get_last_update(idx)[:n], np.uint64), block_at_registration=bar,
+            last_update=last_update, block_at_registration=bar,
             current_block=self.block_number, tempo=tempo,
             last_mechanism_step_block=self.LastMechansimStepBlock.get(netuid), activity_cutoff=cutoff,
-            validator_permit=np.array(permits, np.bool_),
+            validator_permit=permits,
             max_allowed_validators=self.MaxAllowedValidators.get(netuid), kappa=self.Kappa.get(netuid),
             bonds_penalty=self.BondsPenalty.get(netuid),
             bonds_moving_average=self.BondsMovingAverage.get(netuid),
