@@ -12,6 +12,9 @@ Per call the table holds ``index``, ``class``, ``pays`` and either a constant we
 benchmark parameter, with ``param_of`` naming the call argument expression) or only a ``note``.
 Balances/Sudo/Timestamp/System take their weights from polkadot-sdk (opentensor fork, pinned in
 subtensor's Cargo.toml); the pinned values are listed in ``_sdk_table`` below with their provenance.
+
+It also writes ``subtensor_extension_weights.json`` next to the table: the transaction extensions'
+weights, which ``pallet_transaction_payment`` adds to the call weight (``info.total_weight()``).
 """
 from __future__ import annotations
 
