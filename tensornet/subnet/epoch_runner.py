@@ -401,14 +401,12 @@ class EpochPart:
                 continue
             take = cm.mul32(self.hotkey_take32(hk), divs)
             divs -= take
-            if cm.to_u64_32(take):
-                self.increase_stake_for_hotkey_and_coldkey_on_subnet(hk, self.Owner.get(hk), netuid,
-                                                                     cm.to_u64_32(take))
-            if cm.to_u64_32(divs):
-                self.increase_stake_for_hotkey_on_subnet(hk, netuid, cm.to_u64_32(divs))
+            take_u64 = cm.to_u64_32(take)
+            owner = self.Owner.get(hk) if take_u64 else None
+            total = self.pay_take_and_dividend(hk, owner, netuid, take_u64, cm.to_u64_32(divs))
             # the prefix was just cleared and each hotkey comes once: the entry starts from 0
             self.AlphaDividendsPerSubnet.set(netuid, hk, cm.to_u64_32(divs))
-            self.TotalHotkeyAlphaLastEpoch.set(hk, netuid, self.TotalHotkeyAlpha.get(hk, netuid))
+            self.TotalHotkeyAlphaLastEpoch.set(hk, netuid, total)
         self.RootAlphaDividendsPerSubnet.clear_prefix(netuid)
         for hk in sorted(root_divs):
             amount = root_divs[hk]

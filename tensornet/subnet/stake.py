@@ -175,6 +175,18 @@ class StakeOps:
             self._add_staking_hotkey(coldkey, hotkey)
         self.get_alpha_share_pool(hotkey, netuid).update_value_for_one(coldkey, amount)
 
+    def pay_take_and_dividend(self, hotkey: bytes, coldkey: bytes, netuid: int, take: int, dividend: int) -> int:
+        """A validator's epoch payout on one pool object: ``take`` minted to ``coldkey`` (as
+        ``increase_stake_for_hotkey_and_coldkey_on_subnet``), then ``dividend`` to every staker
+        pro rata (``increase_stake_for_hotkey_on_subnet``); returns the hotkey's new total alpha."""
+        pool = self.get_alpha_share_pool(hotkey, netuid)
+        if take:
+            self._add_staking_hotkey(coldkey, hotkey)
+            pool.update_value_for_one(coldkey, take)
+        if dividend:
+            pool.update_value_for_all(dividend)
+        return pool.ops.get_shared_value()
+
     def try_increase_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, netuid: int, amount: int) -> bool:
         return self.get_alpha_share_pool(hotkey, netuid).sim_update_value_for_one(amount)
 
