@@ -189,7 +189,9 @@ class CoinbasePart:
                 self.SubnetAlphaIn.set(netuid, alpha_reserve)
             if tao_reserve != before.tao_reserve:
                 self.SubnetTAO.set(netuid, tao_reserve)
-            pools[netuid] = replace(pool, tao_reserve=tao_reserve, alpha_reserve=alpha_reserve)
+            if (tao_reserve, alpha_reserve) != (pool.tao_reserve, pool.alpha_reserve):
+                pool = replace(pool, tao_reserve=tao_reserve, alpha_reserve=alpha_reserve)
+            pools[netuid] = pool
         if total_stake != total_stake0:
             self.TotalStake.set(total_stake)
         for netuid in emitting:
@@ -233,7 +235,7 @@ class CoinbasePart:
             initialized = True
         if after.quote_weight != before.quote_weight:
             swap.SwapBalancer.set(netuid, {"quote": after.quote_weight})
-        return replace(after, initialized=initialized)
+        return after if after.initialized == initialized else replace(after, initialized=initialized)
 
     def adjust_protocol_liquidity(self, netuid: int, tao: int, alpha: int,
                                   pool: PoolState) -> tuple[int, int, PoolState]:
@@ -256,7 +258,8 @@ class CoinbasePart:
         except AmmError:
             return None
         self.SubnetVolume.set(netuid, self.SubnetVolume.get(netuid) + tao)
-        return replace(result, pool=self._store_pool_params(netuid, pool, result.pool))
+        stored = self._store_pool_params(netuid, pool, result.pool)
+        return result if stored is result.pool else replace(result, pool=stored)
 
     # --- epochs ---------------------------------------------------------------------------------
     def should_run_epoch(self, netuid: int, block: int) -> bool:
