@@ -41,9 +41,12 @@ class FlatState:
 
     def __init__(self, backend: KVBackend) -> None:
         self._view = PrefixedBackend(backend, schema.STATE)
+        # reads are the hot path (several per transaction): one call into the backend, no view hop
+        self._backend_get = backend.get
+        self._prefix = schema.STATE
 
     def get(self, key: bytes) -> bytes | None:
-        return self._view.get(key)
+        return self._backend_get(self._prefix + key)
 
     def iterate(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
         return self._view.iterate(prefix, start)

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from tensornet.chain.builder import BlockBuilder, BuiltBlock
+from tensornet.chain.builder import BlockBuilder, BuiltBlock, paused_gc
 from tensornet.chain.genesis import genesis_block
 from tensornet.chain.runtime_apis import ApiContext
 from tensornet.chain.runtime_def import build_runtime
@@ -200,15 +200,16 @@ class Node:
 
         With ``verify_workers`` the batch's signatures are first verified in a process pool, so the
         per-transaction validation that follows finds them in the verified-signature cache."""
-        if self.config.verify_workers > 0 and len(raws) >= 64:
-            self._preverify(raws)
         out: list[Exception | None] = []
-        for raw in raws:
-            try:
-                self.submit(raw)
-                out.append(None)
-            except (TransactionValidityError, MalformedExtrinsic, PoolError) as exc:
-                out.append(exc)
+        with paused_gc():  # a batch is bounded work, like a block (see paused_gc)
+            if self.config.verify_workers > 0 and len(raws) >= 64:
+                self._preverify(raws)
+            for raw in raws:
+                try:
+                    self.submit(raw)
+                    out.append(None)
+                except (TransactionValidityError, MalformedExtrinsic, PoolError) as exc:
+                    out.append(exc)
         return out
 
     def _preverify(self, raws: list[bytes]) -> None:

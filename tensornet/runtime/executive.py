@@ -225,7 +225,12 @@ class Executive:
         """Validate ``raw`` against ``state`` (the best block's), as TaggedTransactionQueue does."""
         xt = (self.handoff.take(raw) if self.handoff is not None else None) or self.decode(raw)
         current = best_number + 1
-        with self.runtime.at(state, current):
+        # Runtime.at inlined (one validation per submitted transaction): point the environment at
+        # ``state`` and restore it whatever happens
+        env = self.runtime.env
+        saved = (env.state, env.block_number, env.phase)
+        env.state, env.block_number = state, current
+        try:
             checked = self.check(xt, current)
             account = self._check_account(checked, for_block=False)
             who, nonce = xt.signer, checked.extra.nonce
@@ -236,6 +241,8 @@ class Executive:
             if self.handoff is not None:
                 self.handoff.put(xt)
             return xt, ValidTransaction(priority, requires, (nonce_tag(who, nonce),), longevity)
+        finally:
+            env.state, env.block_number, env.phase = saved
 
     # --- block execution ---------------------------------------------------------------------------
     def initialize_block(self, number: int, parent_hash: bytes) -> None:

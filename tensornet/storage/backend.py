@@ -86,6 +86,8 @@ class LevelDBBackend:
         self.path = path
         self._db = plyvel.DB(path, create_if_missing=create, write_buffer_size=64 * 2**20,
                              lru_cache_size=64 * 2**20, bloom_filter_bits=10)
+        # point reads go straight to plyvel (same result, one Python frame fewer per state read)
+        self.get = self._db.get  # type: ignore[method-assign]
 
     def get(self, key: bytes) -> bytes | None:
         return self._db.get(key)
