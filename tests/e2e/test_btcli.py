@@ -8,7 +8,7 @@ venv is kept apart from .venv-bt. Wallets are made with btcli itself (``wallet r
 substrate-interface, so a btcli message that claims success without an extrinsic cannot pass.
 
 The tests of this module run in order and share one devnet: create → start → register → stake add / list /
-remove → show / metagraph → hyperparameters and sudo set → weights (commit-reveal, then direct set_weights).
+remove / move / transfer / swap → axon → show / metagraph → hyperparameters and sudo set → weights (commit-reveal, then direct set_weights).
 Not covered because they cannot work here: anything with MEV protection on (btcli's default for create,
 stake and transfer-like calls: this chain has no MevShield pallet), and ``subnets price`` on a subnet
 younger than its history window (btcli raises on the ``get_dynamic_info`` = None of blocks before the
@@ -174,6 +174,26 @@ def test_stake_remove_overview_and_burn_cost(env):
     assert before - chain.sm("TotalHotkeyAlpha", [hotkey, NETUID]) == 10**9
     assert "Wallet free balance" in cli("wallet", "overview", "--wallet-name", "alice")
     assert "Subnet burn cost" in cli("subnets", "burn-cost")
+
+
+def test_stake_move_transfer_swap(env):
+    cli, chain, _ = env
+    hotkey, miner_hotkey, miner = cli.address("alice", "default"), cli.address("miner", "default"), cli.address("miner")
+    common = ("--origin-netuid", str(NETUID), "--amount", "1", "--no-mev-protection", "--no-prompt")
+    cli("stake", "move", *_alice("--dest-netuid", str(NETUID), "--dest", miner_hotkey, *common))
+    assert chain.sm("TotalHotkeyAlpha", [miner_hotkey, NETUID]) == 10**9
+    cli("stake", "transfer", *_alice("--dest-netuid", str(NETUID), "--dest", miner, *common))
+    assert hotkey in chain.sm("StakingHotkeys", [miner])
+    cli("stake", "swap", *_alice("--dest-netuid", "1", "--tolerance", "0.5", *common))
+    assert chain.sm("TotalHotkeyAlpha", [hotkey, 1]) > 0
+
+
+def test_axon_set_loopback(env):
+    cli, chain, _ = env
+    cli("axon", "set", "--wallet-name", "miner", "--hotkey", "default", "--netuid", str(NETUID), "--ip", "127.0.0.1",
+        "--port", "8091", "--no-prompt")
+    axon = chain.sm("Axons", [NETUID, cli.address("miner", "default")])
+    assert axon["ip"] == 0x7F000001 and axon["port"] == 8091
 
 
 def test_subnets_show_and_metagraph(env):
