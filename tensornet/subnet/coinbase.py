@@ -126,9 +126,10 @@ class CoinbasePart:
         if remaining:
             self.TotalIssuance.mutate(lambda v: max(v - remaining, 0))  # recycle_credit
         slots: set[int] = set()
-        due = self.drain_pending(subnets, block, slots)
-        for netuid, pending in due.items():
-            self.distribute_emission(netuid, *pending)
+        keys: dict[int, list[tuple[int, bytes]]] = {}
+        due = self.drain_pending(subnets, block, slots, keys)
+        for netuid, pending in due.items():  # no epoch changes Keys: the drained read is current
+            self.distribute_emission(netuid, *pending, keys=keys.get(netuid))
             self.LastMechansimStepBlock.set(netuid, block)
         return slots
 
@@ -293,18 +294,24 @@ class CoinbasePart:
 
     def is_epoch_input_state_consistent(self, netuid: int) -> bool:
         """No hotkey holds two uids (the stored values are compared raw, nothing decoded)."""
-        seen = set()
-        for _, raw in self.env.state.iterate(self.Keys.item.prefix_key(netuid)):
-            if raw in seen:
-                return False
-            seen.add(raw)
-        return True
+        return self._keys_consistent(self.subnet_keys_raw(netuid))
 
-    def drain_pending(self, subnets: list[int], block: int,
-                      slots: set[int] | None = None) -> dict[int, tuple[int, int, int, int]]:
+    @staticmethod
+    def _keys_consistent(keys: list[tuple[int, bytes]]) -> bool:
+        return len({raw for _, raw in keys}) == len(keys)
+
+    def subnet_keys_raw(self, netuid: int) -> list[tuple[int, bytes]]:
+        """Keys[netuid] as stored: (uid, encoded hotkey), uid order (Identity hashers: the uid
+        is the key's last two bytes)."""
+        return [(int.from_bytes(k[-2:], "little"), raw)
+                for k, raw in self.env.state.iterate(self.Keys.item.prefix_key(netuid))]
+
+    def drain_pending(self, subnets: list[int], block: int, slots: set[int] | None = None,
+                      keys: dict | None = None) -> dict[int, tuple[int, int, int, int]]:
         """Epochs due this block: take the four pending accumulators (at most MaxEpochsPerBlock;
         the rest are deferred to the next block with EpochDeferred). ``slots`` receives every
-        subnet whose epoch slot was consumed (run or skipped as inconsistent)."""
+        subnet whose epoch slot was consumed (run or skipped as inconsistent), ``keys`` the
+        stored Keys of each subnet whose epoch runs (read once for the check and the epoch)."""
         cap = self.MaxEpochsPerBlock.get()
         ran = 0
         out: dict[int, tuple[int, int, int, int]] = {}
@@ -318,7 +325,10 @@ class CoinbasePart:
                 self.deposit_event("EpochDeferred", {"netuid": netuid, "from_block": block,
                                                      "to_block": block + 1})
                 continue
-            if self.is_epoch_input_state_consistent(netuid):
+            stored_keys = self.subnet_keys_raw(netuid)
+            if self._keys_consistent(stored_keys):
+                if keys is not None:
+                    keys[netuid] = stored_keys
                 self.BlocksSinceLastStep.set(netuid, 0)
                 out[netuid] = (self._take(self.PendingServerEmission, netuid),
                                self._take(self.PendingValidatorEmission, netuid),

@@ -89,12 +89,11 @@ class EpochPart:
     """Epoch runner and emission distribution of SubtensorModule."""
 
     # --- inputs ---------------------------------------------------------------------------------
-    def subnet_hotkeys(self, netuid: int, n: int) -> list[bytes | None]:
-        """Keys[netuid] by uid, read raw (Identity hashers: the uid is the key's last two bytes)."""
+    def subnet_hotkeys(self, netuid: int, n: int, stored: list | None = None) -> list[bytes | None]:
+        """Keys[netuid] by uid; ``stored`` is ``subnet_keys_raw(netuid)`` when already read."""
         keys: list[bytes | None] = [None] * n
         decode = self.Keys.item.value_type.decode
-        for raw_key, raw in self.env.state.iterate(self.Keys.item.prefix_key(netuid)):
-            uid = int.from_bytes(raw_key[-2:], "little")
+        for uid, raw in self.subnet_keys_raw(netuid) if stored is None else stored:
             if uid < n:
                 keys[uid] = decode(raw, 0)[0]
         return keys
@@ -170,13 +169,14 @@ class EpochPart:
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
         return stake_weights(hotkeys, alpha, root, children, parents, tw)
 
-    def epoch_inputs(self, netuid: int, mecid: int, rao_emission: int,
-                     bond_raws: dict | None = None) -> tuple[EpochInputs, list]:
+    def epoch_inputs(self, netuid: int, mecid: int, rao_emission: int, bond_raws: dict | None = None,
+                     stored_keys: list | None = None) -> tuple[EpochInputs, list]:
         """Read one mechanism's epoch inputs from storage (``epoch_mechanism``'s reads);
-        ``bond_raws`` receives the stored Bonds rows by uid."""
+        ``bond_raws`` receives the stored Bonds rows by uid; ``stored_keys`` is the subnet's
+        ``subnet_keys_raw`` when the caller has it."""
         idx = mech_index(netuid, mecid)
         n = self.SubnetworkN.get(netuid)
-        hotkeys = self.subnet_hotkeys(netuid, n)
+        hotkeys = self.subnet_hotkeys(netuid, n, stored_keys)
         sw = self.stake_weights_for_network(netuid, hotkeys)
         state = self.env.state
         permits = _vec_np(state.get(self.ValidatorPermit.item.key(netuid)), "|u1", n).astype(np.bool_)
@@ -206,7 +206,8 @@ class EpochPart:
         return inp, hotkeys
 
     # --- run and persist ------------------------------------------------------------------------
-    def epoch_with_mechanisms(self, netuid: int, rao_emission: int) -> list[tuple[bytes, int, int]]:
+    def epoch_with_mechanisms(self, netuid: int, rao_emission: int,
+                              stored_keys: list | None = None) -> list[tuple[bytes, int, int]]:
         """Run every mechanism, persist, and return (hotkey, incentive, dividend) in uid order."""
         count = self.MechanismCountCurrent.get(netuid)
         parts = split_emissions(rao_emission, count, self.MechanismEmissionSplit.try_get(netuid))
@@ -215,7 +216,7 @@ class EpochPart:
         uids: list[int] = []
         for mecid, emission in enumerate(parts):
             bond_raws: dict[int, bytes] = {}
-            inp, hotkeys = self.epoch_inputs(netuid, mecid, emission, bond_raws)
+            inp, hotkeys = self.epoch_inputs(netuid, mecid, emission, bond_raws, stored_keys)
             out = yuma.epoch(inp)
             uids = [u for u, hk in enumerate(hotkeys) if hk is not None]
             self.persist_mechanism(netuid, mecid, out, hotkeys, bond_raws)
@@ -282,8 +283,9 @@ class EpochPart:
             self._put_raw(item.item.key(netuid), _vec_raw(values, dtype))
 
     # --- distribution ---------------------------------------------------------------------------
-    def distribute_emission(self, netuid: int, server: int, validator: int, root: int, owner_cut: int) -> None:
-        hotkey_emission = self.epoch_with_mechanisms(netuid, server + validator + root)
+    def distribute_emission(self, netuid: int, server: int, validator: int, root: int, owner_cut: int,
+                            keys: list | None = None) -> None:
+        hotkey_emission = self.epoch_with_mechanisms(netuid, server + validator + root, keys)
         incentive_sum = sum(inc for _, inc, _ in hotkey_emission)
         validator_alpha = validator if incentive_sum else validator + server
         incentives: dict[bytes, int] = {}
