@@ -43,6 +43,23 @@ def weights_are_valid(quote_weight: int) -> bool:
     return base_weight >= MIN_WEIGHT and quote_weight >= MIN_WEIGHT
 
 
+_ACCURACY_FIXED = U64F64.from_int(ACCURACY)
+#: quote weight -> U64F64 w1/w2 (values are immutable; a pool's weight changes rarely)
+_WEIGHT_RATIOS: dict[int, U64F64] = {}
+
+
+def _weight_ratio(quote_weight: int) -> U64F64:
+    """``U64F64(w1).safe_div(U64F64(w2))``, remembered per quote weight (every price needs it)."""
+    ratio = _WEIGHT_RATIOS.get(quote_weight)
+    if ratio is None:
+        base_weight = max(ACCURACY - quote_weight, 0)
+        ratio = U64F64.from_int(base_weight).safe_div(U64F64.from_int(quote_weight))
+        if len(_WEIGHT_RATIOS) >= 4096:
+            _WEIGHT_RATIOS.clear()
+        _WEIGHT_RATIOS[quote_weight] = ratio
+    return ratio
+
+
 @dataclass(frozen=True)
 class Balancer:
     """Pool weights; only the quote (TAO) weight is stored, in Perquintill parts."""
@@ -65,7 +82,7 @@ class Balancer:
         )
         if result is None or not 0 <= result <= U64_MAX:
             return U64F64_ZERO
-        value = U64F64.from_int(result).safe_div(U64F64.from_int(ACCURACY))
+        value = U64F64.from_int(result).safe_div(_ACCURACY_FIXED)
         return value.min(U64F64_ONE) if delta >= 0 else value
 
     def exp_base_quote(self, alpha_reserve: int, alpha_delta: int) -> U64F64:
@@ -78,10 +95,8 @@ class Balancer:
 
     def calculate_price(self, alpha_reserve: int, tao_reserve: int) -> U64F64:
         """(w1/w2)·(y/x) as U64F64; the two quotients are truncated separately, as on chain."""
-        w1 = U64F64.from_int(self.base_weight)
-        w2 = U64F64.from_int(self.quote_weight)
         ratio = U64F64.from_int(tao_reserve).safe_div(U64F64.from_int(alpha_reserve))
-        return w1.safe_div(w2).saturating_mul(ratio)
+        return _weight_ratio(self.quote_weight).saturating_mul(ratio)
 
     def with_added_liquidity(
         self, tao_reserve: int, alpha_reserve: int, tao_delta: int, alpha_delta: int

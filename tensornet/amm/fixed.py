@@ -38,7 +38,8 @@ class U64F64:
         """`U64F64::saturating_from_num(integer)` (u64 or u128 source)."""
         if value <= 0:
             return cls(0)
-        return cls(min(value << FRAC_BITS, U128_MAX))
+        bits = value << FRAC_BITS
+        return cls(bits if bits <= U128_MAX else U128_MAX)
 
     @classmethod
     def from_float(cls, value: float) -> U64F64:
