@@ -9,24 +9,23 @@
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
 import socket
 import subprocess
-import sys
-import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
 from tensornet.chain.spec import preset
+from tensornet.node.background import BackgroundNode
 from tensornet.node.node import Node, NodeConfig
 from tensornet.primitives.era import Era
 from tensornet.primitives.keys import KeyPair, dev_keypair
@@ -102,67 +101,15 @@ def node() -> Iterator[Node]:
 
 # --- a node serving RPC from its own thread ------------------------------------------------------
 
-class LiveNode:
-    """A node running on its own event loop in a daemon thread, serving RPC on 127.0.0.1:<ephemeral>."""
+class LiveNode(BackgroundNode):
+    """A node serving RPC on 127.0.0.1:<ephemeral> from its own thread and event loop."""
 
     def __init__(self, sealing: str = "instant", base_path: str | None = None) -> None:
-        self._sealing = sealing
-        self._base_path = base_path
-        self._ready = threading.Event()
-        self._stop: asyncio.Event | None = None
-        self.node: Node | None = None
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._main, daemon=True, name="live-node")
+        super().__init__(lambda: make_node(sealing, base_path), name="live-node")
 
-    def _main(self) -> None:
-        async def run() -> None:
-            try:
-                self.node = make_node(self._sealing, self._base_path)
-                await self.node.start()
-                self.loop = asyncio.get_running_loop()
-                self._stop = asyncio.Event()
-            except BaseException as exc:  # surface start-up failures to the test
-                self.error = exc
-                self._ready.set()
-                raise
-            self._ready.set()
-            await self._stop.wait()
-            await self.node.stop()
-
-        asyncio.run(run())
-
-    def start(self) -> "LiveNode":
-        self._thread.start()
-        if not self._ready.wait(30):
-            raise TimeoutError("the node did not start")
-        if self.error:
-            raise self.error
+    def start(self, timeout: float = 30) -> LiveNode:
+        super().start(timeout)
         return self
-
-    def stop(self) -> None:
-        if self.loop is not None and self._stop is not None:
-            self.loop.call_soon_threadsafe(self._stop.set)
-            self._thread.join(10)
-
-    @property
-    def port(self) -> int:
-        return self.node.rpc_port  # type: ignore[union-attr]
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    @property
-    def http_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def run(self, fn: Callable[[Node], Any], timeout: float = 30) -> Any:
-        """Run ``fn(node)`` on the node's loop and return its result (the node is single-threaded)."""
-        async def call() -> Any:
-            return fn(self.node)  # type: ignore[arg-type]
-
-        return asyncio.run_coroutine_threadsafe(call(), self.loop).result(timeout)  # type: ignore[arg-type]
 
     def rpc(self, method: str, params: Any = None) -> Any:
         """One JSON-RPC call over HTTP; returns the whole response object."""
@@ -202,13 +149,13 @@ class TnetProcess:
 
     @classmethod
     def node(cls, base_path: str, sealing: str = "instant", port: int | None = None, preset_name: str = "test",
-             extra: list[str] | None = None) -> "TnetProcess":
+             extra: list[str] | None = None) -> TnetProcess:
         port = port or free_port()
         args = [PYTHON, "-m", "tensornet.cli.main", "node", "--base-path", base_path, "--preset", preset_name,
                 "--sealing", sealing, "--rpc-port", str(port), *(extra or [])]
         return cls(args, port)
 
-    def start(self, wait: bool = True, timeout: float = 60) -> "TnetProcess":
+    def start(self, wait: bool = True, timeout: float = 60) -> TnetProcess:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT, cwd=str(REPO),
                                      env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -267,5 +214,20 @@ def tn():
     return types.SimpleNamespace(**{name: globals()[name] for name in __all__})
 
 
-__all__ = ["TAO", "make_node", "read_state", "account", "free", "events", "signed", "transfer", "LiveNode",
-           "http_rpc", "TnetProcess", "free_port", "run_tnet", "PYTHON", "REPO"]
+__all__ = [
+    "PYTHON",
+    "REPO",
+    "TAO",
+    "LiveNode",
+    "TnetProcess",
+    "account",
+    "events",
+    "free",
+    "free_port",
+    "http_rpc",
+    "make_node",
+    "read_state",
+    "run_tnet",
+    "signed",
+    "transfer",
+]

@@ -7,13 +7,12 @@ client waiting for inclusion while ``auto_seal`` is on (``Devnet(sealing="instan
 """
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import urllib.request
 from collections.abc import Callable
 from typing import Any, Self
 
+from tensornet.node.background import BackgroundNode
 from tensornet.testing.accounts import AccountLike, account_id
 
 
@@ -26,51 +25,28 @@ class Devnet:
         self.preset_name = preset_name
         self.sealing = sealing
         self.subnets = subnets
-        self.node = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._main, name="tensornet-devnet", daemon=True)
+        self._background = BackgroundNode(self._make_node, self._prepare, name="tensornet-devnet")
 
     # --- lifecycle ---------------------------------------------------------------------------------
-    def _main(self) -> None:
-        async def run() -> None:
-            from tensornet.chain.spec import preset
-            from tensornet.node.devtools import enable
-            from tensornet.node.node import Node, NodeConfig
+    def _make_node(self):
+        from tensornet.chain.spec import preset
+        from tensornet.node.devtools import enable
+        from tensornet.node.node import Node, NodeConfig
 
-            try:
-                self.node = Node(NodeConfig(preset(self.preset_name), sealing=self.sealing, rpc_port=0,
-                                            rpc_methods="unsafe"))
-                tools = enable(self.node)
-                await self.node.start()
-                if self.subnets:
-                    tools.ensure_subnets(self.subnets)
-                self._loop = asyncio.get_running_loop()
-                self._stop = asyncio.Event()
-            except BaseException as exc:  # noqa: BLE001 - surfaced by start()
-                self._error = exc
-                self._ready.set()
-                return
-            self._ready.set()
-            await self._stop.wait()
-            await self.node.stop()
+        node = Node(NodeConfig(preset(self.preset_name), sealing=self.sealing, rpc_port=0, rpc_methods="unsafe"))
+        enable(node)
+        return node
 
-        asyncio.run(run())
+    def _prepare(self, node) -> None:
+        if self.subnets:
+            node.devtools.ensure_subnets(self.subnets)
 
     def start(self, timeout: float = 60) -> Devnet:
-        self._thread.start()
-        if not self._ready.wait(timeout):
-            raise TimeoutError("the devnet did not start")
-        if self._error is not None:
-            raise self._error
+        self._background.start(timeout)
         return self
 
     def stop(self) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-            self._thread.join(15)
+        self._background.stop()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -80,24 +56,25 @@ class Devnet:
 
     # --- addresses ---------------------------------------------------------------------------------
     @property
+    def node(self):
+        return self._background.node
+
+    @property
     def port(self) -> int:
-        return self.node.rpc_port  # type: ignore[union-attr]
+        return self._background.port
 
     @property
     def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        return self._background.url
 
     @property
     def http_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self._background.http_url
 
     # --- calls -------------------------------------------------------------------------------------
     def run(self, fn: Callable[[Any], Any], timeout: float = 120) -> Any:
         """Run ``fn(node)`` on the node's loop (the node is single-threaded) and return its result."""
-        async def call() -> Any:
-            return fn(self.node)
-
-        return asyncio.run_coroutine_threadsafe(call(), self._loop).result(timeout)  # type: ignore[arg-type]
+        return self._background.run(fn, timeout)
 
     def rpc(self, method: str, *params: Any) -> Any:
         """One JSON-RPC call over HTTP; raises DevnetError with the node's message on error."""
