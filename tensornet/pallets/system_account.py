@@ -31,14 +31,19 @@ def _encode(value: Any) -> bytes:
         raise ScaleError(f"AccountInfo: cannot encode {value!r:.120}: {exc}") from None
 
 
+#: the whole layout at once for decoding, the u128 flags as two u64 halves (one unpack, no slice)
+_FULL = struct.Struct("<IIIIQQQQQ")
+
+
 def _decode(data: bytes, offset: int = 0) -> tuple[dict, int]:
     end = offset + SIZE
     if end > len(data):
         raise ScaleError("unexpected end of input reading AccountInfo")
-    nonce, consumers, providers, sufficients, free, reserved, frozen = _HEAD.unpack_from(data, offset)
-    flags = int.from_bytes(data[offset + _HEAD.size:end], "little")
+    nonce, consumers, providers, sufficients, free, reserved, frozen, flags_lo, flags_hi = \
+        _FULL.unpack_from(data, offset)
     return {"nonce": nonce, "consumers": consumers, "providers": providers, "sufficients": sufficients,
-            "data": {"free": free, "reserved": reserved, "frozen": frozen, "flags": flags}}, end
+            "data": {"free": free, "reserved": reserved, "frozen": frozen,
+                     "flags": flags_lo | (flags_hi << 64)}}, end
 
 
 FAST_ACCOUNT_INFO = Custom(ACCOUNT_INFO, _encode, _decode, ACCOUNT_INFO.default())

@@ -54,6 +54,8 @@ class Checked:
     extra: Extra
     info: DispatchInfo
     fee: int
+    #: ``Runtime.resolve_call(xt.call)``: (pallet, call declaration, args), reused by the dispatch
+    resolved: tuple | None = None
 
 
 class VerifiedSignatures:
@@ -184,7 +186,8 @@ class Executive:
         extra: Extra = xt.extra  # type: ignore[assignment]
         rt = self.runtime
         try:
-            info = rt.call_info(xt.call)
+            resolved = rt.resolve_call(xt.call)
+            info = resolved[1].info(resolved[2])  # Runtime.call_info without resolving twice
         except (KeyError, TypeError) as exc:
             raise InvalidTransaction("Call", str(exc)) from None
         if info.dispatch_class == "Mandatory":
@@ -192,7 +195,7 @@ class Executive:
         if info.weight.ref_time > MAX_NORMAL_WEIGHT or xt.length > MAX_NORMAL_LENGTH:
             raise InvalidTransaction("ExhaustsResources")
         fee = compute_fee(xt.length, info, extra.tip)
-        return Checked(xt, extra, info, fee)
+        return Checked(xt, extra, info, fee, resolved)
 
     def _check_account(self, checked: Checked, for_block: bool, block_limits=None) -> dict:
         """Nonce and fee checks against the current state (CheckNonce, ChargeTransactionPayment).
@@ -311,7 +314,7 @@ class Executive:
         error: DispatchError | None = None
         post = None
         try:
-            post = rt.dispatch(xt.call, Origin.signed(who))
+            post = rt.dispatch(xt.call, Origin.signed(who), checked.resolved)
         except DispatchError as exc:
             error = exc
         # post_dispatch: refund what Pays::No calls were charged, pay the author, record the fee

@@ -177,6 +177,20 @@ class ExecutionEnv:
         """Forget events deposited after ``mark`` (an extrinsic that turned out invalid)."""
         del self.events[mark:], self._encoded_events[mark:]
 
+    def encoded_events_since(self, mark: int) -> list[bytes]:
+        """The SCALE ``EventRecord``s deposited after ``mark``."""
+        return list(self._encoded_events[mark:])
+
+    def append_encoded_events(self, records: list[bytes]) -> None:
+        """Re-deposit recorded ``EventRecord``s verbatim (replaying a devnet edit)."""
+        rt = self.runtime
+        for raw in records:
+            record = rt.event_record_type.decode_all(raw)
+            (pallet, inner), = record["event"].items()
+            name, payload = (inner, None) if isinstance(inner, str) else next(iter(inner.items()))
+            self.events.append(EventRecord(record["phase"], pallet, name, payload))
+            self._encoded_events.append(raw)
+
     def reset_events(self) -> None:
         self.events, self._encoded_events = [], []
 
@@ -302,14 +316,15 @@ class Runtime:
         _, calldef, args = self.resolve_call(call_value)
         return calldef.info(args)
 
-    def dispatch(self, call_value: Any, origin: Origin) -> Any:
+    def dispatch(self, call_value: Any, origin: Origin, resolved: tuple | None = None) -> Any:
         """Dispatch in a fresh storage layer: a DispatchError rolls back this call's writes only.
 
         Events are storage in FRAME (``System.Events``), so the events a failed call deposited are
         rolled back with its other writes. Returns the call's post-dispatch info (a dict such as
-        ``{"pays_fee": "No"}``) or None.
+        ``{"pays_fee": "No"}``) or None. ``resolved``: ``resolve_call(call_value)`` when the caller
+        already has it (the executive resolved the call to weigh it).
         """
-        pallet, calldef, args = self.resolve_call(call_value)
+        pallet, calldef, args = resolved if resolved is not None else self.resolve_call(call_value)
         env = self.env
         state = env.state
         mark = env.event_mark()
