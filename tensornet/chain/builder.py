@@ -11,6 +11,7 @@ from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.validity import TransactionValidityError
 from tensornet.storage.overlay import Overlay
 
+from . import dev_digest
 from .block import Block, Header, extrinsics_root
 from .store import ChainStore
 
@@ -106,9 +107,13 @@ class BlockRun:
     chooses the extrinsics) and the importer (which replays a block's): initialise, the timestamp
     inherent, the caller's extrinsics, finalise, then the state and extrinsics roots."""
 
-    def __init__(self, store: ChainStore, executive: Executive) -> None:
+    def __init__(self, store: ChainStore, executive: Executive,
+                 replay_edits: tuple[list, list[bytes]] | None = None) -> None:
+        """``replay_edits``: devnet edits recorded in an imported block's digest (see dev_digest)."""
         self.store = store
         self.executive = executive
+        self.replay_edits = replay_edits
+        self.digest_logs: tuple = ()
         self.parent = store.head
         self.parent_hash: bytes = store.head_hash  # type: ignore[assignment]
         self.number = self.parent.number + 1
@@ -124,13 +129,44 @@ class BlockRun:
         executive = self.executive
         with executive.runtime.at(self.state, self.number):
             executive.initialize_block(self.number, self.parent_hash)
+            self._devnet_edits()
             executive.apply_inherent(inherent)
             yield self
             self.events = executive.finalize_block()
+
+    def _devnet_edits(self) -> None:
+        """Apply queued devnet edits (recording their writes and events in the digest), or replay
+        the ones an imported block recorded: either way the block stays reproducible."""
+        env = self.executive.runtime.env
+        state = self.state
+        if self.replay_edits is not None:
+            writes, events = self.replay_edits
+            for key, value in writes:
+                if value is None:
+                    state.delete(key)
+                else:
+                    state.put(key, value)
+            env.append_encoded_events(events)
+        else:
+            take = getattr(self.executive, "take_pending_edits", None)
+            edits = take() if take is not None else []
+            if not edits:
+                return
+            mark = env.event_mark()
+            state.begin()
+            for edit in edits:
+                edit(self.executive.runtime)
+            writes = [(key, state.get(key)) for key in sorted(state.layer_keys())]
+            state.commit()
+            events = env.encoded_events_since(mark)
+            self.replay_edits = (writes, events)
+        log = dev_digest.encode(*self.replay_edits)
+        self.executive.runtime.pallets["System"].Digest.set({"logs": [log]})
+        self.digest_logs = (log,)
 
     def seal(self, extrinsics: list[bytes] | tuple[bytes, ...]) -> Block:
         """The block: the header over the overlay's changes (its new trie nodes kept for the commit)."""
         self.changes = self.state.changes()
         root, self.trie_nodes = self.store.compute_root(self.parent.state_root, self.changes)
-        header = Header(self.parent_hash, self.number, root, extrinsics_root(extrinsics))
+        header = Header(self.parent_hash, self.number, root, extrinsics_root(extrinsics), self.digest_logs)
         return Block(header, tuple(extrinsics))

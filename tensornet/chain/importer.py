@@ -19,6 +19,7 @@ from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.validity import TransactionValidityError
 
 from .block import Block, extrinsics_root
+from . import dev_digest
 from .builder import BlockRun, BuiltBlock
 from .export import ExportHeader
 from .store import ChainStore
@@ -54,7 +55,11 @@ def import_block(store: ChainStore, executive: Executive, block: Block) -> Built
     if extrinsics_root(block.extrinsics) != header.extrinsics_root:
         raise bad(f"extrinsics root differs (header {_hex(header.extrinsics_root)}, body "
                   f"{_hex(extrinsics_root(block.extrinsics))})")
-    run = BlockRun(store, executive)
+    try:
+        recorded = dev_digest.decode(header.digest_logs)
+    except ValueError as exc:
+        raise bad(str(exc)) from None
+    run = BlockRun(store, executive, replay_edits=recorded)
     applied = []
     try:
         with run.execute(block.extrinsics[0]):

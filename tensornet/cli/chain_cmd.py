@@ -292,11 +292,7 @@ def import_cmd(base_path, chain_path, preset_name, file, as_json):
             node.store.close()
             if fresh:  # the database this command created holds nothing but a genesis: leave no trace
                 shutil.rmtree(base_path, ignore_errors=True)
-            hint = ""
-            if isinstance(exc, BadBlock) and exc.reason.startswith("state root differs"):
-                hint = (" (blocks sealed with devnet powers such as `tnet fund` change state outside their "
-                        "extrinsics and cannot be replayed)")
-            raise click.ClickException(f"{exc}; nothing was imported{hint}") from None
+            raise click.ClickException(f"{exc}; nothing was imported") from None
         head = node.head
         node.store.close()
     if as_json:

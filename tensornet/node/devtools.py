@@ -27,17 +27,17 @@ class DevError(ValueError):
 
 
 class DevExecutive(Executive):
-    """The node's executive plus queued dev edits, applied once at the next block's initialisation."""
+    """The node's executive plus queued dev edits. The block run takes them right after the block's
+    initialisation, applies them, and records their writes and events in the block's digest
+    (``tensornet.chain.dev_digest``) so the block can be replayed by an importer."""
 
     def __init__(self, base: Executive) -> None:
         super().__init__(base.runtime, base.genesis_hash, base.block_hash, base.author, base.codec)
         self.pending: list[Edit] = []
 
-    def initialize_block(self, number: int, parent_hash: bytes) -> None:
-        super().initialize_block(number, parent_hash)
+    def take_pending_edits(self) -> list[Edit]:
         edits, self.pending = self.pending, []
-        for edit in edits:
-            edit(self.runtime)
+        return edits
 
 
 @dataclass(frozen=True)

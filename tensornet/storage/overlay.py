@@ -101,6 +101,10 @@ class Overlay:
             else:
                 w[k] = prev  # type: ignore[assignment]
 
+    def layer_keys(self) -> list[bytes]:
+        """The keys written in the innermost open layer (what a recorded edit changed)."""
+        return list(self._journal[-1]) if self._journal else []
+
     @contextmanager
     def layer(self) -> Iterator["Overlay"]:
         """Run a block of code in its own layer: committed on success, rolled back on exception."""
