@@ -26,12 +26,13 @@ MULTI_ADDRESS = Enum(("sp_runtime", "multiaddress", "MultiAddress"), [
 
 def lookup_address(value) -> bytes:
     """Resolve a ``MultiAddress`` value to an account id (only ``Id`` and ``Address32`` resolve)."""
-    from tensornet.runtime.dispatch import DispatchError
-
     if isinstance(value, dict):
         (kind, payload), = value.items()
         if kind in ("Id", "Address32") and isinstance(payload, bytes) and len(payload) == 32:
             return payload
+    # imported here, on the failure path only: dispatch imports this module
+    from tensornet.runtime.dispatch import DispatchError
+
     raise DispatchError.cannot_lookup()
 
 
