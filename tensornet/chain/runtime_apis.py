@@ -6,14 +6,16 @@ state, the executive for transaction checks, and the metadata provider.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tensornet.primitives.scale import (
     AccountId, Bool, Bytes, Enum, Field, H256, Newtype, Option, Struct, Tuple, U8, U32, U64, Variant, Vec,
 )
 from tensornet.runtime.apis import ApiMethod, RuntimeApi
-from tensornet.runtime.dispatch import DISPATCH_CLASS, WEIGHT_TYPE, fee_details, weight_to_fee, compute_fee
+from tensornet.runtime.dispatch import (
+    DISPATCH_CLASS, WEIGHT_TYPE, compute_fee, fee_details, transaction_extension_weight, weight_to_fee,
+)
 from tensornet.runtime.extensions import SIGNED_EXTENSIONS
 from tensornet.runtime.extrinsic import MalformedExtrinsic, unchecked_extrinsic_type
 from tensornet.runtime.outer import RUNTIME_CALL
@@ -65,24 +67,28 @@ def extra_type():
 
 
 def _query_info(ctx: ApiContext, uxt: bytes, length: int) -> dict:
-    info, _ = _dispatch_info_of(ctx, uxt)
-    return {"weight": info.weight.value(), "class": info.dispatch_class,
-            "partial_fee": compute_fee(length, info, 0)}
+    info, xt = _dispatch_info_of(ctx, uxt)
+    return {"weight": info.total_weight.value(), "class": info.dispatch_class,
+            "partial_fee": compute_fee(length, info, 0) if xt.signed else 0}
 
 
 def _dispatch_info_of(ctx: ApiContext, uxt: bytes):
+    """The dispatch info of an extrinsic: a signed one also weighs its transaction extensions."""
     try:
         xt = ctx.executive.decode(uxt)
     except MalformedExtrinsic as exc:
         raise ValueError(str(exc)) from None
     info = ctx.runtime.call_info(xt.call)
+    if xt.signed:
+        info = replace(info, extension_weight=transaction_extension_weight(xt.call))
     return info, xt
 
 
 def _query_fee_details(ctx: ApiContext, uxt: bytes, length: int) -> dict:
     info, xt = _dispatch_info_of(ctx, uxt)
-    tip = xt.extra.tip if xt.signed else 0
-    return fee_details(length, info, tip)
+    if not xt.signed:
+        return {"inclusion_fee": None, "tip": 0}
+    return fee_details(length, info, xt.extra.tip)
 
 
 def _call_info(ctx: ApiContext, call: Any, length: int) -> dict:

@@ -11,9 +11,13 @@ import pytest
 
 from tensornet.primitives.keys import dev_keypair
 from tensornet.primitives.scale import Compact, U32, U64
-from tensornet.runtime.dispatch import EXTRINSIC_BASE_WEIGHT, compute_fee, weight_to_fee
+from tensornet.runtime.dispatch import (
+    EXTRINSIC_BASE_WEIGHT, compute_fee, transaction_extension_weight, weight_to_fee,
+)
 
 ALICE, BOB = dev_keypair("Alice").public, dev_keypair("Bob").public
+#: subtensor's TxExtension weighs every signed extrinsic too (frame_system checks, the payment wrapper …)
+EXT = transaction_extension_weight({"Balances": {"transfer_keep_alive": {}}}).ref_time
 
 
 def test_the_constants_are_subtensors():
@@ -35,7 +39,7 @@ def test_balances_call_fee_is_exact_and_goes_to_the_author(node, tn, call, args,
     charlie = dev_keypair("Charlie").public
     before_author = tn.free(node, author)
     issuance_before = _issuance(node, tn)
-    expected = 57_740 + len(raw) + ref_time * 500_000 // 10**9
+    expected = 57_740 + len(raw) + weight_to_fee(ref_time + EXT)
     node.submit(raw)
     built = node.seal_block()
     (_, outcome), = built.applied
@@ -46,7 +50,7 @@ def test_balances_call_fee_is_exact_and_goes_to_the_author(node, tn, call, args,
     assert _issuance(node, tn) == issuance_before  # withdrawn from the payer, resolved to the author
     # the runtime API clients use for fee estimates agrees
     info = _query_info(node, raw)
-    assert info["partial_fee"] == expected and info["weight"]["ref_time"] == ref_time
+    assert info["partial_fee"] == expected and info["weight"]["ref_time"] == ref_time + EXT
 
 
 def test_tip_is_added_and_pays_no_calls_are_free(node, tn):
@@ -54,7 +58,7 @@ def test_tip_is_added_and_pays_no_calls_are_free(node, tn):
     bob_before = tn.free(node, BOB)
     node.submit(raw)
     (_, outcome), = node.seal_block().applied
-    base = 57_740 + len(raw) + (38_159_000 + 125_000_000) * 500_000 // 10**9
+    base = 57_740 + len(raw) + weight_to_fee(38_159_000 + 125_000_000 + EXT)
     assert outcome.fee == base + 12_345
     assert bob_before - tn.free(node, BOB) == 10**9 + base + 12_345
     # Sudo.sudo by the sudo key is Pays::No: nothing withdrawn, no TransactionFeePaid
