@@ -67,12 +67,8 @@ def _netuid_owned_by(node, tn, hotkey: bytes) -> int:
 
 
 @pytest.fixture(scope="module")
-def source():
-    import types
-
-    import conftest as helpers  # the shared helpers; a module-scoped fixture cannot use ``tn``
-
-    node = build_source(types.SimpleNamespace(**{n: getattr(helpers, n) for n in helpers.__all__}))
+def source(tn):
+    node = build_source(tn)
     yield node
     node.store.close()
 

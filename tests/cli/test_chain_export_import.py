@@ -22,13 +22,8 @@ SPEC_FLAGS = ("--preset", "test")
 
 
 @pytest.fixture(scope="module")
-def source_db(tmp_path_factory):
+def source_db(tmp_path_factory, tn):
     """A stopped test-preset node's database: transfers, a failed call and a sudo call."""
-    import types
-
-    import conftest as helpers
-
-    tn = types.SimpleNamespace(**{n: getattr(helpers, n) for n in helpers.__all__})
     path = str(tmp_path_factory.mktemp("export") / "db")
     node = tn.make_node(base_path=path)
     for i in range(4):
