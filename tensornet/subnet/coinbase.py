@@ -26,46 +26,6 @@ MAX_TEMPO = 50_400
 TAO_SUPPLY = 21_000_000_000_000_000
 
 
-_CELL_KEYS: dict[tuple[object, int], bytes] = {}
-
-
-class _Cells:
-    """Per-netuid storage values read and written straight on the block's state, each (item,
-    netuid) key built once per process: the block step touches ~40 of them per subnet per block,
-    and the bound-item path (descriptor, environment, key cache) costs more than the read."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state) -> None:
-        self.state = state
-
-    @staticmethod
-    def key(item, netuid: int) -> bytes:
-        if type(netuid) is not int:
-            return item.key(netuid)
-        k = _CELL_KEYS.get((item, netuid))
-        if k is None:
-            k = _CELL_KEYS[(item, netuid)] = item.key(netuid)
-        return k
-
-    def get(self, item, netuid: int):
-        raw = self.state.get(self.key(item, netuid))
-        if raw is not None:
-            return item.value_type.decode(raw, 0)[0]
-        default = item.default
-        return item.get(self.state, netuid) if isinstance(default, (list, dict)) else default
-
-    def try_get(self, item, netuid: int):
-        raw = self.state.get(self.key(item, netuid))
-        return None if raw is None else item.value_type.decode(raw, 0)[0]
-
-    def set(self, item, netuid: int, value) -> None:
-        if value is None:
-            item.set(self.state, netuid, value)
-        else:
-            self.state.put(self.key(item, netuid), item.value_type.encode(value))
-
-
 @dataclass
 class BlockCarry:
     """Per-subnet values one block step reads or computes once and hands to its later stages:
@@ -114,13 +74,12 @@ class CoinbasePart:
     def subnets_to_emit_to(self, netuids: list[int], first_emission: dict[int, int] | None = None) -> list[int]:
         """Subnets with a first emission block, subtoken and registration enabled; fills
         ``first_emission`` (netuid -> FirstEmissionBlockNumber) so the block step reads it once."""
-        S, c = type(self), _Cells(self.env.state)
         out = []
         for n in netuids:
             if n == ROOT:
                 continue
-            first = c.try_get(S.FirstEmissionBlockNumber, n)
-            if first is not None and c.get(S.SubtokenEnabled, n) and c.get(S.NetworkRegistrationAllowed, n):
+            first = self.FirstEmissionBlockNumber.try_get(n)
+            if first is not None and self.SubtokenEnabled.get(n) and self.NetworkRegistrationAllowed.get(n):
                 out.append(n)
                 if first_emission is not None:
                     first_emission[n] = first
@@ -133,10 +92,9 @@ class CoinbasePart:
 
     def moving_price64(self, netuid: int) -> int:
         """``get_moving_alpha_price`` as U64F64 bits (root and stable subnets: 1.0)."""
-        S, c = type(self), _Cells(self.env.state)
-        if netuid == ROOT or c.get(S.SubnetMechanism, netuid) == 0:
+        if netuid == ROOT or self.SubnetMechanism.get(netuid) == 0:
             return cm.ONE64
-        return max(c.get(S.SubnetMovingPrice, netuid), 0) << (cm.F64 - cm.F32)
+        return max(self.SubnetMovingPrice.get(netuid), 0) << (cm.F64 - cm.F32)
 
     # --- TAO ------------------------------------------------------------------------------------
     def mint_block_emission(self) -> int:
@@ -183,7 +141,6 @@ class CoinbasePart:
 
         Each subnet's pool, alpha issuance and TotalStake are read once and carried along (no
         other subnet's step touches them); each changed value is written once."""
-        S, c = type(self), _Cells(self.env.state)
         tw = cm.tao_weight_u96f32(self.TaoWeight.get())
         cut_u16 = self.SubnetOwnerCut.get()
         root_tao = self.SubnetTAO.get(ROOT)
@@ -192,7 +149,7 @@ class CoinbasePart:
         terms, alpha_out, issued = {}, {}, {}
         for netuid in emitting:
             pool = self.pool_state(netuid)
-            alpha_in0, alpha_out0 = pool.alpha_reserve, c.get(S.SubnetAlphaOut, netuid)
+            alpha_in0, alpha_out0 = pool.alpha_reserve, self.SubnetAlphaOut.get(netuid)
             alpha_emission = cm.block_emission_for_issuance(alpha_in0 + alpha_out0)
             price32 = spot_price(pool).bits >> (cm.F64 - cm.F32)
             rp = cm.root_proportion(root_tao, alpha_in0 + alpha_out0, tw)
@@ -221,18 +178,18 @@ class CoinbasePart:
                     alpha_out[netuid] = min(alpha_out[netuid] + bought, cm.U64_MAX)
                     total_stake = min(total_stake + excess, cm.U64_MAX)
                     if bought:
-                        c.set(S.SubnetProtocolAlpha, netuid, c.get(S.SubnetProtocolAlpha, netuid) + bought)
-            c.set(S.SubnetExcessTao, netuid, excess_paid_in)
-            c.set(S.SubnetAlphaInEmission, netuid, alpha_in)
-            c.set(S.SubnetTaoInEmission, netuid, tao_in if spend_tao_in else 0)
+                        self.SubnetProtocolAlpha.set(netuid, self.SubnetProtocolAlpha.get(netuid) + bought)
+            self.SubnetExcessTao.set(netuid, excess_paid_in)
+            self.SubnetAlphaInEmission.set(netuid, alpha_in)
+            self.SubnetTaoInEmission.set(netuid, tao_in if spend_tao_in else 0)
             tao_reserve, alpha_reserve = pool.tao_reserve, pool.alpha_reserve + alpha_in
             if spend_tao_in:
                 tao_reserve += tao_in
                 total_stake += tao_in
             if alpha_reserve != before.alpha_reserve:
-                c.set(S.SubnetAlphaIn, netuid, alpha_reserve)
+                self.SubnetAlphaIn.set(netuid, alpha_reserve)
             if tao_reserve != before.tao_reserve:
-                c.set(S.SubnetTAO, netuid, tao_reserve)
+                self.SubnetTAO.set(netuid, tao_reserve)
             if (tao_reserve, alpha_reserve) != (pool.tao_reserve, pool.alpha_reserve):
                 pool = replace(pool, tao_reserve=tao_reserve, alpha_reserve=alpha_reserve)
             pools[netuid] = pool
@@ -242,24 +199,24 @@ class CoinbasePart:
             t = terms[netuid]
             out0, out = issued[netuid], alpha_out[netuid]
             created = cm.to_u64_32(t.alpha_out)
-            c.set(S.SubnetAlphaOutEmission, netuid, created)
+            self.SubnetAlphaOutEmission.set(netuid, created)
             out += created
             # after injection and minting, as the chain reads it
             rp = cm.root_proportion(root_tao, pools[netuid].alpha_reserve + out, tw)
-            split = cm.split_alpha_out(t.alpha_out, cut_u16, c.get(S.OwnerCutEnabled, netuid), rp)
+            split = cm.split_alpha_out(t.alpha_out, cut_u16, self.OwnerCutEnabled.get(netuid), rp)
             if split.owner_cut:
-                c.set(S.PendingOwnerCut, netuid, c.get(S.PendingOwnerCut, netuid) + split.owner_cut)
+                self.PendingOwnerCut.set(netuid, self.PendingOwnerCut.get(netuid) + split.owner_cut)
             if split.server:
-                c.set(S.PendingServerEmission, netuid, c.get(S.PendingServerEmission, netuid) + split.server)
+                self.PendingServerEmission.set(netuid, self.PendingServerEmission.get(netuid) + split.server)
             if split.validator:
-                c.set(S.PendingValidatorEmission, netuid, c.get(S.PendingValidatorEmission, netuid) + split.validator)
+                self.PendingValidatorEmission.set(netuid, self.PendingValidatorEmission.get(netuid) + split.validator)
             if split.root:
                 if root_sell:
-                    c.set(S.PendingRootAlphaDivs, netuid, c.get(S.PendingRootAlphaDivs, netuid) + split.root)
+                    self.PendingRootAlphaDivs.set(netuid, self.PendingRootAlphaDivs.get(netuid) + split.root)
                 else:
                     out = max(out - split.root, 0)
             if out != out0:
-                c.set(S.SubnetAlphaOut, netuid, out)
+                self.SubnetAlphaOut.set(netuid, out)
             if alpha_out_after is not None:
                 alpha_out_after[netuid] = out
         return credit
@@ -311,16 +268,15 @@ class CoinbasePart:
 
     def _epoch_due(self, netuid: int, block: int, since: int | None) -> bool:
         """``should_run_epoch``; ``since`` is BlocksSinceLastStep when the caller already has it."""
-        S, c = type(self), _Cells(self.env.state)
-        tempo = c.get(S.Tempo, netuid)
+        tempo = self.Tempo.get(netuid)
         if tempo == 0:
             return False
-        pending = c.get(S.PendingEpochAt, netuid)
+        pending = self.PendingEpochAt.get(netuid)
         if pending > 0 and block >= pending:
             return True
-        if (c.get(S.BlocksSinceLastStep, netuid) if since is None else since) > MAX_TEMPO:
+        if (self.BlocksSinceLastStep.get(netuid) if since is None else since) > MAX_TEMPO:
             return True
-        return block - c.get(S.LastEpochBlock, netuid) >= tempo
+        return block - self.LastEpochBlock.get(netuid) >= tempo
 
     def blocks_until_next_auto_epoch(self, netuid: int, block: int) -> int:
         tempo = self.Tempo.get(netuid)
@@ -356,17 +312,16 @@ class CoinbasePart:
         the rest are deferred to the next block with EpochDeferred). ``slots`` receives every
         subnet whose epoch slot was consumed (run or skipped as inconsistent), ``keys`` the
         stored Keys of each subnet whose epoch runs (read once for the check and the epoch)."""
-        S, c = type(self), _Cells(self.env.state)
         cap = self.MaxEpochsPerBlock.get()
         ran = 0
         out: dict[int, tuple[int, int, int, int]] = {}
         for netuid in subnets:
-            since = c.get(S.BlocksSinceLastStep, netuid) + 1
-            c.set(S.BlocksSinceLastStep, netuid, since)
+            since = self.BlocksSinceLastStep.get(netuid) + 1
+            self.BlocksSinceLastStep.set(netuid, since)
             if not self._epoch_due(netuid, block, since):
                 continue
             if ran >= cap:
-                c.set(S.PendingEpochAt, netuid, block + 1)
+                self.PendingEpochAt.set(netuid, block + 1)
                 self.deposit_event("EpochDeferred", {"netuid": netuid, "from_block": block,
                                                      "to_block": block + 1})
                 continue
@@ -374,7 +329,7 @@ class CoinbasePart:
             if self._keys_consistent(stored_keys):
                 if keys is not None:
                     keys[netuid] = stored_keys
-                c.set(S.BlocksSinceLastStep, netuid, 0)
+                self.BlocksSinceLastStep.set(netuid, 0)
                 out[netuid] = (self._take(self.PendingServerEmission, netuid),
                                self._take(self.PendingValidatorEmission, netuid),
                                self._take(self.PendingRootAlphaDivs, netuid),
@@ -382,9 +337,9 @@ class CoinbasePart:
                 ran += 1
             else:
                 self.deposit_event("EpochSkipped", {"netuid": netuid, "block": block})
-            c.set(S.LastEpochBlock, netuid, block)
-            c.set(S.PendingEpochAt, netuid, 0)
-            c.set(S.SubnetEpochIndex, netuid, c.get(S.SubnetEpochIndex, netuid) + 1)
+            self.LastEpochBlock.set(netuid, block)
+            self.PendingEpochAt.set(netuid, 0)
+            self.SubnetEpochIndex.set(netuid, self.SubnetEpochIndex.get(netuid) + 1)
             if slots is not None:
                 slots.add(netuid)
         return out
@@ -401,12 +356,11 @@ class CoinbasePart:
                             moving64: int | None = None) -> None:
         """``update_moving_price``; the caller may pass what it already read this block (the
         current pool, FirstEmissionBlockNumber, SubnetMovingAlpha, ``moving_price64``)."""
-        S, c = type(self), _Cells(self.env.state)
-        start = (c.try_get(S.FirstEmissionBlockNumber, netuid) if first_emission is None else first_emission) or 0
+        start = (self.FirstEmissionBlockNumber.try_get(netuid) if first_emission is None else first_emission) or 0
         since = max(block - max(start - 1, 0), 0)
         spot = self.alpha_price64(netuid) if pool is None else spot_price(pool).bits
         alpha = self.SubnetMovingAlpha.get() if moving_alpha is None else moving_alpha
         moving = self.moving_price64(netuid) if moving64 is None else moving64
         new = cm.next_moving_price(moving >> (cm.F64 - cm.F32), spot,
-                                   alpha, since, c.get(S.EMAPriceHalvingBlocks, netuid))
-        c.set(S.SubnetMovingPrice, netuid, new)
+                                   alpha, since, self.EMAPriceHalvingBlocks.get(netuid))
+        self.SubnetMovingPrice.set(netuid, new)
