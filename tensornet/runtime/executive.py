@@ -322,7 +322,7 @@ class Executive:
         # post_dispatch: refund what Pays::No calls were charged, pay the author, record the fee
         actual_fee = checked.fee
         if isinstance(post, dict) and post.get("pays_fee") == "No" and error is None:
-            actual_fee = 0
+            actual_fee = min(checked.extra.tip, checked.fee)  # compute_fee_raw: Pays::No keeps the tip
         refund = checked.fee - actual_fee
         if refund:
             balances.settle_fee(who, refund)  # back to the payer (burned if it cannot take it)

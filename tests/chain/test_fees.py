@@ -102,3 +102,13 @@ def test_a_fee_the_author_cannot_take_is_burned_and_the_block_still_builds(node,
     (_, outcome), = node.seal_block().applied
     assert outcome.success and tn.free(node, node.author) == 2**64 - 1
     assert _issuance(node, tn) == issuance - outcome.fee
+
+
+def test_a_call_that_turns_out_free_still_pays_its_tip(node, tn):
+    """Sudo.sudo declares Pays::Yes and returns Pays::No: the inclusion fee is refunded, the tip kept."""
+    inner = {"Balances": {"force_set_balance": {"who": {"Id": dev_keypair("Dave").public}, "new_free": 3 * 10**9}}}
+    node.submit(tn.signed(node, "Sudo", "sudo", {"call": inner}, "Alice", tip=777))
+    (_, outcome), = node.seal_block().applied
+    assert outcome.success and outcome.fee == 777
+    paid = [e["fields"] for e in tn.events(node) if e["name"] == "TransactionFeePaid"]
+    assert paid == [{"who": ALICE, "actual_fee": 777, "tip": 777}]  # Alice is also the author here
