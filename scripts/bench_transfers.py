@@ -72,14 +72,22 @@ def run(node: Node, txs: list[bytes], chunk: int) -> tuple[float, int, int]:
     start = time.perf_counter()
     pending = list(txs)
     while pending or len(node.pool):
-        batch, pending = pending[:chunk], pending[chunk:]
+        room = max(0, min(chunk, node.pool.max_ready - len(node.pool)))  # never overfill the pool
+        batch, pending = pending[:room], pending[room:]
         if batch:
-            for err in node.submit_many(batch):
-                if err is not None and not isinstance(err, PoolError):
+            refused = []
+            for raw, err in zip(batch, node.submit_many(batch)):
+                if err is None:
+                    continue
+                if not isinstance(err, PoolError):
                     raise err
+                refused.append(raw)  # pool full: a real client would resubmit after the next block
+            pending = refused + pending
         built = node.seal_block()
         blocks += 1
         included += len(built.applied)
+        if not built.applied and not batch:
+            raise RuntimeError(f"no progress: {len(node.pool)} transactions stuck in the pool")
     return time.perf_counter() - start, blocks, included
 
 

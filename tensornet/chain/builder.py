@@ -16,6 +16,11 @@ from .block import Block, Header, extrinsics_root
 from .store import ChainStore
 
 
+#: consecutive transactions that did not fit before the block counts as full (sc-basic-authorship's
+#: MAX_SKIPPED_TRANSACTIONS); the rest wait in the pool for the next block
+MAX_SKIPPED_WHEN_FULL = 8
+
+
 @dataclass
 class BuiltBlock:
     block: Block
@@ -70,6 +75,7 @@ class BlockBuilder:
         extrinsics: list[bytes] = [inherent]
         with run.execute(inherent):
             length = len(inherent)
+            exhausted = 0
             for tx in candidates:
                 if max_extrinsics is not None and len(extrinsics) > max_extrinsics:
                     built.deferred += 1
@@ -86,12 +92,16 @@ class BlockBuilder:
                     env.truncate_events(mark)
                     if getattr(exc, "kind", "") == "ExhaustsResources":
                         built.deferred += 1
+                        exhausted += 1
+                        if exhausted >= MAX_SKIPPED_WHEN_FULL:  # the block is full, as Substrate's
+                            break                              # proposer concludes after 8 misses
                     elif getattr(exc, "kind", "") != "Future":
                         built.rejected.append((tx.hash, exc))
                     if hasattr(candidates, "report_invalid"):
                         candidates.report_invalid(tx)
                     continue
                 state.commit()
+                exhausted = 0
                 extrinsics.append(tx.data)
                 length += len(tx.data)
                 built.applied.append((tx.hash, outcome))
