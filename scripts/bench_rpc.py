@@ -27,6 +27,8 @@ PYTHON = os.path.join(REPO, ".venv", "bin", "python")
 if not os.path.exists(PYTHON):
     PYTHON = sys.executable
 
+from bench_common import verify_rate  # noqa: E402  (scripts/ is on sys.path when run as a script)
+
 TAO = 10**9
 
 
@@ -185,23 +187,6 @@ def _account_key(pub: bytes) -> str:
     from tensornet.primitives.hashing import blake2_128, twox128
 
     return "0x" + (twox128(b"System") + twox128(b"Account") + blake2_128(pub) + pub).hex()
-
-
-def verify_rate(samples: int = 1000, repeats: int = 5) -> float:
-    """Raw sr25519 verifications per second on one core: the best of a few rounds."""
-    return max(_verify_round(samples) for _ in range(repeats))
-
-
-def _verify_round(samples: int) -> float:
-    from tensornet.primitives.keys import dev_keypair, verify
-
-    kp = dev_keypair("Alice")
-    msgs = [os.urandom(150) for _ in range(100)]
-    sigs = [kp.sign(m) for m in msgs]
-    t0 = time.perf_counter()
-    for i in range(samples):
-        verify(kp.public, msgs[i % 100], sigs[i % 100])
-    return samples / (time.perf_counter() - t0)
 
 
 def main() -> None:

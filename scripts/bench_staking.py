@@ -18,31 +18,14 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from bench_common import submit_and_seal, verify_rate
 from tensornet.chain.spec import GenesisConfig, preset
-from tensornet.chain.txpool import PoolError
 from tensornet.node.node import Node, NodeConfig
-from tensornet.primitives.keys import (
-    dev_keypair,
-    keypair_from_seed,
-    keypair_from_uri,
-    verify,
-)
+from tensornet.primitives.keys import dev_keypair, keypair_from_seed, keypair_from_uri
 from tensornet.runtime.signer import sign_extrinsic
 
 TAO = 10**9
 U64_MAX = 2**64 - 1
-
-
-def verify_rate(samples: int = 3000) -> float:
-    """Raw sr25519 verifications per second on one core (the baseline)."""
-    kp = dev_keypair("Alice")
-    msgs = [os.urandom(150) for _ in range(200)]
-    sigs = [kp.sign(m) for m in msgs]
-    start = time.perf_counter()
-    for i in range(samples):
-        j = i % len(msgs)
-        verify(kp.public, msgs[j], sigs[j])
-    return samples / (time.perf_counter() - start)
 
 
 def signed(node: Node, kp, pallet: str, call: str, args: dict, nonce: int) -> bytes:
@@ -88,24 +71,6 @@ def build(node: Node, keys: list, netuid: int, hotkey: bytes, n_tx: int) -> list
     return txs
 
 
-def run(node: Node, txs: list[bytes], chunk: int) -> tuple[float, int, int, int]:
-    """Submit in chunks and seal as a node would; (seconds, blocks, included, succeeded)."""
-    included = blocks = succeeded = 0
-    start = time.perf_counter()
-    pending = list(txs)
-    while pending or len(node.pool):
-        batch, pending = pending[:chunk], pending[chunk:]
-        if batch:
-            for err in node.submit_many(batch):
-                if err is not None and not isinstance(err, PoolError):
-                    raise err
-        built = node.seal_block()
-        blocks += 1
-        included += len(built.applied)
-        succeeded += sum(1 for _, outcome in built.applied if outcome.success)
-    return time.perf_counter() - start, blocks, included, succeeded
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tx", type=int, default=4_000)
@@ -123,7 +88,8 @@ def main() -> None:
         print(f"setup: subnet {netuid}, {len(keys)} coldkeys, {len(txs)} signed add/remove_stake "
               f"in {time.perf_counter() - t0:.1f} s")
         try:
-            secs, blocks, included, succeeded = run(node, txs, args.chunk)
+            secs, blocks, outcomes = submit_and_seal(node, txs, args.chunk)
+            included, succeeded = len(outcomes), sum(1 for o in outcomes if o.success)
         finally:
             node.close_workers()
             node.store.close()

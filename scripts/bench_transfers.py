@@ -20,30 +20,13 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from bench_common import submit_and_seal, verify_rate  # noqa: E402
 from tensornet.chain.spec import GenesisConfig, preset  # noqa: E402
-from tensornet.chain.txpool import PoolError  # noqa: E402
 from tensornet.node.node import Node, NodeConfig  # noqa: E402
-from tensornet.primitives.keys import dev_keypair, keypair_from_seed, verify  # noqa: E402
+from tensornet.primitives.keys import dev_keypair, keypair_from_seed  # noqa: E402
 from tensornet.runtime.signer import sign_extrinsic  # noqa: E402
 
 TAO = 10**9
-
-
-def verify_rate(samples: int = 1000, repeats: int = 5) -> float:
-    """Raw sr25519 verifications per second on one core (the baseline): the best of a few rounds, so
-    a neighbour's burst of load does not flatter the ratio."""
-    return max(_verify_round(samples) for _ in range(repeats))
-
-
-def _verify_round(samples: int) -> float:
-    kp = dev_keypair("Alice")
-    msgs = [os.urandom(150) for _ in range(200)]
-    sigs = [kp.sign(m) for m in msgs]
-    start = time.perf_counter()
-    for i in range(samples):
-        j = i % len(msgs)
-        verify(kp.public, msgs[j], sigs[j])
-    return samples / (time.perf_counter() - start)
 
 
 def build(n_tx: int, n_accounts: int, base_path: str, workers: int):
@@ -66,31 +49,6 @@ def build(n_tx: int, n_accounts: int, base_path: str, workers: int):
     return node, txs
 
 
-def run(node: Node, txs: list[bytes], chunk: int) -> tuple[float, int, int]:
-    """Submit in pool-sized chunks and seal as a node would; returns (seconds, blocks, included)."""
-    included = blocks = 0
-    start = time.perf_counter()
-    pending = list(txs)
-    while pending or len(node.pool):
-        room = max(0, min(chunk, node.pool.max_ready - len(node.pool)))  # never overfill the pool
-        batch, pending = pending[:room], pending[room:]
-        if batch:
-            refused = []
-            for raw, err in zip(batch, node.submit_many(batch)):
-                if err is None:
-                    continue
-                if not isinstance(err, PoolError):
-                    raise err
-                refused.append(raw)  # pool full: a real client would resubmit after the next block
-            pending = refused + pending
-        built = node.seal_block()
-        blocks += 1
-        included += len(built.applied)
-        if not built.applied and not batch:
-            raise RuntimeError(f"no progress: {len(node.pool)} transactions stuck in the pool")
-    return time.perf_counter() - start, blocks, included
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tx", type=int, default=20_000)
@@ -106,7 +64,8 @@ def main() -> None:
         node, txs = build(args.tx, args.accounts, os.path.join(d, "db"), args.workers)
         print(f"setup: {args.accounts} funded accounts, {len(txs)} signed transfers in {time.perf_counter() - t0:.1f} s")
         try:
-            secs, blocks, included = run(node, txs, args.chunk)
+            secs, blocks, outcomes = submit_and_seal(node, txs, args.chunk)
+            included = len(outcomes)
         finally:
             node.close_workers()
             node.store.close()
