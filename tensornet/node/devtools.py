@@ -194,6 +194,7 @@ class DevTools:
         if timestamp_ms < 0:
             raise DevError("a timestamp is milliseconds since the Unix epoch")
         self.node.time_offset_ms = timestamp_ms - int(time.time() * 1000)
+        self.node.next_timestamp_ms = timestamp_ms
         return self.node._timestamp()
 
     # --- snapshots ------------------------------------------------------------------------------

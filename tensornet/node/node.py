@@ -92,6 +92,8 @@ class Node:
         self.pool = TxPool()
         self.block_listeners: list[BlockListener] = []
         self.time_offset_ms = 0
+        #: the next block's exact timestamp when pinned by dev_setTime (later blocks follow the offset)
+        self.next_timestamp_ms: int | None = None
         self._metadata = None
         self._seal_wanted: asyncio.Event | None = None
         self._sealing_task: asyncio.Task | None = None
@@ -243,12 +245,14 @@ class Node:
         rt = self.query_runtime
         with rt.at(self.store.state_at(None), self.head.number):
             prev = rt.pallets["Timestamp"].Now.get()
-        now = int(time.time() * 1000) + self.time_offset_ms
+        now = self.next_timestamp_ms if self.next_timestamp_ms is not None else \
+            int(time.time() * 1000) + self.time_offset_ms
         return max(now, prev + rt.minimum_period_ms) if prev else now
 
     def seal_block(self) -> BuiltBlock:
         """Build, commit and announce one block now."""
         built = self.builder.build(self.pool.ready(), self._timestamp())
+        self.next_timestamp_ms = None  # a pinned time (dev_setTime) holds for one block only
         self.store.commit_block(built.block, built.changes, built.trie_nodes)
         self._after_block(built)
         return built
