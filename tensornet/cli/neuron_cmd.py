@@ -142,6 +142,18 @@ def weight_options(func):
     return func
 
 
+def _weights_request(netuid, uids, weights_text, version_key, url, kw):
+    """What set and commit both need: parsed weights, the hotkey signer, a connection to a node on
+    which the subnet exists, and the version key. Returns (dests, values, signer, substrate, key)."""
+    from tensornet.cli.subtensor_reads import require_subnet
+
+    dests, values = _weights(uids, weights_text)
+    signer = Keys.from_kwargs(kw).hotkey()
+    substrate = _connect(url)
+    require_subnet(substrate, netuid)
+    return dests, values, signer, substrate, _version_key(substrate, netuid, version_key)
+
+
 @weights.command("set")
 @click.argument("netuid", type=click.IntRange(0, 65535))
 @weight_options
@@ -151,17 +163,11 @@ def weight_options(func):
 @json_option
 def set_weights(netuid, uids, weights_text, version_key, url, yes, as_json, **kw):
     """set_weights (subnets with commit-reveal off)."""
-    from tensornet.cli.subtensor_reads import require_subnet
     from tensornet.cli.tx import compose, submit
 
-    dests, values = _weights(uids, weights_text)
-    keys = Keys.from_kwargs(kw)
-    signer = keys.hotkey()
-    substrate = _connect(url)
-    require_subnet(substrate, netuid)
+    dests, values, signer, substrate, key = _weights_request(netuid, uids, weights_text, version_key, url, kw)
     call = compose(substrate, "SubtensorModule", "set_weights", {
-        "netuid": netuid, "dests": dests, "weights": values,
-        "version_key": _version_key(substrate, netuid, version_key)})
+        "netuid": netuid, "dests": dests, "weights": values, "version_key": key})
     submit(substrate, call, signer, yes=yes, as_json=as_json,
            description=f"Set weights on subnet {netuid}: {dict(zip(dests, values))}")
 
@@ -192,16 +198,10 @@ def _commit_file(netuid: int, hotkey: str) -> str:
 @json_option
 def commit(netuid, uids, weights_text, version_key, url, yes, as_json, **kw):
     """commit_weights: publish the hash now, reveal the weights later with `tnet weights reveal`."""
-    from tensornet.cli.subtensor_reads import require_subnet
     from tensornet.cli.tx import compose, submit
     from tensornet.subnet.weights_rules import commit_hash
 
-    dests, values = _weights(uids, weights_text)
-    keys = Keys.from_kwargs(kw)
-    signer = keys.hotkey()
-    substrate = _connect(url)
-    require_subnet(substrate, netuid)
-    key = _version_key(substrate, netuid, version_key)
+    dests, values, signer, substrate, key = _weights_request(netuid, uids, weights_text, version_key, url, kw)
     salt = [secrets.randbelow(U16_MAX + 1) for _ in range(8)]
     digest = commit_hash(signer.public_key, netuid, dests, values, salt, key)
     call = compose(substrate, "SubtensorModule", "commit_weights", {"netuid": netuid, "commit_hash": "0x" + digest.hex()})
