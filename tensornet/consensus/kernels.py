@@ -21,8 +21,16 @@ a helper in another module could leave a stale inlined copy inside a cached kern
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
-from numba import njit
+from numba import config, njit, prange
+
+# The few parallel kernels run under ``yuma``'s lock, one caller at a time, which is all numba's
+# built-in workqueue pool supports; it needs no OpenMP/TBB runtime and survives the node's fork
+# of signature-verifier workers.  An explicit NUMBA_THREADING_LAYER still wins.
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    config.THREADING_LAYER = "workqueue"
 
 
 ONE = np.int64(1 << 32)
@@ -33,12 +41,16 @@ _U32 = np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _U_ONE = np.uint64(1 << 32)
 _U_2_31 = np.uint64(1 << 31)
+_U_2_62 = np.uint64(1 << 62)
 _U_2_63 = np.uint64(1 << 63)
 _U0 = np.uint64(0)
 _U1 = np.uint64(1)
 _U64_MAX = np.uint64((1 << 64) - 1)
 
 _JIT = dict(cache=True, nogil=True)
+
+#: Below this many cells a step is not worth handing to worker threads.
+_PARALLEL_MIN_CELLS = 8192
 
 # ------------------------------------------------------------------ I32F32 on int64 / uint64
 # Same rules as ``fixed`` (floor products, truncated quotients, safe_div → 0 on zero/overflow);
@@ -181,8 +193,14 @@ def sat_sub(a: np.int64, b: np.int64) -> np.int64:
     return s
 
 
+_P16_FAST = np.int64(1 << 46)
+
+
 @njit(**_JIT)
 def proportion_to_u16(x: np.int64) -> np.int64:
+    if 0 <= x and x < _P16_FAST:
+        # mul(x, 65535·2^32) is exactly x·65535 here (no saturation, nothing truncated)
+        return min((x * np.int64(65535)) >> np.int64(32), np.int64(65535))
     v = mul(x, np.int64(65535) << np.int64(32)) >> np.int64(32)
     if v < 0:
         return np.int64(0)
@@ -307,6 +325,17 @@ _MAGIC, _MAGIC_SHIFT = _magic_tables()
 def recip_2_64(b: np.uint64) -> np.int64:
     """floor(2^64 / b) for 2^32 ≤ b < 2^63 (so the quotient fits in i64): one hardware
     division of 2^64 − 1, plus one when b divides 2^64 (then the remainder is b − 1)."""
+    if b < _U_2_62:
+        # the double estimate of 2^64 / b (< 2^32) is off by at most one; the exact remainder
+        # 2^64 − q·b, in (−b, 2b) ⊂ i64 and computed wrapping, corrects it.  A multiply instead
+        # of a 64-bit division (the sigmoid and exp(−x) take one per liquid-alpha cell).
+        q = np.uint64(18446744073709551616.0 / np.float64(b))
+        r = np.int64(_U0 - q * b)
+        if r < 0:
+            q -= _U1
+        elif r >= np.int64(b):
+            q += _U1
+        return np.int64(q)
     q = _U64_MAX // b
     if _U64_MAX - q * b == b - _U1:
         q += _U1
@@ -633,8 +662,9 @@ def _weighted_select(bv, bs, m, minority):
 
 
 @njit(**_JIT)
-def weighted_median_cols(active_stake, w_ptr, w_idx, w_val, kappa, n):
-    """Per column: min value v with Σ_{score ≤ v} s' > Σs' − κ over staked rows (else the max)."""
+def weighted_median_cols(active_stake, w_ptr, w_idx, w_val, kappa, n, parts=1):
+    """Per column: min value v with Σ_{score ≤ v} s' > Σs' − κ over staked rows (else the max).
+    ``parts`` > 1 shares the columns' selections out to that many threads."""
     rows = w_ptr.shape[0] - 1
     use = np.zeros(rows, np.int64)
     k = 0
@@ -690,11 +720,21 @@ def weighted_median_cols(active_stake, w_ptr, w_idx, w_val, kappa, n):
                     cval[p] = v
                     cstk[p] = st
                     cnt[j] += 1
-    # Weighted selection per column; the scores of staked rows without a positive entry are
-    # merged into one zero-score item (the result does not depend on item order, see module doc).
+    if parts > 1:
+        _select_columns_parts(consensus, base, cnt, cval, cstk, k, norm_sum, minority, parts)
+    else:
+        _select_columns(consensus, 0, n, base, cnt, cval, cstk, k, norm_sum, minority)
+    return consensus
+
+
+@njit(**_JIT)
+def _select_columns(consensus, j0, j1, base, cnt, cval, cstk, k, norm_sum, minority):
+    """Weighted selection for columns [j0, j1); the scores of staked rows without a positive
+    entry are merged into one zero-score item (the result does not depend on item order, see
+    module doc)."""
     bv = np.empty((3, k + 1), np.int64)
     bs = np.empty((3, k + 1), np.int64)
-    for j in range(n):
+    for j in range(j0, j1):
         a = base[j]
         npos = cnt[j]
         m = 0
@@ -709,7 +749,16 @@ def weighted_median_cols(active_stake, w_ptr, w_idx, w_val, kappa, n):
             bs[0, m] = norm_sum - pos_stake
             m += 1
         consensus[j] = _weighted_select(bv, bs, m, minority)
-    return consensus
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _select_columns_parts(consensus, base, cnt, cval, cstk, k, norm_sum, minority, parts):
+    """``_select_columns`` over ``parts`` column ranges on numba's worker threads (columns
+    are independent; each range has its own scratch buffers)."""
+    n = consensus.shape[0]
+    for h in prange(parts):
+        _select_columns(consensus, h * n // parts, (h + 1) * n // parts, base, cnt, cval, cstk,
+                        k, norm_sum, minority)
 
 
 @njit(**_JIT)
@@ -872,7 +921,7 @@ def stored_bonds(n, b_ptr, b_idx, b_val, reg, last_tempo, yuma3):
 
 @njit(**_JIT)
 def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_high_u16,
-                     steepness):
+                     steepness, parts=1):
     """Step 11, Yuma 3 with liquid alpha: a sigmoid α per (i, j) and
     ``min(1, (1−α)·B + max(α·W, 0))`` for the cells of each W^b row only (bonds on other
     columns are dropped, as on chain)."""
@@ -929,13 +978,10 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
                 bd[oi[e]] = 0
         else:
             bd[:] = 0  # the walk filled the whole row
-    xout = np.empty(k, np.int64)
-    exp_batch(xin, xout, k)
-    span = sat_sub(hi, lo)
-    for t in range(k):
-        # sigmoid = 1 / (1 + e): 1 + e ≥ 1 and < 2^63 on the clamped domain
-        sig = recip_2_64(np.uint64(ONE + xout[t]))
-        alpha[xpos[t]] = min(max(sat_add(lo, mul(sig, span)), lo), hi)
+    if parts > 1 and k >= _PARALLEL_MIN_CELLS:
+        _sigmoid_alphas_parts(xin, xpos, alpha, k, lo, hi, parts)
+    else:
+        _sigmoid_alphas(xin, xpos, alpha, 0, k, lo, hi)
     # pass 2: the EMA over each W^b row
     ep = np.zeros(n + 1, np.int64)
     ei = np.empty(nnz, np.int64)
@@ -965,8 +1011,31 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
 
 
 @njit(**_JIT)
+def _sigmoid_alphas(xin, xpos, alpha, t0, t1, lo, hi):
+    """α = lo + sigmoid·(hi − lo), clamped, for the cells ``xpos[t0:t1]`` from their clamped
+    exponents ``xin[t0:t1]`` (one exp batch over the slice)."""
+    m = t1 - t0
+    xout = np.empty(m, np.int64)
+    exp_batch(xin[t0:t1], xout, m)
+    span = sat_sub(hi, lo)
+    for t in range(m):
+        # sigmoid = 1 / (1 + e): 1 + e ≥ 1 and < 2^63 on the clamped domain
+        sig = recip_2_64(np.uint64(ONE + xout[t]))
+        alpha[xpos[t0 + t]] = min(max(sat_add(lo, mul(sig, span)), lo), hi)
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _sigmoid_alphas_parts(xin, xpos, alpha, k, lo, hi, parts):
+    """``_sigmoid_alphas`` over ``parts`` slices on numba's worker threads: every cell is
+    independent and each slice groups its own exponents (the cells' positions are distinct,
+    so the slices never write the same α)."""
+    for h in prange(parts):
+        _sigmoid_alphas(xin, xpos, alpha, h * k // parts, (h + 1) * k // parts, lo, hi)
+
+
+@njit(**_JIT)
 def yuma3_bonds(n, bp, bi, bv, op, oi, ov, consensus, incentive, astake, liquid_alpha,
-                alpha_low_u16, alpha_high_u16, steepness, bma_alpha):
+                alpha_low_u16, alpha_high_u16, steepness, bma_alpha, parts=1):
     """Step 11, Yuma 3: EMA of weights (absolute bonds), D_i = A_i·Σ_j B̂_ij·I_j."""
     any_c = False
     for j in range(n):
@@ -975,7 +1044,7 @@ def yuma3_bonds(n, bp, bi, bv, op, oi, ov, consensus, incentive, astake, liquid_
             break
     if liquid_alpha and any_c:
         ep, ei, ev = liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16,
-                                      alpha_high_u16, steepness)
+                                      alpha_high_u16, steepness, parts)
     else:
         ep, ei, ev = ema_dense_rows(bp, bi, bv, op, oi, ov, bma_alpha, n)
     en = col_normalize(ep, ei, ev, n)
@@ -1049,13 +1118,16 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
                         last_update, reg, permit_in, commit_blocks, owner,
                         max_validators, kappa_u16, bonds_penalty_u16, bma_alpha,
                         liquid_alpha, alpha_low_u16, alpha_high_u16, steepness, yuma3,
-                        commit_reveal, last_tempo, rao, dense):
+                        commit_reveal, last_tempo, rao, dense, parts):
     """One ``epoch_mechanism``; ``stake`` is the normalised I32F32 stake, ``active`` step 1.
 
     ``dense`` runs the chain's test-only ``epoch_dense`` instead: the caller passes full rows
     (all n cells), no owner and no commit-reveal, and masked or clipped cells stay as explicit
     zeros instead of being dropped — which is all that differs numerically (a zero cell keeps a
     Yuma-3 bond decaying where the sparse epoch drops it).
+
+    ``parts`` > 1 runs the two heaviest steps (the consensus selections and the liquid-alpha exp
+    series) on that many of numba's worker threads; 1 keeps all work on the calling thread.
     """
     # 3. permits (the new ones only matter for the next epoch and for which bonds are written)
     permit = permit_in.copy()
@@ -1072,7 +1144,8 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
     # 5.–8. weights, consensus, clipping, trust, incentive
     wp, wi, wv = mask_weights(n, permit, w_ptr, w_idx, w_val, last_update, reg, commit_blocks,
                               owner, commit_reveal, dense)
-    consensus = weighted_median_cols(astake, wp, wi, wv, u16_proportion(kappa_u16), n)
+    split = parts if wv.shape[0] >= _PARALLEL_MIN_CELLS else 1
+    consensus = weighted_median_cols(astake, wp, wi, wv, u16_proportion(kappa_u16), n, split)
     cp, ci, cv = clip_weights(n, wp, wi, wv, consensus, dense)
     vtrust, ranks = trust_and_ranks(n, astake, cp, ci, cv)
     incentive = normalize(ranks)
@@ -1089,7 +1162,7 @@ def epoch_sparse_kernel(n, stake, active, w_ptr, w_idx, w_val, b_ptr, b_idx, b_v
     if yuma3:
         ep, ei, ev, dividends = yuma3_bonds(n, bp, bi, bv, op, oi, ov, consensus, incentive,
                                             astake, liquid_alpha, alpha_low_u16,
-                                            alpha_high_u16, steepness, bma_alpha)
+                                            alpha_high_u16, steepness, bma_alpha, parts)
     else:
         ep, ei, ev, dividends = yuma2_bonds(n, bp, bi, bv, op, oi, ov, incentive, astake,
                                             bma_alpha)
@@ -1122,6 +1195,8 @@ def csr_first_problems(indptr: np.ndarray, indices: np.ndarray, values: np.ndarr
                        n: np.int64) -> tuple[np.int64, np.int64, np.int64]:
     """Input check in one pass: the first entry whose uid is not in [0, n), whose value is not
     a u16, and whose uid already appeared in its row (−1 where there is none)."""
+    if _csr_clean(indptr, indices, values, n):
+        return np.int64(-1), np.int64(-1), np.int64(-1)
     bad_uid = np.int64(-1)
     bad_value = np.int64(-1)
     dup = np.int64(-1)
@@ -1141,3 +1216,24 @@ def csr_first_problems(indptr: np.ndarray, indices: np.ndarray, values: np.ndarr
             else:
                 seen[j] = i
     return bad_uid, bad_value, dup
+
+
+@njit(**_JIT)
+def _csr_clean(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray,
+               n: np.int64) -> bool:
+    """True when every value is a u16, every uid is below n and every row is strictly
+    increasing (so free of duplicates): the usual input, checked with branch-free reductions
+    instead of ``csr_first_problems``' per-entry search (which then runs only on bad input)."""
+    un = np.uint64(n)
+    wide = _U0
+    for e in range(values.shape[0]):
+        wide |= (np.uint64(values[e]) >> np.uint64(16)) | np.uint64(np.uint64(indices[e]) >= un)
+    if wide != _U0:
+        return False
+    for i in range(indptr.shape[0] - 1):
+        unsorted = _U0
+        for e in range(indptr[i] + 1, indptr[i + 1]):
+            unsorted |= np.uint64(indices[e] <= indices[e - 1])
+        if unsorted != _U0:
+            return False
+    return True

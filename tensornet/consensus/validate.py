@@ -75,6 +75,14 @@ def _int_vector(key: str, xs: Any, n: int, hi: int, allow_null: bool = False) ->
         raise ScenarioError(key, f"expected a list of {n} integers, got {type(xs).__name__}")
     if len(xs) != n:
         raise ScenarioError(key, f"has {len(xs)} entries, expected n = {n}")
+    if set(map(type, xs)) <= {int}:
+        # plain ints in one C loop; array('Q') refuses negatives and values beyond u64
+        try:
+            out = np.frombuffer(array("Q", xs), np.uint64) if n else np.zeros(0, np.uint64)
+        except OverflowError:
+            out = None
+        if out is not None and (not n or int(out.max()) <= hi):
+            return out
     out = np.empty(n, np.uint64)
     for i, x in enumerate(xs):
         if x is None and allow_null:
@@ -100,9 +108,11 @@ def _sparse_rows(key: str, rows: Any, n: int) -> Csr:
         raise ScenarioError(key, f"expected a list of {n} rows, got {type(rows).__name__}")
     if len(rows) != n:
         raise ScenarioError(key, f"has {len(rows)} rows, expected n = {n}")
+    # uid ranges, value ranges and repeats are ``check_csr``'s, which ``check_inputs`` runs on
+    # the finished inputs under the same key
     fast = _sparse_rows_fast(rows, n)
     if fast is not None:
-        return check_csr(key, fast, n)
+        return fast
     indptr = np.zeros(n + 1, np.int64)
     parts = []
     for i, row in enumerate(rows):
@@ -119,7 +129,7 @@ def _sparse_rows(key: str, rows: Any, n: int) -> Csr:
             parts.append(arr.astype(np.int64, copy=False))
         indptr[i + 1] = indptr[i] + len(row)
     flat = np.concatenate(parts) if parts else np.zeros((0, 2), np.int64)
-    return check_csr(key, Csr(indptr, flat[:, 0].copy(), flat[:, 1].copy()), n)
+    return Csr(indptr, flat[:, 0].copy(), flat[:, 1].copy())
 
 
 def _sparse_rows_fast(rows: list, n: int) -> Csr | None:

@@ -80,7 +80,7 @@ def _dense_bond_rows(inp: EpochInputs, new_permit: np.ndarray, ema: Csr) -> Csr:
     return Csr.from_rows(rows)
 
 
-def _run_kernel(inp: EpochInputs) -> EpochOutputs:
+def _run_kernel(inp: EpochInputs, parts: int = 1) -> EpochOutputs:
     from tensornet.consensus import kernels
     n = inp.n
     dense = inp.variant == "dense"
@@ -102,7 +102,7 @@ def _run_kernel(inp: EpochInputs) -> EpochOutputs:
         bool(inp.liquid_alpha_enabled), np.int64(inp.alpha_low), np.int64(inp.alpha_high),
         np.int64(inp.alpha_sigmoid_steepness), bool(inp.yuma3_enabled),
         bool(inp.commit_reveal_enabled), np.int64(_last_tempo(inp)),
-        np.uint64(inp.rao_emission), dense)
+        np.uint64(inp.rao_emission), dense, np.int64(parts))
     bonds = _dense_bond_rows(inp, new_permit, Csr(rp, ri, rv)) if dense else Csr(rp, ri, rv)
     return EpochOutputs(
         active=active, new_validator_permit=new_permit, stake_weight=u16[0], consensus=u16[1],
@@ -126,7 +126,20 @@ def _epoch_checked(inp: EpochInputs, engine: str) -> EpochOutputs:
         return reference.epoch(inp)
     if engine != "kernel":
         raise ValueError(f"unknown engine {engine!r}")
-    return _run_kernel(inp)
+    if _SPLIT_PARTS == 1 or not _SPLIT_LOCK.acquire(blocking=False):
+        return _run_kernel(inp)
+    try:
+        return _run_kernel(inp, _SPLIT_PARTS)
+    finally:
+        _SPLIT_LOCK.release()
+
+
+#: How many worker threads one epoch's heaviest steps use.  numba's portable thread pool
+#: (workqueue) serves one caller at a time, so a single epoch holds ``_SPLIT_LOCK`` while it
+#: uses the pool; a concurrent epoch (or ``epoch_many``, already one subnet per core) runs
+#: on its own thread instead of waiting.
+_SPLIT_PARTS = min(os.cpu_count() or 1, 4)
+_SPLIT_LOCK = threading.Lock()
 
 
 _POOL: tuple[ThreadPoolExecutor, int] | None = None
@@ -165,7 +178,8 @@ def epoch_many(inputs: Sequence[EpochInputs], *, threads: int | None = None
 
     def work() -> None:
         while (k := next(order)) < len(checked):
-            results[k] = _epoch_checked(checked[k], "kernel")
+            x = checked[k]
+            results[k] = _run_kernel(x) if x.n else reference.epoch(x)
 
     for f in [_pool(workers).submit(work) for _ in range(workers)]:
         f.result()

@@ -75,6 +75,20 @@ def test_recip_2_64() -> None:
         assert nb.recip_2_64(np.uint64(b)) == (1 << 64) // b
 
 
+def test_recip_2_64_float_estimate_range() -> None:
+    """Below 2^62 the quotient comes from a corrected double estimate: check it where the
+    estimate is most often off (exact divisors, neighbours of powers of two, the range boundary,
+    the sigmoid's domain 2^32..2^40)."""
+    rng = np.random.default_rng(6)
+    bs = [(1 << k) + d for k in range(32, 63) for d in (-1, 0, 1) if (1 << 32) <= (1 << k) + d]
+    bs += [(1 << 64) // q for q in range(1, 5000)] + [(1 << 64) // q + 1 for q in range(4, 5000)]
+    bs += rng.integers(1 << 32, 1 << 41, size=20000, dtype=np.uint64).tolist()
+    bs += rng.integers(1 << 32, 1 << 62, size=20000, dtype=np.uint64).tolist()
+    for b in bs:
+        if (1 << 32) <= b < (1 << 63):
+            assert nb.recip_2_64(np.uint64(b)) == (1 << 64) // b, b
+
+
 def test_liquid_alpha_matches_python_sigmoid_at_extreme_steepness() -> None:
     """The branch-free slope product and the reciprocal sigmoid, through the EMA kernel."""
     rng = np.random.default_rng(9)
@@ -159,3 +173,84 @@ def test_u16_proportion_identity_is_exhaustively_exact() -> None:
     _, _, ov = nb.stored_bonds(np.int64(1), ptr, b % 1, b, np.full(1, -1, np.int64),
                                np.int64(0), True)
     assert ov.tolist() == [fx.u16_proportion(int(v)) for v in b]
+
+
+def test_proportion_to_u16_fast_path_equals_fixed_math() -> None:
+    """Below 2^46 the kernel multiplies by 65535 directly; the crate's saturating I32F32 rules
+    elsewhere.  Both sides of the boundary and the saturation points against ``fixed``."""
+    rng = np.random.default_rng(11)
+    xs = [0, 1, fx.ONE - 1, fx.ONE, fx.ONE + 1, (1 << 46) - 1, 1 << 46, (1 << 46) + 1,
+          65535 << 32, (65536 << 32) - 1, (1 << 63) - 1, -1, -(1 << 63)]
+    xs += rng.integers(0, fx.ONE + 1, size=5000).tolist()
+    xs += rng.integers(-(1 << 63), (1 << 63) - 1, size=5000, dtype=np.int64).tolist()
+    for x in xs:
+        assert nb.proportion_to_u16(np.int64(x)) == fx.proportion_to_u16(x), x
+
+
+def _first_problems_py(ip, ix, vs, n):
+    bad_uid = bad_value = dup = -1
+    for i in range(len(ip) - 1):
+        seen = set()
+        for e in range(ip[i], ip[i + 1]):
+            if not 0 <= vs[e] <= 65535 and bad_value < 0:
+                bad_value = e
+            if not 0 <= ix[e] < n:
+                bad_uid = e if bad_uid < 0 else bad_uid
+            elif ix[e] in seen:
+                dup = e if dup < 0 else dup
+            else:
+                seen.add(ix[e])
+    return bad_uid, bad_value, dup
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_csr_check_clean_fast_path_agrees_with_search(seed: int) -> None:
+    """Clean sorted input takes the reduction path; unsorted rows, repeats, wide values and uids
+    outside [0, n) fall back to the search — the answers must be the search's either way."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 40))
+    rows = [np.sort(rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False))
+            for _ in range(n)]
+    ip = np.concatenate([[0], np.cumsum([r.size for r in rows])]).astype(np.int64)
+    ix = np.concatenate(rows + [np.zeros(0)]).astype(np.int64)
+    vs = rng.integers(0, 65536, size=ix.size).astype(np.int64)
+    if ix.size and seed % 5 == 1:
+        ix[rng.integers(ix.size)] = rng.choice([n, n + 7, -1])
+    if ix.size and seed % 5 == 2:
+        vs[rng.integers(ix.size)] = rng.choice([65536, -1, 1 << 40])
+    if ix.size > 1 and seed % 5 == 3:
+        e = int(rng.integers(1, ix.size))
+        ix[e] = ix[e - 1]
+    if seed % 5 == 4:
+        for i in range(n):
+            rng.shuffle(ix[ip[i]:ip[i + 1]])
+    got = nb.csr_first_problems(ip, ix, vs, np.int64(n))
+    assert tuple(int(v) for v in got) == _first_problems_py(ip.tolist(), ix.tolist(),
+                                                            vs.tolist(), n)
+
+
+@pytest.mark.parametrize("yuma3,liquid", [(True, True), (False, False)])
+def test_epoch_split_over_threads_equals_one_thread_and_reference(yuma3, liquid) -> None:
+    """Large enough for the threaded steps (consensus selections, the exp series): any number
+    of parts gives the single-thread kernel's outputs, which are the reference's."""
+    from tensornet.consensus import yuma
+    from tensornet.consensus.types import Csr, EpochInputs
+    from tensornet.consensus.validate import check_inputs
+
+    rng = np.random.default_rng(21)
+    n, vals = 150, 70
+    w = [[(j, int(rng.integers(0, 65536))) for j in range(n) if j != i and rng.random() < .9]
+         if i < vals else [] for i in range(n)]
+    b = [[(j, int(rng.integers(0, 65536))) for j in range(n) if rng.random() < .8]
+         if i < vals else [] for i in range(n)]
+    inp = check_inputs(EpochInputs(
+        n=n, stake=rng.integers(10**9, 10**15, size=n).astype(np.uint64),
+        weights=Csr.from_rows(w), bonds=Csr.from_rows(b),
+        last_update=np.full(n, 1000, np.uint64), block_at_registration=np.zeros(n, np.uint64),
+        current_block=1000, validator_permit=np.arange(n) < vals, max_allowed_validators=vals,
+        yuma3_enabled=yuma3, liquid_alpha_enabled=liquid))
+    assert inp.weights.values.size >= nb._PARALLEL_MIN_CELLS
+    want = yuma.outputs_to_json(yuma._run_kernel(inp, 1))
+    for parts in (2, 3):
+        assert yuma.outputs_to_json(yuma._run_kernel(inp, parts)) == want
+    assert yuma.outputs_to_json(yuma.epoch(inp, engine="reference")) == want
