@@ -277,3 +277,19 @@ def warm_up() -> None:
     for yuma3, liquid, penalty in ((False, False, 65535), (True, True, 30000), (True, False, 0)):
         epoch(EpochInputs(**base, yuma3_enabled=yuma3, liquid_alpha_enabled=liquid,
                           bonds_penalty=penalty))
+    _warm_up_threads()
+
+
+def _warm_up_threads() -> None:
+    """Start numba's worker threads and run the split steps once (a tiny epoch stays on one
+    thread, so it would leave them for the first large epoch to load)."""
+    from tensornet.consensus import kernels
+    if _SPLIT_PARTS == 1:
+        return
+    with _SPLIT_LOCK:
+        one = np.ones(4, np.int64)
+        kernels._select_columns_parts(np.zeros(4, np.int64), np.arange(4, dtype=np.int64), one,
+                                      one, one, 1, np.int64(1), np.int64(0), _SPLIT_PARTS)
+        kernels._sigmoid_alphas_parts(np.zeros(4, np.int64), np.arange(4, dtype=np.int64),
+                                      np.zeros(4, np.int64), 4, np.int64(0), np.int64(1 << 31),
+                                      _SPLIT_PARTS)
