@@ -924,24 +924,63 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
                      steepness, parts=1):
     """Step 11, Yuma 3 with liquid alpha: a sigmoid α per (i, j) and
     ``min(1, (1−α)·B + max(α·W, 0))`` for the cells of each W^b row only (bonds on other
-    columns are dropped, as on chain)."""
+    columns are dropped, as on chain).  Rows are independent: ``parts`` > 1 shares them out to
+    that many threads in ranges of about equal cell counts."""
     lo = u16_proportion(alpha_low_u16)
     hi = u16_proportion(alpha_high_u16)
     slope = saturating_div(np.int64(steepness) << np.int64(32), np.int64(-100) << np.int64(32))
+    nnz = bi.shape[0]
+    full = np.empty(nnz, np.int64)
+    if parts > 1 and nnz >= _PARALLEL_MIN_CELLS:
+        cuts = np.searchsorted(bp, (np.arange(parts + 1) * nnz) // parts)
+        cuts[0] = 0
+        cuts[parts] = n
+        _liquid_alpha_rows_parts(cuts, n, bp, bi, bv, op, oi, ov, consensus, lo, hi, slope,
+                                 full)
+    else:
+        _liquid_alpha_rows(0, n, n, bp, bi, bv, op, oi, ov, consensus, lo, hi, slope, full)
+    # keep the positive cells, in row order
+    ep = np.zeros(n + 1, np.int64)
+    ei = np.empty(nnz, np.int64)
+    ev = np.empty(nnz, np.int64)
+    me = 0
+    for i in range(n):
+        for e in range(bp[i], bp[i + 1]):
+            if full[e] > 0:
+                ei[me] = bi[e]
+                ev[me] = full[e]
+                me += 1
+        ep[i + 1] = me
+    return ep, ei[:me], ev[:me]
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _liquid_alpha_rows_parts(cuts, n, bp, bi, bv, op, oi, ov, consensus, lo, hi, slope, full):
+    """``_liquid_alpha_rows`` over the row ranges ``cuts[h]:cuts[h + 1]`` on numba's worker
+    threads (each range writes only its own cells of ``full``)."""
+    for h in prange(cuts.shape[0] - 1):
+        _liquid_alpha_rows(cuts[h], cuts[h + 1], n, bp, bi, bv, op, oi, ov, consensus, lo, hi,
+                           slope, full)
+
+
+@njit(**_JIT)
+def _liquid_alpha_rows(r0, r1, n, bp, bi, bv, op, oi, ov, consensus, lo, hi, slope, full):
+    """Rows [r0, r1) of the liquid-alpha EMA: ``full[e]`` = the new bond of W^b cell e."""
     alpha0 = alpha_sigmoid(np.int64(0), np.int64(0), np.int64(0), lo, hi, slope)
     exp_lim = np.int64(20) << np.int64(32)
     s_hi = slope >> np.int64(32)
     s_lo = slope & np.int64(0xFFFFFFFF)
-    nnz = bi.shape[0]
+    base = bp[r0]
+    cells = bp[r1] - base
     wd = np.zeros(n, np.int64)
     bd = np.zeros(n, np.int64)
-    alpha = np.empty(nnz, np.int64)
-    xin = np.empty(nnz, np.int64)
-    xpos = np.empty(nnz, np.int64)
+    alpha = np.empty(cells, np.int64)
+    xin = np.empty(cells, np.int64)
+    xpos = np.empty(cells, np.int64)
     # pass 1: α per W^b cell; cells whose combined difference is 0 share alpha0, the exponents
-    # of all others go through one exp batch (one vectorised series over the whole matrix)
+    # of all others go through one exp batch (one vectorised series over the range)
     k = 0
-    for i in range(n):
+    for i in range(r0, r1):
         if bp[i + 1] == bp[i]:
             continue
         # α reads W^b and B as the chain's forward walk over (assumed sorted) rows does; on
@@ -963,7 +1002,7 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
             if d > ONE:
                 d = ONE
             if d <= 0:
-                alpha[e] = alpha0
+                alpha[e - base] = alpha0
             else:
                 # mul(slope, d − ½) without branches: slope = s_hi·2^32 + s_lo (0 ≤ s_lo <
                 # 2^32) and |d − ½| ≤ 2^31, so s_lo·(d − ½) fits i64 and its arithmetic shift
@@ -971,66 +1010,33 @@ def liquid_alpha_ema(n, bp, bi, bv, op, oi, ov, consensus, alpha_low_u16, alpha_
                 y = d - HALF
                 x = s_hi * y + ((s_lo * y) >> np.int64(32))
                 xin[k] = min(max(x, -exp_lim), exp_lim)
-                xpos[k] = e
+                xpos[k] = e - base
                 k += 1
         if sorted_rows:
             for e in range(op[i], op[i + 1]):
                 bd[oi[e]] = 0
         else:
             bd[:] = 0  # the walk filled the whole row
-    if parts > 1 and k >= _PARALLEL_MIN_CELLS:
-        _sigmoid_alphas_parts(xin, xpos, alpha, k, lo, hi, parts)
-    else:
-        _sigmoid_alphas(xin, xpos, alpha, 0, k, lo, hi)
+    xout = np.empty(k, np.int64)
+    exp_batch(xin, xout, k)
+    span = sat_sub(hi, lo)
+    for t in range(k):
+        # sigmoid = 1 / (1 + e): 1 + e ≥ 1 and < 2^63 on the clamped domain
+        sig = recip_2_64(np.uint64(ONE + xout[t]))
+        alpha[xpos[t]] = min(max(sat_add(lo, mul(sig, span)), lo), hi)
     # pass 2: the EMA over each W^b row
-    ep = np.zeros(n + 1, np.int64)
-    ei = np.empty(nnz, np.int64)
-    ev = np.empty(nnz, np.int64)
-    old = np.zeros(n, np.int64)
-    me = 0
-    for i in range(n):
-        start = bp[i]
-        if bp[i + 1] == start:
-            ep[i + 1] = me
+    old = bd  # all zero again
+    for i in range(r0, r1):
+        if bp[i + 1] == bp[i]:
             continue
         for e in range(op[i], op[i + 1]):
             old[oi[e]] = ov[e]
-        for e in range(start, bp[i + 1]):
-            j = bi[e]
-            a = alpha[e]
-            x = sat_add(mul(sat_sub(ONE, a), old[j]), max(mul(a, bv[e]), np.int64(0)))
-            x = min(x, ONE)
-            if x > 0:
-                ei[me] = j
-                ev[me] = x
-                me += 1
+        for e in range(bp[i], bp[i + 1]):
+            a = alpha[e - base]
+            x = sat_add(mul(sat_sub(ONE, a), old[bi[e]]), max(mul(a, bv[e]), np.int64(0)))
+            full[e] = min(x, ONE)
         for e in range(op[i], op[i + 1]):
             old[oi[e]] = 0
-        ep[i + 1] = me
-    return ep, ei[:me], ev[:me]
-
-
-@njit(**_JIT)
-def _sigmoid_alphas(xin, xpos, alpha, t0, t1, lo, hi):
-    """α = lo + sigmoid·(hi − lo), clamped, for the cells ``xpos[t0:t1]`` from their clamped
-    exponents ``xin[t0:t1]`` (one exp batch over the slice)."""
-    m = t1 - t0
-    xout = np.empty(m, np.int64)
-    exp_batch(xin[t0:t1], xout, m)
-    span = sat_sub(hi, lo)
-    for t in range(m):
-        # sigmoid = 1 / (1 + e): 1 + e ≥ 1 and < 2^63 on the clamped domain
-        sig = recip_2_64(np.uint64(ONE + xout[t]))
-        alpha[xpos[t0 + t]] = min(max(sat_add(lo, mul(sig, span)), lo), hi)
-
-
-@njit(parallel=True, cache=True, nogil=True)
-def _sigmoid_alphas_parts(xin, xpos, alpha, k, lo, hi, parts):
-    """``_sigmoid_alphas`` over ``parts`` slices on numba's worker threads: every cell is
-    independent and each slice groups its own exponents (the cells' positions are distinct,
-    so the slices never write the same α)."""
-    for h in prange(parts):
-        _sigmoid_alphas(xin, xpos, alpha, h * k // parts, (h + 1) * k // parts, lo, hi)
 
 
 @njit(**_JIT)

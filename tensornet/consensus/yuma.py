@@ -290,6 +290,8 @@ def _warm_up_threads() -> None:
         one = np.ones(4, np.int64)
         kernels._select_columns_parts(np.zeros(4, np.int64), np.arange(4, dtype=np.int64), one,
                                       one, one, 1, np.int64(1), np.int64(0), _SPLIT_PARTS)
-        kernels._sigmoid_alphas_parts(np.zeros(4, np.int64), np.arange(4, dtype=np.int64),
-                                      np.zeros(4, np.int64), 4, np.int64(0), np.int64(1 << 31),
-                                      _SPLIT_PARTS)
+        two = np.array([0, 1, 2], np.int64)
+        kernels._liquid_alpha_rows_parts(two, 2, two, np.array([1, 0], np.int64), one[:2],
+                                         np.zeros(3, np.int64), one[:0], one[:0],
+                                         np.zeros(2, np.int64), np.int64(0), np.int64(1 << 31),
+                                         np.int64(-10 << 32), np.empty(2, np.int64))
