@@ -228,11 +228,20 @@ TX_GUARD_WEIGHTS = {
 }
 
 
+def _sum_weights(weights: Any) -> Weight:
+    total = Weight()
+    for w in weights:
+        total = total + w
+    return total
+
+
+#: the always-charged part, summed once (every signed extrinsic is weighed at least twice)
+_BASE_EXTENSION_WEIGHT = _sum_weights(TX_EXTENSION_WEIGHTS.values())
+
+
 def transaction_extension_weight(call_value: Any) -> Weight:
     """What subtensor's transaction extensions weigh for a signed extrinsic carrying ``call_value``."""
-    total = Weight()
-    for w in TX_EXTENSION_WEIGHTS.values():
-        total = total + w
+    total = _BASE_EXTENSION_WEIGHT
     (pallet, inner), = call_value.items()
     if pallet == "SubtensorModule":
         name = inner if isinstance(inner, str) else next(iter(inner))

@@ -150,6 +150,11 @@ class Executive:
     def signed_payload(self, xt: Extrinsic, current: int) -> tuple[bytes, bytes]:
         """(payload, sr25519 signature) that ``xt`` must carry to be valid at block ``current``;
         raises InvalidTransaction for what can be refused before any signature check."""
+        additional, sig = self._additional_signed(xt, current)
+        return signing_payload(xt.call_bytes, xt.extra_bytes, additional), sig
+
+    def _additional_signed(self, xt: Extrinsic, current: int) -> tuple[bytes, bytes]:
+        """(additional-signed bytes, signature): every refusal that precedes the signature check."""
         if not xt.signed:
             raise UnknownTransaction("NoUnsignedValidator")
         extra: Extra = xt.extra  # type: ignore[assignment]
@@ -176,15 +181,24 @@ class Executive:
         (scheme, sig), = xt.signature.items()
         if scheme != "Sr25519":
             raise InvalidTransaction("BadProof", f"{scheme} signatures are not supported; use sr25519")
-        return signing_payload(xt.call_bytes, xt.extra_bytes, additional), sig
+        return additional, sig
 
     def check(self, xt: Extrinsic, current: int) -> Checked:
-        """Signature, versions, genesis and mortality; raises InvalidTransaction."""
-        payload, sig = self.signed_payload(xt, current)
+        """Signature, versions, genesis and mortality; raises InvalidTransaction.
+
+        A transaction is checked when the pool admits it, at every revalidation and when a block
+        includes it. Everything after the mortality check depends only on the extrinsic's bytes and
+        the additional-signed bytes (versions, genesis, birth hash), so the result is memoised on the
+        decoded extrinsic under those bytes; only the call is resolved again, against this runtime."""
+        additional, sig = self._additional_signed(xt, current)
+        rt = self.runtime
+        memo = xt.checked
+        if memo is not None and memo[0] == additional:
+            return Checked(xt, xt.extra, memo[1], memo[2], rt.resolve_call(xt.call))  # type: ignore[arg-type]
+        payload = signing_payload(xt.call_bytes, xt.extra_bytes, additional)
         if not self.signatures.verify(xt.signer, payload, sig):
             raise InvalidTransaction("BadProof")
         extra: Extra = xt.extra  # type: ignore[assignment]
-        rt = self.runtime
         try:
             resolved = rt.resolve_call(xt.call)
             info = resolved[1].info(resolved[2])  # Runtime.call_info without resolving twice
@@ -197,6 +211,7 @@ class Executive:
         if info.weight.ref_time > MAX_NORMAL_WEIGHT or xt.length > MAX_NORMAL_LENGTH:
             raise InvalidTransaction("ExhaustsResources")
         fee = compute_fee(xt.length, info, extra.tip)
+        xt.checked = (additional, info, fee)
         return Checked(xt, extra, info, fee, resolved)
 
     def _check_account(self, checked: Checked, for_block: bool, block_limits=None) -> dict:
