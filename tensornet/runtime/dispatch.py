@@ -261,6 +261,9 @@ def weight_to_fee(ref_time: int) -> int:
     return quotient + (1 if 2 * remainder > 1_000_000_000 else 0)
 
 
+_BASE_FEE = weight_to_fee(EXTRINSIC_BASE_WEIGHT)
+
+
 def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:
     """pallet_transaction_payment's fee: base + length + weight fee (multiplier 1), plus the tip.
 
@@ -270,9 +273,8 @@ def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:
     """
     if info.pays_fee == "No":
         return tip
-    base = weight_to_fee(EXTRINSIC_BASE_WEIGHT)
     length_fee = length  # IdentityFee: 1 rao per byte
-    return base + length_fee + weight_to_fee(min(info.total_weight.ref_time, MAX_BLOCK_REF_TIME)) + tip
+    return _BASE_FEE + length_fee + weight_to_fee(min(info.total_weight.ref_time, MAX_BLOCK_REF_TIME)) + tip
 
 
 def fee_details(length: int, info: DispatchInfo, tip: int) -> dict:

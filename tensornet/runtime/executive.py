@@ -12,7 +12,7 @@ call fails is still included, pays its fee and records ``ExtrinsicFailed``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from tensornet.primitives.era import Era
@@ -205,7 +205,7 @@ class Executive:
         except (KeyError, TypeError) as exc:
             raise InvalidTransaction("Call", str(exc)) from None
         # the signed extensions' own weight is charged too (pallet_transaction_payment's total_weight())
-        info = replace(info, extension_weight=transaction_extension_weight(xt.call))
+        info = DispatchInfo(info.weight, info.dispatch_class, info.pays_fee, transaction_extension_weight(xt.call))
         if info.dispatch_class == "Mandatory":
             raise InvalidTransaction("MandatoryValidation")
         if info.weight.ref_time > MAX_NORMAL_WEIGHT or xt.length > MAX_NORMAL_LENGTH:
@@ -346,13 +346,16 @@ class Executive:
         # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
         rt.pallets["TransactionPayment"].deposit_event(
             "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})
-        event_info = DispatchInfo(info.total_weight, info.dispatch_class,
-                                  "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee).value()
+        total = info.total_weight
+        # DispatchInfo(total, class, pays).value(), without building the intermediate objects
+        event_info = {"weight": {"ref_time": total.ref_time, "proof_size": total.proof_size},
+                      "class": info.dispatch_class,
+                      "pays_fee": "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee}
         if error is None:
             system.deposit_event("ExtrinsicSuccess", {"dispatch_info": event_info})
         else:
             system.deposit_event("ExtrinsicFailed", {"dispatch_error": error.value, "dispatch_info": event_info})
-        self._block_weight += info.total_weight.ref_time
+        self._block_weight += total.ref_time
         self._block_length += xt.length
         self._extrinsic_index += 1
         return ApplyOutcome(error is None, error, actual_fee, info)
