@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 from tensornet.chain.builder import BlockBuilder, BuiltBlock, paused_gc
 from tensornet.chain.genesis import genesis_block
@@ -200,29 +200,45 @@ class Node:
     def submit_many(self, raws: list[bytes]) -> list[Exception | None]:
         """Submit a batch; returns, per transaction, None or the error ``submit`` would have raised.
 
-        With ``verify_workers`` the batch's signatures are first verified in a process pool, so the
-        per-transaction validation that follows finds them in the verified-signature cache."""
+        With ``verify_workers`` the batch's signatures are verified in a process pool, chunk by chunk,
+        and each chunk's transactions are admitted as soon as its answer is back (finding their
+        signatures in the verified-signature cache) while the workers verify the next chunks; the
+        order of admission is the batch's, exactly as without workers."""
         out: list[Exception | None] = []
         with paused_gc():  # a batch is bounded work, like a block (see paused_gc)
             if self.config.verify_workers > 0 and len(raws) >= 64:
-                self._preverify(raws)
-            for raw in raws:
-                try:
-                    self.submit(raw)
-                    out.append(None)
-                except (TransactionValidityError, MalformedExtrinsic, PoolError) as exc:
-                    out.append(exc)
+                done = 0
+                for end in self._preverify(raws):
+                    self._submit_each(raws[done:end], out)
+                    done = end
+            else:
+                self._submit_each(raws, out)
         return out
 
-    def _preverify(self, raws: list[bytes]) -> None:
+    def _submit_each(self, raws: list[bytes], out: list[Exception | None]) -> None:
+        for raw in raws:
+            try:
+                self.submit(raw)
+                out.append(None)
+            except (TransactionValidityError, MalformedExtrinsic, PoolError) as exc:
+                out.append(exc)
+
+    #: signatures per worker job: small enough that the first answer comes back soon, large enough
+    #: that pickling and scheduling stay a small part of a job
+    PREVERIFY_CHUNK = 256
+
+    def _preverify(self, raws: list[bytes]) -> Iterator[int]:
+        """Verify the signatures of ``raws`` in the worker processes; yields ``end`` each time the
+        signatures of every transaction before ``raws[end]`` are known (and recorded)."""
         from tensornet.node.verifier import SignatureVerifier
 
         if self._verifier is None:
             self._verifier = SignatureVerifier(self.config.verify_workers)
         current = self.head.number + 1
-        jobs = []
         ex = self.query_executive
-        for raw in raws:
+        pending: list[tuple[int, list, object]] = []  # (end, jobs, future), in batch order
+        jobs: list[tuple[bytes, bytes, bytes]] = []
+        for i, raw in enumerate(raws):
             try:
                 xt = ex.decode(raw)
                 payload, sig = ex.signed_payload(xt, current)
@@ -231,9 +247,17 @@ class Node:
             jobs.append((xt.signer, payload, sig))
             if ex.handoff is not None:
                 ex.handoff.put(xt)
-        for (signer, payload, sig), ok in zip(jobs, self._verifier.verify_all(jobs)):
-            if ok:
-                self.signatures.add(VerifiedSignatures.key(signer, payload, sig))
+            if len(jobs) >= self.PREVERIFY_CHUNK:
+                pending.append((i + 1, jobs, self._verifier.start(jobs)))
+                jobs = []
+        if jobs:
+            pending.append((len(raws), jobs, self._verifier.start(jobs)))
+        for end, chunk, future in pending:
+            for (signer, payload, sig), ok in zip(chunk, future.result()):  # type: ignore[attr-defined]
+                if ok:
+                    self.signatures.add(VerifiedSignatures.key(signer, payload, sig))
+            yield end
+        yield len(raws)
 
     def close_workers(self) -> None:
         if self._verifier is not None:

@@ -6,7 +6,7 @@ signature) triples in chunks and answer with booleans; the node records the veri
 """
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 import multiprocessing
 
 Job = tuple[bytes, bytes, bytes]
@@ -23,6 +23,11 @@ class SignatureVerifier:
         self.workers = workers
         # fork is cheap and the worker needs nothing but the keys module; spawn would re-import the node
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+    def start(self, jobs: list[Job]) -> "Future[list[bool]]":
+        """Verify one chunk in a worker; the caller collects the answer when it needs it, so it can
+        go on with other work (decoding the next chunk, admitting the previous one) meanwhile."""
+        return self._pool.submit(_verify_chunk, jobs)
 
     def verify_all(self, jobs: list[Job]) -> list[bool]:
         if not jobs:

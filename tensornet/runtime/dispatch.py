@@ -228,11 +228,20 @@ TX_GUARD_WEIGHTS = {
 }
 
 
+def _sum_weights(weights: Any) -> Weight:
+    total = Weight()
+    for w in weights:
+        total = total + w
+    return total
+
+
+#: the always-charged part, summed once (every signed extrinsic is weighed at least twice)
+_BASE_EXTENSION_WEIGHT = _sum_weights(TX_EXTENSION_WEIGHTS.values())
+
+
 def transaction_extension_weight(call_value: Any) -> Weight:
     """What subtensor's transaction extensions weigh for a signed extrinsic carrying ``call_value``."""
-    total = Weight()
-    for w in TX_EXTENSION_WEIGHTS.values():
-        total = total + w
+    total = _BASE_EXTENSION_WEIGHT
     (pallet, inner), = call_value.items()
     if pallet == "SubtensorModule":
         name = inner if isinstance(inner, str) else next(iter(inner))
@@ -252,6 +261,9 @@ def weight_to_fee(ref_time: int) -> int:
     return quotient + (1 if 2 * remainder > 1_000_000_000 else 0)
 
 
+_BASE_FEE = weight_to_fee(EXTRINSIC_BASE_WEIGHT)
+
+
 def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:
     """pallet_transaction_payment's fee: base + length + weight fee (multiplier 1), plus the tip.
 
@@ -261,9 +273,8 @@ def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:
     """
     if info.pays_fee == "No":
         return tip
-    base = weight_to_fee(EXTRINSIC_BASE_WEIGHT)
     length_fee = length  # IdentityFee: 1 rao per byte
-    return base + length_fee + weight_to_fee(min(info.total_weight.ref_time, MAX_BLOCK_REF_TIME)) + tip
+    return _BASE_FEE + length_fee + weight_to_fee(min(info.total_weight.ref_time, MAX_BLOCK_REF_TIME)) + tip
 
 
 def fee_details(length: int, info: DispatchInfo, tip: int) -> dict:

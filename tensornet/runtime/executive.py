@@ -12,7 +12,7 @@ call fails is still included, pays its fee and records ``ExtrinsicFailed``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from tensornet.primitives.era import Era
@@ -150,6 +150,11 @@ class Executive:
     def signed_payload(self, xt: Extrinsic, current: int) -> tuple[bytes, bytes]:
         """(payload, sr25519 signature) that ``xt`` must carry to be valid at block ``current``;
         raises InvalidTransaction for what can be refused before any signature check."""
+        additional, sig = self._additional_signed(xt, current)
+        return signing_payload(xt.call_bytes, xt.extra_bytes, additional), sig
+
+    def _additional_signed(self, xt: Extrinsic, current: int) -> tuple[bytes, bytes]:
+        """(additional-signed bytes, signature): every refusal that precedes the signature check."""
         if not xt.signed:
             raise UnknownTransaction("NoUnsignedValidator")
         extra: Extra = xt.extra  # type: ignore[assignment]
@@ -176,27 +181,37 @@ class Executive:
         (scheme, sig), = xt.signature.items()
         if scheme != "Sr25519":
             raise InvalidTransaction("BadProof", f"{scheme} signatures are not supported; use sr25519")
-        return signing_payload(xt.call_bytes, xt.extra_bytes, additional), sig
+        return additional, sig
 
     def check(self, xt: Extrinsic, current: int) -> Checked:
-        """Signature, versions, genesis and mortality; raises InvalidTransaction."""
-        payload, sig = self.signed_payload(xt, current)
+        """Signature, versions, genesis and mortality; raises InvalidTransaction.
+
+        A transaction is checked when the pool admits it, at every revalidation and when a block
+        includes it. Everything after the mortality check depends only on the extrinsic's bytes and
+        the additional-signed bytes (versions, genesis, birth hash), so the result is memoised on the
+        decoded extrinsic under those bytes; only the call is resolved again, against this runtime."""
+        additional, sig = self._additional_signed(xt, current)
+        rt = self.runtime
+        memo = xt.checked
+        if memo is not None and memo[0] == additional:
+            return Checked(xt, xt.extra, memo[1], memo[2], rt.resolve_call(xt.call))  # type: ignore[arg-type]
+        payload = signing_payload(xt.call_bytes, xt.extra_bytes, additional)
         if not self.signatures.verify(xt.signer, payload, sig):
             raise InvalidTransaction("BadProof")
         extra: Extra = xt.extra  # type: ignore[assignment]
-        rt = self.runtime
         try:
             resolved = rt.resolve_call(xt.call)
             info = resolved[1].info(resolved[2])  # Runtime.call_info without resolving twice
         except (KeyError, TypeError) as exc:
             raise InvalidTransaction("Call", str(exc)) from None
         # the signed extensions' own weight is charged too (pallet_transaction_payment's total_weight())
-        info = replace(info, extension_weight=transaction_extension_weight(xt.call))
+        info = DispatchInfo(info.weight, info.dispatch_class, info.pays_fee, transaction_extension_weight(xt.call))
         if info.dispatch_class == "Mandatory":
             raise InvalidTransaction("MandatoryValidation")
         if info.weight.ref_time > MAX_NORMAL_WEIGHT or xt.length > MAX_NORMAL_LENGTH:
             raise InvalidTransaction("ExhaustsResources")
         fee = compute_fee(xt.length, info, extra.tip)
+        xt.checked = (additional, info, fee)
         return Checked(xt, extra, info, fee, resolved)
 
     def _check_account(self, checked: Checked, for_block: bool, block_limits=None) -> dict:
@@ -331,13 +346,16 @@ class Executive:
         # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
         rt.pallets["TransactionPayment"].deposit_event(
             "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})
-        event_info = DispatchInfo(info.total_weight, info.dispatch_class,
-                                  "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee).value()
+        total = info.total_weight
+        # DispatchInfo(total, class, pays).value(), without building the intermediate objects
+        event_info = {"weight": {"ref_time": total.ref_time, "proof_size": total.proof_size},
+                      "class": info.dispatch_class,
+                      "pays_fee": "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee}
         if error is None:
             system.deposit_event("ExtrinsicSuccess", {"dispatch_info": event_info})
         else:
             system.deposit_event("ExtrinsicFailed", {"dispatch_error": error.value, "dispatch_info": event_info})
-        self._block_weight += info.total_weight.ref_time
+        self._block_weight += total.ref_time
         self._block_length += xt.length
         self._extrinsic_index += 1
         return ApplyOutcome(error is None, error, actual_fee, info)

@@ -6,7 +6,7 @@ Wire format: ``Compact(len) ‖ version ‖ [address ‖ signature ‖ extra] �
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tensornet.primitives.hashing import blake2_256
@@ -33,6 +33,9 @@ class Extrinsic:
     signature: Any = None          # MultiSignature value
     extra: tuple = ()              # decoded extra values, one per signed extension
     extra_bytes: bytes = b""
+    #: the executive's state-independent check result, keyed by the additional-signed bytes it held
+    #: for (see ``Executive.check``); not part of the value
+    checked: Any = field(default=None, compare=False, repr=False)
 
     @property
     def signed(self) -> bool:
