@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from tensornet.amm import errors
 from tensornet.amm.bigmath import pow_ratio_scaled
-from tensornet.amm.fixed import I64_MAX, U64_MAX, U64F64, U64F64_ONE, U64F64_ZERO, sat_u64
+from tensornet.amm.fixed import (
+    I64_MAX,
+    U64_MAX,
+    U64F64,
+    U64F64_ONE,
+    U64F64_ZERO,
+    sat_u64,
+)
 from tensornet.amm.pool import (
     FEE_RATE_DENOMINATOR,
     HALF_WEIGHT,

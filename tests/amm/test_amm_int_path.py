@@ -7,15 +7,13 @@ pools, weights, amounts, limits and fee settings, results and raised errors alik
 
 from __future__ import annotations
 
+import reference_swap as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-
-import reference_swap as ref
-
 from tensornet.amm.balancer import ACCURACY, Balancer
 from tensornet.amm.errors import AmmError
-from tensornet.amm.fixed import U64F64
+from tensornet.amm.fixed import U64F64, fx_div, fx_from_int, fx_mul, fx_to_u64
 from tensornet.amm.pool import (
     MAX_PRICE_RAO,
     MIN_PRICE_RAO,
@@ -90,3 +88,15 @@ def test_delta_to_price_matches(current: int, target: int, quote_weight: int, re
     assert balancer.calculate_quote_delta_in(cur, tgt, reserve) == \
         ref.delta_in(tgt, cur, balancer.base_weight, reserve)
     assert balancer.calculate_base_delta_in(cur, tgt, reserve) == ref.delta_in(cur, tgt, quote_weight, reserve)
+
+
+bits = st.one_of(st.integers(0, 2**128 - 1), st.integers(0, 2**70), st.sampled_from([0, 1, 2**64, 2**128 - 1]))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(bits, bits, st.integers(-(2**70), 2**130))
+def test_raw_bit_operations_match_the_class(a: int, b: int, n: int) -> None:
+    assert fx_from_int(n) == U64F64.from_int(n).bits
+    assert fx_mul(a, b) == U64F64(a).saturating_mul(U64F64(b)).bits
+    assert fx_div(a, b) == U64F64(a).safe_div(U64F64(b)).bits
+    assert fx_to_u64(a) == U64F64(a).to_u64()
