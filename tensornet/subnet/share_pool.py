@@ -20,6 +20,7 @@ _MIN_MANTISSA = SAFE_FLOAT_MAX // 10
 _U256 = 2**256 - 1
 _U64 = 2**64 - 1
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
+_POW10 = [10**i for i in range(80)]
 
 
 def _cappow10(e: int) -> int:
@@ -38,15 +39,30 @@ class SafeFloat:
     # --- construction -------------------------------------------------------------------------
     @staticmethod
     def normalized(mantissa: int, exponent: int) -> SafeFloat | None:
-        """``normalize``: None when the exponent leaves i64."""
+        """``normalize``: None when the exponent leaves i64.
+
+        The chain divides (multiplies) by 10 one step at a time; floor divisions compose, so the
+        steps a digit count proves necessary are taken at once and the loops finish the last one."""
         if mantissa == 0:
             return ZERO
-        while mantissa > SAFE_FLOAT_MAX:
-            mantissa //= 10
-            exponent += 1
-        while mantissa <= _MIN_MANTISSA:
-            mantissa *= 10
-            exponent -= 1
+        if mantissa > SAFE_FLOAT_MAX:
+            # a lower bound of the digit count: every step below it still leaves mantissa > MAX
+            steps = (((mantissa.bit_length() - 1) * 1233) >> 12) - 21
+            if steps > 0:
+                mantissa //= _POW10[steps] if steps < len(_POW10) else 10**steps
+                exponent += steps
+            while mantissa > SAFE_FLOAT_MAX:
+                mantissa //= 10
+                exponent += 1
+        if mantissa <= _MIN_MANTISSA:
+            # an upper bound of the digit count: every step below it still leaves mantissa ≤ MIN
+            steps = 19 - ((mantissa.bit_length() * 1233) >> 12)
+            if steps > 0:
+                mantissa *= _POW10[steps]
+                exponent -= steps
+            while mantissa <= _MIN_MANTISSA:
+                mantissa *= 10
+                exponent -= 1
         if not _I64_MIN <= exponent <= _I64_MAX:
             return None
         return SafeFloat(mantissa, exponent)
