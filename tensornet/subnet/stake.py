@@ -159,8 +159,11 @@ class StakeOps:
     def get_alpha_share_pool(self, hotkey: bytes, netuid: int) -> SharePool:
         return SharePool(_HotkeyAlphaPool(self, hotkey, netuid))
 
-    def get_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
-        value = self.get_alpha_share_pool(hotkey, netuid).try_get_value(coldkey)
+    def get_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int,
+                                                   shares: SharePool | None = None) -> int:
+        """``shares``: the (hotkey, netuid) pool object a caller goes on to use (it keeps what it read)."""
+        pool = shares if shares is not None else self.get_alpha_share_pool(hotkey, netuid)
+        value = pool.try_get_value(coldkey)
         return 0 if value is None else value
 
     def get_stake_for_hotkey_on_subnet(self, hotkey: bytes, netuid: int) -> int:
@@ -195,12 +198,14 @@ class StakeOps:
             pool.update_value_for_all(dividend)
         return pool.ops.get_shared_value()
 
-    def try_increase_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, netuid: int, amount: int) -> bool:
-        return self.get_alpha_share_pool(hotkey, netuid).sim_update_value_for_one(amount)
+    def try_increase_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, netuid: int, amount: int,
+                                                            shares: SharePool | None = None) -> bool:
+        pool = shares if shares is not None else self.get_alpha_share_pool(hotkey, netuid)
+        return pool.sim_update_value_for_one(amount)
 
     def decrease_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int,
-                                                        amount: int) -> None:
-        pool = self.get_alpha_share_pool(hotkey, netuid)
+                                                        amount: int, shares: SharePool | None = None) -> None:
+        pool = shares if shares is not None else self.get_alpha_share_pool(hotkey, netuid)
         value = pool.try_get_value(coldkey)
         if value is not None and value >= amount:
             pool.update_value_for_one(coldkey, -amount)
@@ -358,17 +363,19 @@ class StakeOps:
         self.SubnetTaoFlow.mutate(netuid, lambda v: max(min(v + amount, 2**63 - 1), -(2**63)))
 
     def stake_into_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int, tao: int, price_limit: int,
-                          drop_fees: bool = False, pool: PoolState | None = None) -> int:
+                          drop_fees: bool = False, pool: PoolState | None = None,
+                          shares: SharePool | None = None) -> int:
         """Stake ``tao`` from ``coldkey`` on ``hotkey``; returns the alpha bought.
 
-        ``pool``: ``pool_state(netuid)`` as the caller's validation just read it (moving TAO into
-        the subnet account touches no pool item)."""
+        ``pool`` / ``shares``: ``pool_state(netuid)`` and the (hotkey, netuid) share pool object
+        the caller's validation just used (moving TAO and trading touch neither)."""
         staked = self.transfer_tao_to_subnet(netuid, coldkey, tao)
         result = self.swap_tao_for_alpha(netuid, staked, price_limit, drop_fees, pool)
         alpha = result.amount_paid_out
         if alpha == 0:
             raise self.error("AmountTooLow")
-        shares = self.get_alpha_share_pool(hotkey, netuid)  # one pool object: the check and the mint
+        if shares is None:
+            shares = self.get_alpha_share_pool(hotkey, netuid)  # one pool object: the check and the mint
         if not shares.sim_update_value_for_one(alpha):
             raise self.error("InsufficientLiquidity")
         self._add_staking_hotkey(coldkey, hotkey)  # as increase_stake_for_hotkey_and_coldkey_on_subnet
@@ -387,12 +394,14 @@ class StakeOps:
         return alpha
 
     def unstake_from_subnet(self, hotkey: bytes, coldkey: bytes, beneficiary: bytes, netuid: int, alpha: int,
-                            price_limit: int, drop_fees: bool = False, pool: PoolState | None = None) -> int:
+                            price_limit: int, drop_fees: bool = False, pool: PoolState | None = None,
+                            shares: SharePool | None = None) -> int:
         """Sell ``alpha`` of (hotkey, coldkey) and pay the TAO to ``beneficiary``; returns the TAO.
 
-        ``pool``: ``pool_state(netuid)`` as the caller's validation just read it (burning shares
-        touches no pool item)."""
-        self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha)
+        ``pool`` / ``shares``: ``pool_state(netuid)`` and the (hotkey, netuid) share pool object the
+        caller's validation just read (burning shares touches no pool item; ``shares`` is not used
+        after the burn)."""
+        self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha, shares)
         result = self.swap_alpha_for_tao(netuid, alpha, price_limit, drop_fees, pool)
         refund = max(alpha - result.amount_paid_in - result.fee_paid, 0)
         if refund:

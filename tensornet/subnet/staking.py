@@ -101,8 +101,9 @@ class StakingCalls:
 
     # --- validation (stake_utils.rs) ------------------------------------------------------------
     def validate_add_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, amount: int, max_amount: int,
-                           allow_partial: bool, pool=None) -> None:
-        """``pool``: ``pool_state(netuid)`` when the caller holds it."""
+                           allow_partial: bool, pool=None, shares=None) -> None:
+        """``pool`` / ``shares``: ``pool_state(netuid)`` and the (hotkey, netuid) share pool object
+        when the caller holds them."""
         if not self.NetworksAdded.get(netuid):
             raise self.error("SubnetNotExists")
         self.ensure_subtoken_enabled(netuid)
@@ -127,7 +128,8 @@ class StakingCalls:
             raise self.error("AmountTooLow")
         if result.amount_paid_out == 0:
             raise self.error("InsufficientLiquidity")
-        if not self.try_increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, netuid, result.amount_paid_out):
+        if not self.try_increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, netuid, result.amount_paid_out,
+                                                                        shares):
             raise self.error("InsufficientLiquidity")
 
     def validate_remove_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, alpha: int, max_amount: int,
@@ -185,10 +187,11 @@ class StakingCalls:
 
     # --- add -----------------------------------------------------------------------------------
     def do_add_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, amount: int) -> int:
-        pool = self.pool_state(netuid)  # nothing before the swap writes a pool item: read it once
+        # nothing before the swap writes a pool item, nor before the mint a share item: read each once
+        pool, shares = self.pool_state(netuid), self.get_alpha_share_pool(hotkey, netuid)
         self._ensure_input_within_swap_limit(netuid, amount, True, pool)
-        self.validate_add_stake(coldkey, hotkey, netuid, amount, amount, False, pool)
-        return self.stake_into_subnet(hotkey, coldkey, netuid, amount, MAX_PRICE_RAO, pool=pool)
+        self.validate_add_stake(coldkey, hotkey, netuid, amount, amount, False, pool, shares)
+        return self.stake_into_subnet(hotkey, coldkey, netuid, amount, MAX_PRICE_RAO, pool=pool, shares=shares)
 
     def do_add_stake_limit(self, coldkey: bytes, hotkey: bytes, netuid: int, amount: int, limit_price: int,
                            allow_partial: bool) -> int:
@@ -210,12 +213,14 @@ class StakingCalls:
 
     def do_remove_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, alpha: int) -> None:
         self.ensure_subtoken_enabled(netuid)
-        staked = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid)
+        # nothing before the burn writes a share item, nor before the swap a pool item: read each once
+        shares = self.get_alpha_share_pool(hotkey, netuid)
+        staked = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, shares)
         alpha = min(alpha, staked)
-        pool = self.pool_state(netuid)  # nothing before the swap writes a pool item: read it once
+        pool = self.pool_state(netuid)
         self._ensure_input_within_swap_limit(netuid, alpha, False, pool)
         self.validate_remove_stake(coldkey, hotkey, netuid, alpha, alpha, False, pool, staked)
-        self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, alpha, MIN_PRICE_RAO, pool=pool)
+        self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, alpha, MIN_PRICE_RAO, pool=pool, shares=shares)
         self._after_remove(hotkey, coldkey, netuid)
 
     def do_remove_stake_limit(self, coldkey: bytes, hotkey: bytes, netuid: int, alpha: int, limit_price: int,
