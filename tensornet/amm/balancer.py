@@ -65,7 +65,14 @@ def weight_ratio_bits(quote_weight: int) -> int:
 
 def price_bits(quote_weight: int, alpha_reserve: int, tao_reserve: int) -> int:
     """Bits of (w1/w2)·(y/x); the two quotients are truncated separately, as on chain."""
-    return fx_mul(weight_ratio_bits(quote_weight), fx_div(fx_from_int(tao_reserve), fx_from_int(alpha_reserve)))
+    ratio = _WEIGHT_RATIOS.get(quote_weight)
+    if ratio is None:
+        ratio = weight_ratio_bits(quote_weight)
+    if 0 < alpha_reserve <= U64_MAX and 0 <= tao_reserve <= U64_MAX:
+        # u64 reserves: y·2^64 / x·2^64 in U64F64 is (y << 64) // x, and it cannot overflow
+        price = (ratio * ((tao_reserve << 64) // alpha_reserve)) >> 64
+        return price if price <= U128_MAX else U128_MAX
+    return fx_mul(ratio, fx_div(fx_from_int(tao_reserve), fx_from_int(alpha_reserve)))
 
 
 def exp_scaled_bits(quote_weight: int, reserve: int, delta: int, base_quote: bool) -> int:
@@ -78,7 +85,7 @@ def exp_scaled_bits(quote_weight: int, reserve: int, delta: int, base_quote: boo
     result = pow_ratio_scaled(reserve, reserve_plus_delta, exp_num, exp_den, EXP_PRECISION, ACCURACY)
     if result is None or not 0 <= result <= U64_MAX:
         return 0
-    value = fx_div(fx_from_int(result), _ACCURACY_BITS)
+    value = (result << 64) // ACCURACY  # fx_div(fx_from_int(result), 10^18 as U64F64) for 0 ≤ result ≤ u64::MAX
     return value if delta < 0 or value <= _ONE else _ONE
 
 

@@ -23,6 +23,7 @@ from tensornet.amm.balancer import (
 )
 from tensornet.amm.fixed import (
     I64_MAX,
+    U64_MAX,
     U64F64,
     U64F64_ONE,
     fx_div,
@@ -161,7 +162,10 @@ def fee_amount(pool: PoolState, amount: int, drop_fees: bool = False) -> int:
     """`calculate_fee_amount`: floor(amount × (FeeRate/65535)), the quotient truncated first."""
     if drop_fees or pool.mechanism != MECHANISM_DYNAMIC:
         return 0
-    return fx_to_u64(fx_mul(fx_from_int(amount), _fee_factors(pool.fee_rate)[0]))
+    rate = _fee_factors(pool.fee_rate)[0]
+    if 0 <= amount <= U64_MAX and rate <= _ONE:  # (amount·2^64 · rate) >> 64 is amount·rate: no clamp
+        return (amount * rate) >> 64
+    return fx_to_u64(fx_mul(fx_from_int(amount), rate))
 
 
 _RAO_PER_TAO_BITS = fx_from_int(RAO_PER_TAO)
@@ -275,7 +279,10 @@ def _convert(pool: PoolState, buying: bool, delta_in: int) -> int:
     else:
         factor = exp_scaled_bits(pool.quote_weight, pool.alpha_reserve, delta_in, True)
         reserve = pool.tao_reserve
-    return fx_to_u64(fx_mul(fx_from_int(reserve), max(_ONE - factor, 0)))
+    kept = _ONE - factor if factor < _ONE else 0
+    if 0 <= reserve <= U64_MAX:  # (reserve·2^64 · kept) >> 64 is reserve·kept ≤ reserve: no clamp
+        return (reserve * kept) >> 64
+    return fx_to_u64(fx_mul(fx_from_int(reserve), kept))
 
 
 def _price_after(pool: PoolState, buying: bool, delta_in: int, delta_out: int) -> int:
