@@ -287,9 +287,7 @@ class StakeOps:
         balances = self._balances()
         if amount > balances.free_balance(source):
             raise self.error("InsufficientBalance")
-        before = balances.TotalIssuance.get()
-        balances.transfer(source, dest, amount, False)
-        burned = before - balances.TotalIssuance.get()
+        burned = balances.transfer(source, dest, amount, False)  # Balances.TotalIssuance before − after
         if burned > 0:
             self.TotalIssuance.mutate(lambda t: max(t - burned, 0))
 
