@@ -219,6 +219,12 @@ def swap(
     return swap_bits(pool, order is Order.BUY, amount, limit_price.bits, drop_fees, simulate, minimum_reserve)
 
 
+#: (arguments, result) of the last completed swap step: a staking call simulates its swap while
+#: validating and then makes the same swap; the step is a pure function of these arguments (and
+#: its results are immutable), so remembering one can never go stale
+_last_step: tuple | None = None
+
+
 def swap_bits(
     pool: PoolState,
     buying: bool,
@@ -230,6 +236,22 @@ def swap_bits(
 ) -> SwapResult:
     """`swap` with the limit price as U64F64 bits: every intermediate is a plain int (the staking
     calls' hot path); the fixed-point steps are those of `U64F64`, in the chain's order."""
+    global _last_step
+    arguments = (pool, buying, amount, limit, drop_fees, minimum_reserve)
+    last = _last_step
+    if last is not None and last[0] == arguments:
+        result = last[1]
+    else:
+        result = _swap_step(pool, buying, amount, limit, drop_fees, minimum_reserve)
+        _last_step = (arguments, result)
+    if not simulate and (pool.alpha_reserve if buying else pool.tao_reserve) < result.amount_paid_out:
+        raise errors.InsufficientLiquidity()
+    return result
+
+
+def _swap_step(pool: PoolState, buying: bool, amount: int, limit: int, drop_fees: bool,
+               minimum_reserve: int) -> SwapResult:
+    """`swap_bits` up to its last check (the output against the reserve, skipped when simulating)."""
     amount = sat_u64(amount)
     reserve_in = pool.tao_reserve if buying else pool.alpha_reserve
     reserve_out = pool.alpha_reserve if buying else pool.tao_reserve
@@ -259,8 +281,6 @@ def swap_bits(
         if delta_out == 0:
             raise errors.ReservesTooLow()
         fee_to_author = fee
-    if not simulate and reserve_out < delta_out:
-        raise errors.InsufficientLiquidity()
     return SwapResult(
         amount_paid_in=delta_in,
         amount_paid_out=delta_out,

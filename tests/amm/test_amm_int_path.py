@@ -100,3 +100,21 @@ def test_raw_bit_operations_match_the_class(a: int, b: int, n: int) -> None:
     assert fx_mul(a, b) == U64F64(a).saturating_mul(U64F64(b)).bits
     assert fx_div(a, b) == U64F64(a).safe_div(U64F64(b)).bits
     assert fx_to_u64(a) == U64F64(a).to_u64()
+
+
+
+@settings(max_examples=600, deadline=None)
+@given(pools(), st.sampled_from(list(Order)), amounts, limits_rao, st.booleans(), st.booleans(),
+       st.sampled_from([0, 1, 1_000, 10**6]), st.one_of(st.none(), pools()))
+def test_remembered_step_gives_each_call_its_own_answer(pool: PoolState, order: Order, amount: int, limit_rao: int,
+                                                        drop: bool, simulate_first: bool, minimum_reserve: int,
+                                                        other: PoolState | None) -> None:
+    """The last swap step is remembered; a repeat with the other ``simulate`` (validation, then the
+    trade), or after a different swap, must still answer as a fresh computation would — the
+    liquidity check included, which only the non-simulated call makes."""
+    limit = limit_price_from_rao(limit_rao)
+    for simulate in (simulate_first, not simulate_first, simulate_first):
+        if other is not None:
+            _outcome(swap, other, order, amount, limit, drop, simulate, minimum_reserve)
+        expected = _outcome(ref.swap, pool, order, amount, limit, drop, simulate, minimum_reserve)
+        assert _outcome(swap, pool, order, amount, limit, drop, simulate, minimum_reserve) == expected
