@@ -1,11 +1,13 @@
 """dTAO pool maths: subtensor's balancer pool, fees, limit prices — pure, integer, to the rao.
 
 Layout
-    fixed.py          U64F64 / Perquintill with the chain's truncation and saturation
+    fixed.py          U64F64 / Perquintill with the chain's truncation and saturation, and the
+                      same steps on raw bits (`fx_*`) for the hot paths
     bigmath.py        pow_ratio_scaled (safe-bigmath 0.4.1): exact root path and ln/exp fallback
     balancer.py       the weighted curve: price, outputs, deltas to a price, re-weighting
-    pool.py           PoolState, SwapResult, spot price, fee, `swap` (= Swap pallet do_swap),
-                      `inject_liquidity`, `initialize`
+                      (`*_bits` functions on raw U64F64 bits; `Balancer` wraps them)
+    pool.py           PoolState, SwapResult, spot price, fee, `swap` (= Swap pallet do_swap;
+                      `swap_bits` takes the limit as bits), `inject_liquidity`, `initialize`
     staking.py        what SubtensorModule does around a swap: `buy`/`sell`, `max_amount_add/
                       remove/move`, `sim_swap_tao_for_alpha/alpha_for_tao`, `alpha_for_tao`
     errors.py         Swap pallet (index 28) errors, with their enum indices

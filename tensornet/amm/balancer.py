@@ -24,8 +24,11 @@ from tensornet.amm.fixed import (
     U64_MAX,
     U64F64,
     U64F64_ONE,
-    U64F64_ZERO,
     U128_MAX,
+    fx_div,
+    fx_from_int,
+    fx_mul,
+    fx_to_u64,
     perquintill_from_rational,
     sat_u64,
 )
@@ -43,21 +46,61 @@ def weights_are_valid(quote_weight: int) -> bool:
     return base_weight >= MIN_WEIGHT and quote_weight >= MIN_WEIGHT
 
 
-_ACCURACY_FIXED = U64F64.from_int(ACCURACY)
-#: quote weight -> U64F64 w1/w2 (values are immutable; a pool's weight changes rarely)
-_WEIGHT_RATIOS: dict[int, U64F64] = {}
+_ONE = U64F64_ONE.bits
+#: quote weight -> bits of U64F64 w1/w2 (a pure function of the weight; a pool's weight changes rarely)
+_WEIGHT_RATIOS: dict[int, int] = {}
 
 
-def _weight_ratio(quote_weight: int) -> U64F64:
+def weight_ratio_bits(quote_weight: int) -> int:
     """``U64F64(w1).safe_div(U64F64(w2))``, remembered per quote weight (every price needs it)."""
     ratio = _WEIGHT_RATIOS.get(quote_weight)
     if ratio is None:
         base_weight = max(ACCURACY - quote_weight, 0)
-        ratio = U64F64.from_int(base_weight).safe_div(U64F64.from_int(quote_weight))
+        ratio = fx_div(fx_from_int(base_weight), fx_from_int(quote_weight))
         if len(_WEIGHT_RATIOS) >= 4096:
             _WEIGHT_RATIOS.clear()
         _WEIGHT_RATIOS[quote_weight] = ratio
     return ratio
+
+
+def price_bits(quote_weight: int, alpha_reserve: int, tao_reserve: int) -> int:
+    """Bits of (w1/w2)·(y/x); the two quotients are truncated separately, as on chain."""
+    ratio = _WEIGHT_RATIOS.get(quote_weight)
+    if ratio is None:
+        ratio = weight_ratio_bits(quote_weight)
+    if 0 < alpha_reserve <= U64_MAX and 0 <= tao_reserve <= U64_MAX:
+        # u64 reserves: y·2^64 / x·2^64 in U64F64 is (y << 64) // x, and it cannot overflow
+        price = (ratio * ((tao_reserve << 64) // alpha_reserve)) >> 64
+        return price if price <= U128_MAX else U128_MAX
+    return fx_mul(ratio, fx_div(fx_from_int(tao_reserve), fx_from_int(alpha_reserve)))
+
+
+def exp_scaled_bits(quote_weight: int, reserve: int, delta: int, base_quote: bool) -> int:
+    """Bits of (r/(r+Δ))^(w1/w2) if base_quote else ^(w2/w1); Δ may be negative. Capped at 1 for Δ ≥ 0."""
+    reserve_plus_delta = sat_u64(reserve + delta)
+    if reserve_plus_delta == 0:
+        return 0
+    base_weight = max(ACCURACY - quote_weight, 0)
+    exp_num, exp_den = (base_weight, quote_weight) if base_quote else (quote_weight, base_weight)
+    result = pow_ratio_scaled(reserve, reserve_plus_delta, exp_num, exp_den, EXP_PRECISION, ACCURACY)
+    if result is None or not 0 <= result <= U64_MAX:
+        return 0
+    value = (result << 64) // ACCURACY  # fx_div(fx_from_int(result), 10^18 as U64F64) for 0 ≤ result ≤ u64::MAX
+    return value if delta < 0 or value <= _ONE else _ONE
+
+
+def delta_in_bits(numerator: int, denominator: int, weight: int, reserve: int) -> int:
+    """reserve·((numerator/denominator)^(weight/10^18) − 1) with the chain's 1024-bit precision
+    (numerator and denominator are U64F64 bits)."""
+    result = pow_ratio_scaled(numerator, denominator, weight, ACCURACY, LIMIT_DELTA_PRECISION, ACCURACY)
+    if result is None:
+        return 0
+    factor = fx_from_int(result if result <= U64_MAX else U64_MAX)
+    growth = max(fx_div(factor, _ACCURACY_BITS) - _ONE, 0)
+    return fx_to_u64(fx_mul(fx_from_int(reserve), growth))
+
+
+_ACCURACY_BITS = fx_from_int(ACCURACY)
 
 
 @dataclass(frozen=True)
@@ -72,18 +115,7 @@ class Balancer:
 
     def exp_scaled(self, reserve: int, delta: int, base_quote: bool) -> U64F64:
         """(r/(r+Δ))^(w1/w2) if base_quote else ^(w2/w1); Δ may be negative. Capped at 1 for Δ ≥ 0."""
-        reserve_plus_delta = sat_u64(reserve + delta)
-        if reserve_plus_delta == 0:
-            return U64F64_ZERO
-        w1, w2 = self.base_weight, self.quote_weight
-        exp_num, exp_den = (w1, w2) if base_quote else (w2, w1)
-        result = pow_ratio_scaled(
-            reserve, reserve_plus_delta, exp_num, exp_den, EXP_PRECISION, ACCURACY
-        )
-        if result is None or not 0 <= result <= U64_MAX:
-            return U64F64_ZERO
-        value = U64F64.from_int(result).safe_div(_ACCURACY_FIXED)
-        return value.min(U64F64_ONE) if delta >= 0 else value
+        return U64F64(exp_scaled_bits(self.quote_weight, reserve, delta, base_quote))
 
     def exp_base_quote(self, alpha_reserve: int, alpha_delta: int) -> U64F64:
         """(x/(x+Δx))^(w1/w2): the factor a sell leaves of the TAO reserve."""
@@ -95,8 +127,7 @@ class Balancer:
 
     def calculate_price(self, alpha_reserve: int, tao_reserve: int) -> U64F64:
         """(w1/w2)·(y/x) as U64F64; the two quotients are truncated separately, as on chain."""
-        ratio = U64F64.from_int(tao_reserve).safe_div(U64F64.from_int(alpha_reserve))
-        return _weight_ratio(self.quote_weight).saturating_mul(ratio)
+        return U64F64(price_bits(self.quote_weight, alpha_reserve, tao_reserve))
 
     def with_added_liquidity(
         self, tao_reserve: int, alpha_reserve: int, tao_delta: int, alpha_delta: int
@@ -123,11 +154,11 @@ class Balancer:
 
     def calculate_quote_delta_in(self, current_price: U64F64, target_price: U64F64, tao_reserve: int) -> int:
         """TAO that moves the price up to target_price: y·((p'/p)^w1 − 1), floored; 0 if impossible."""
-        return _delta_in(target_price, current_price, self.base_weight, tao_reserve)
+        return delta_in_bits(target_price.bits, current_price.bits, self.base_weight, tao_reserve)
 
     def calculate_base_delta_in(self, current_price: U64F64, target_price: U64F64, alpha_reserve: int) -> int:
         """Alpha that moves the price down to target_price: x·((p/p')^w2 − 1), floored."""
-        return _delta_in(current_price, target_price, self.quote_weight, alpha_reserve)
+        return delta_in_bits(current_price.bits, target_price.bits, self.quote_weight, alpha_reserve)
 
     def get_base_needed_for_quote(self, tao_reserve: int, alpha_reserve: int, tao_delta: int) -> int:
         """Alpha to sell to obtain tao_delta TAO: x·((y/(y−Δy))^(w2/w1) − 1), floored."""
@@ -138,18 +169,3 @@ class Balancer:
 def _mul_perquintill_round(parts: int, value: int) -> int:
     """value·parts/10^18 rounded half up (U256 on chain, so no overflow before the clamp)."""
     return min((value * parts + ACCURACY // 2) // ACCURACY, U128_MAX)
-
-
-def _delta_in(numerator: U64F64, denominator: U64F64, weight: int, reserve: int) -> int:
-    """reserve·((numerator/denominator)^(weight/10^18) − 1) with the chain's 1024-bit precision."""
-    result = pow_ratio_scaled(
-        numerator.bits, denominator.bits, weight, ACCURACY, LIMIT_DELTA_PRECISION, ACCURACY
-    )
-    if result is None:
-        return 0
-    if result <= U64_MAX:
-        factor = U64F64.from_int(result)
-    else:
-        factor = U64F64.from_int(U64_MAX)
-    growth = factor.safe_div(U64F64.from_int(ACCURACY)).saturating_sub(U64F64_ONE)
-    return U64F64.from_int(reserve).saturating_mul(growth).to_u64()

@@ -70,7 +70,7 @@ def pow_ratio_scaled(
         base_denominator, internal_precision, ln_two, max_iters
     )
     ln_scaled = (ln_base * exp_num) // exp_den
-    exp_fp = _exp_fixed(ln_scaled, internal_scale, guard_factor, max_iters)
+    exp_fp = _exp_fixed(ln_scaled, internal_scale, max_iters)
     exp_requested = _round_to_precision(exp_fp, guard_factor)
     return (exp_requested * scale) // (1 << requested_precision)
 
@@ -110,13 +110,22 @@ def _round_to_precision(value: int, guard_factor: int) -> int:
     return truncated
 
 
-def _ln1p_fixed(x_fp: int, scale: int, guard_factor: int, max_iters: int) -> int:
-    """ln(1 + x) by its Taylor series in fixed point, stopping like the crate does."""
+# The series below round their running sum to the requested precision after every term (the
+# crate stops when that rounding stops changing). Rounding half away from zero by the guard bits,
+# and dividing by the power-of-two scale, are shifts: ``(v + half) >> bits`` for v ≥ 0 and its
+# mirror for v < 0 equal ``_round_to_precision``; ``v >> p`` equals ``v // 2**p`` (both floor).
+_GUARD_FACTOR = 1 << GUARD_BITS
+_GUARD_HALF = _GUARD_FACTOR >> 1
+
+
+def _ln1p_fixed(x_fp: int, precision: int, max_iters: int) -> int:
+    """ln(1 + x) by its Taylor series in fixed point (scale 2**precision), stopping like the crate does."""
+    bits, half, guard = GUARD_BITS, _GUARD_HALF, _GUARD_FACTOR
     term = x_fp
     result = term
-    prev_rounded = _round_to_precision(result, guard_factor)
+    prev_rounded = (result + half) >> bits if result >= 0 else -((half - result) >> bits)
     for n in range(2, max_iters + 1):
-        term = (term * x_fp) // scale
+        term = (term * x_fp) >> precision
         if term == 0:
             break
         step = term // n
@@ -126,25 +135,26 @@ def _ln1p_fixed(x_fp: int, scale: int, guard_factor: int, max_iters: int) -> int
             result -= step
         else:
             result += step
-        rounded = _round_to_precision(result, guard_factor)
-        if abs(step) < guard_factor or rounded == prev_rounded:
+        rounded = (result + half) >> bits if result >= 0 else -((half - result) >> bits)
+        if -guard < step < guard or rounded == prev_rounded:
             break
         prev_rounded = rounded
     return result
 
 
-def _exp_fixed(x_fp: int, scale: int, guard_factor: int, max_iters: int) -> int:
+def _exp_fixed(x_fp: int, scale: int, max_iters: int) -> int:
     """exp(x) by its Taylor series in fixed point, stopping like the crate does."""
+    bits, half, guard = GUARD_BITS, _GUARD_HALF, _GUARD_FACTOR
     term = scale
     result = term
-    prev_rounded = _round_to_precision(result, guard_factor)
+    prev_rounded = (result + half) >> bits if result >= 0 else -((half - result) >> bits)
     for n in range(1, max_iters + 1):
         term = (term * x_fp) // (scale * n)
         if term == 0:
             break
         result += term
-        rounded = _round_to_precision(result, guard_factor)
-        if abs(term) < guard_factor or rounded == prev_rounded:
+        rounded = (result + half) >> bits if result >= 0 else -((half - result) >> bits)
+        if -guard < term < guard or rounded == prev_rounded:
             break
         prev_rounded = rounded
     return result
@@ -154,11 +164,16 @@ def _exp_fixed(x_fp: int, scale: int, guard_factor: int, max_iters: int) -> int:
 def _ln_two(internal_precision: int, max_iters: int) -> int:
     """ln 2 as the crate derives it: −ln(1 − 1/2) (deterministic, so safe to cache)."""
     internal_scale = 1 << internal_precision
-    return -_ln1p_fixed(-(internal_scale >> 1), internal_scale, 1 << GUARD_BITS, max_iters)
+    return -_ln1p_fixed(-(internal_scale >> 1), internal_precision, max_iters)
 
 
+@lru_cache(maxsize=4096)
 def _ln_int(value: int, internal_precision: int, ln_two: int, max_iters: int) -> int:
-    """ln(value) for an integer, via a mantissa normalised into [0.5, 1.5) plus shift·ln 2."""
+    """ln(value) for an integer, via a mantissa normalised into [0.5, 1.5) plus shift·ln 2.
+
+    Remembered (a pure function of its arguments): a pool's next trade starts from the reserve the
+    last one ended at, and a staking call simulates its swap before making it, so most of the
+    logarithms a swap needs were just computed."""
     if value == 0:
         return 0
     internal_scale = 1 << internal_precision
@@ -167,5 +182,5 @@ def _ln_int(value: int, internal_precision: int, ln_two: int, max_iters: int) ->
     if mantissa >= internal_scale + (internal_scale >> 1):
         mantissa >>= 1
         shift += 1
-    ln_mantissa = _ln1p_fixed(mantissa - internal_scale, internal_scale, 1 << GUARD_BITS, max_iters)
+    ln_mantissa = _ln1p_fixed(mantissa - internal_scale, internal_precision, max_iters)
     return ln_mantissa + ln_two * shift

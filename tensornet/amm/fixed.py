@@ -27,6 +27,40 @@ def sat_u64(value: int) -> int:
     return 0 if value < 0 else (U64_MAX if value > U64_MAX else value)
 
 
+# --- the same operations on raw bits ------------------------------------------------------------
+# A swap runs a few dozen fixed-point operations; allocating a U64F64 for each intermediate costs
+# more than the arithmetic, so the hot paths use these functions on raw 128-bit patterns. They
+# repeat the class's methods below operation for operation (tests/amm/test_amm_int_path.py holds
+# the two to the same results).
+
+def fx_from_int(value: int) -> int:
+    """Bits of `U64F64::saturating_from_num(integer)`."""
+    if value <= 0:
+        return 0
+    bits = value << FRAC_BITS
+    return bits if bits <= U128_MAX else U128_MAX
+
+
+def fx_mul(a: int, b: int) -> int:
+    """Bits of `a.saturating_mul(b)` (product floored)."""
+    bits = (a * b) >> FRAC_BITS
+    return bits if bits <= U128_MAX else U128_MAX
+
+
+def fx_div(a: int, b: int) -> int:
+    """Bits of `a.safe_div(b)`: floored quotient, 0 for a zero divisor or an overflow."""
+    if b == 0:
+        return 0
+    quotient = (a << FRAC_BITS) // b
+    return 0 if quotient > U128_MAX else quotient
+
+
+def fx_to_u64(a: int) -> int:
+    """`saturating_to_num::<u64>()` of bits: floor, clamped to u64::MAX."""
+    value = a >> FRAC_BITS
+    return value if value <= U64_MAX else U64_MAX
+
+
 @dataclass(frozen=True, order=True)
 class U64F64:
     """An unsigned 64.64 fixed-point number held as its raw 128-bit pattern."""

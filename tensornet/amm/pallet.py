@@ -88,11 +88,16 @@ class Swap(Pallet):
             mechanism=subtensor.SubnetMechanism.get(netuid),
         )
 
-    def write_pool(self, netuid: int, pool: PoolState) -> None:
-        """Store the Swap-side fields a trade may change (lazy initialisation, weights)."""
-        if pool.initialized and not self.PalSwapInitialized.get(netuid):
+    def write_pool(self, netuid: int, pool: PoolState, before: PoolState | None = None) -> None:
+        """Store the Swap-side fields a trade may change (lazy initialisation, weights).
+
+        ``before``: the pool as ``pool_state`` read it with nothing written since, when the caller
+        has it; its flags are then what storage holds, and are not read again."""
+        initialized = self.PalSwapInitialized.get(netuid) if before is None else before.initialized
+        if pool.initialized and not initialized:
             self.PalSwapInitialized.set(netuid, True)
-        if pool.quote_weight != self.SwapBalancer.get(netuid)["quote"]:
+        weight = self.SwapBalancer.get(netuid)["quote"] if before is None else before.quote_weight
+        if pool.quote_weight != weight:
             self.SwapBalancer.set(netuid, {"quote": pool.quote_weight})
 
     def clear_subnet(self, netuid: int) -> None:

@@ -12,12 +12,24 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from tensornet.amm import errors
-from tensornet.amm.balancer import HALF_WEIGHT, Balancer, weights_are_valid
+from tensornet.amm.balancer import (
+    ACCURACY,
+    HALF_WEIGHT,
+    Balancer,
+    delta_in_bits,
+    exp_scaled_bits,
+    price_bits,
+    weights_are_valid,
+)
 from tensornet.amm.fixed import (
     I64_MAX,
+    U64_MAX,
     U64F64,
     U64F64_ONE,
-    U64F64_ZERO,
+    fx_div,
+    fx_from_int,
+    fx_mul,
+    fx_to_u64,
     perquintill_from_rational,
     sat_u64,
 )
@@ -100,31 +112,63 @@ class SwapResult:
         return self.pool.alpha_reserve
 
 
+_ONE = U64F64_ONE.bits
+_FEE_DENOMINATOR_BITS = fx_from_int(FEE_RATE_DENOMINATOR)
+#: fee rate -> bits of U64F64 rate/65535, and of rate/(65535 − rate) (pure; FeeRate is a u16)
+_FEE_FACTORS: dict[int, tuple[int, int]] = {}
+
+
+def _fee_factors(fee_rate: int) -> tuple[int, int]:
+    factors = _FEE_FACTORS.get(fee_rate)
+    if factors is None:
+        rate = fx_from_int(fee_rate)
+        factors = (fx_div(rate, _FEE_DENOMINATOR_BITS), fx_div(rate, max(_FEE_DENOMINATOR_BITS - rate, 0)))
+        if len(_FEE_FACTORS) >= 4096:
+            _FEE_FACTORS.clear()
+        _FEE_FACTORS[fee_rate] = factors
+    return factors
+
+
+def spot_price_bits(pool: PoolState) -> int:
+    """Bits of `spot_price` (the hot paths compare prices without building U64F64s)."""
+    if pool.mechanism != MECHANISM_DYNAMIC:
+        return _ONE
+    if pool.alpha_reserve == 0:
+        return 0
+    return price_bits(pool.quote_weight, pool.alpha_reserve, pool.tao_reserve)
+
+
 def spot_price(pool: PoolState) -> U64F64:
     """`Pallet::current_price`: balancer price for dynamic pools, 0 with no alpha, 1 for stable."""
-    if not pool.is_dynamic:
-        return U64F64_ONE
-    if pool.alpha_reserve == 0:
-        return U64F64_ZERO
-    return pool.balancer.calculate_price(pool.alpha_reserve, pool.tao_reserve)
+    return U64F64(spot_price_bits(pool))
 
 
 def spot_price_rao(pool: PoolState) -> int:
     """`SwapRuntimeApi::current_alpha_price`: floor(price × 10^9) rao of TAO per alpha."""
-    return spot_price(pool).saturating_mul(U64F64.from_int(RAO_PER_TAO)).to_u64()
+    return fx_to_u64(fx_mul(spot_price_bits(pool), _RAO_PER_TAO_BITS))
+
+
+def limit_price_bits(limit_price_rao: int) -> int:
+    """Bits of `limit_price_from_rao`."""
+    return fx_div(fx_from_int(limit_price_rao), _RAO_PER_TAO_BITS)
 
 
 def limit_price_from_rao(limit_price_rao: int) -> U64F64:
     """A TaoBalance limit (rao per alpha) as the U64F64 price `SwapEngine::swap` compares with."""
-    return U64F64.from_int(limit_price_rao).safe_div(U64F64.from_int(RAO_PER_TAO))
+    return U64F64(limit_price_bits(limit_price_rao))
 
 
 def fee_amount(pool: PoolState, amount: int, drop_fees: bool = False) -> int:
     """`calculate_fee_amount`: floor(amount × (FeeRate/65535)), the quotient truncated first."""
-    if drop_fees or not pool.is_dynamic:
+    if drop_fees or pool.mechanism != MECHANISM_DYNAMIC:
         return 0
-    rate = U64F64.from_int(pool.fee_rate).safe_div(U64F64.from_int(FEE_RATE_DENOMINATOR))
-    return U64F64.from_int(amount).saturating_mul(rate).to_u64()
+    rate = _fee_factors(pool.fee_rate)[0]
+    if 0 <= amount <= U64_MAX and rate <= _ONE:  # (amount·2^64 · rate) >> 64 is amount·rate: no clamp
+        return (amount * rate) >> 64
+    return fx_to_u64(fx_mul(fx_from_int(amount), rate))
+
+
+_RAO_PER_TAO_BITS = fx_from_int(RAO_PER_TAO)
 
 
 def check_fee_rate(rate: int) -> int:
@@ -172,38 +216,71 @@ def swap(
     taken, so a payout can exceed the real-valued curve by a fraction of a rao. Both are the
     chain's behaviour and are kept.
     """
+    return swap_bits(pool, order is Order.BUY, amount, limit_price.bits, drop_fees, simulate, minimum_reserve)
+
+
+#: (arguments, result) of the last completed swap step: a staking call simulates its swap while
+#: validating and then makes the same swap; the step is a pure function of these arguments (and
+#: its results are immutable), so remembering one can never go stale
+_last_step: tuple | None = None
+
+
+def swap_bits(
+    pool: PoolState,
+    buying: bool,
+    amount: int,
+    limit: int,
+    drop_fees: bool = False,
+    simulate: bool = False,
+    minimum_reserve: int = MINIMUM_RESERVE,
+) -> SwapResult:
+    """`swap` with the limit price as U64F64 bits: every intermediate is a plain int (the staking
+    calls' hot path); the fixed-point steps are those of `U64F64`, in the chain's order."""
+    global _last_step
+    arguments = (pool, buying, amount, limit, drop_fees, minimum_reserve)
+    last = _last_step
+    if last is not None and last[0] == arguments:
+        result = last[1]
+    else:
+        result = _swap_step(pool, buying, amount, limit, drop_fees, minimum_reserve)
+        _last_step = (arguments, result)
+    if not simulate and (pool.alpha_reserve if buying else pool.tao_reserve) < result.amount_paid_out:
+        raise errors.InsufficientLiquidity()
+    return result
+
+
+def _swap_step(pool: PoolState, buying: bool, amount: int, limit: int, drop_fees: bool,
+               minimum_reserve: int) -> SwapResult:
+    """`swap_bits` up to its last check (the output against the reserve, skipped when simulating)."""
     amount = sat_u64(amount)
-    buying = order is Order.BUY
     reserve_in = pool.tao_reserve if buying else pool.alpha_reserve
     reserve_out = pool.alpha_reserve if buying else pool.tao_reserve
-    net_amount = amount - fee_amount(pool, amount, drop_fees)
-    if net_amount > sat_u64(reserve_in * MAX_SWAP_INPUT_RESERVE_MULTIPLIER):
+    fee = fee_amount(pool, amount, drop_fees)  # initialisation changes neither fee rate nor mechanism
+    if amount - fee > sat_u64(reserve_in * MAX_SWAP_INPUT_RESERVE_MULTIPLIER):
         raise errors.SwapInputTooLarge()
     if reserve_out < minimum_reserve:
         raise errors.ReservesTooLow()
     pool = initialize(pool)
-    price = spot_price(pool)
-    beyond = price < limit_price if buying else price > limit_price
+    price = spot_price_bits(pool)
+    beyond = price < limit if buying else price > limit
     if not beyond:
         raise errors.PriceLimitExceeded()
 
-    fee = fee_amount(pool, amount, drop_fees)
     requested = max(amount - fee, 0)
-    target = _price_after(pool, buying, requested)
-    reached_target_first = target <= limit_price if buying else target >= limit_price
+    delta_out = _convert(pool, buying, requested)
+    target = _price_after(pool, buying, requested, delta_out)
+    reached_target_first = target <= limit if buying else target >= limit
     if reached_target_first:
         delta_in = requested
     else:
-        delta_in = _delta_to_price(pool, buying, price, limit_price)
+        delta_in = _delta_to_price(pool, buying, price, limit)
         fee = _fee_on_executed(pool, delta_in, drop_fees)
-    delta_out = _convert(pool, buying, delta_in)
+        delta_out = _convert(pool, buying, delta_in)
     fee_to_author = 0
     if delta_in != 0:
         if delta_out == 0:
             raise errors.ReservesTooLow()
         fee_to_author = fee
-    if not simulate and reserve_out < delta_out:
-        raise errors.InsufficientLiquidity()
     return SwapResult(
         amount_paid_in=delta_in,
         amount_paid_out=delta_out,
@@ -216,40 +293,41 @@ def swap(
 
 def _convert(pool: PoolState, buying: bool, delta_in: int) -> int:
     """`convert_deltas`: output for a net input, floored (never in the trader's favour)."""
-    balancer = pool.balancer
     if buying:
-        factor = balancer.exp_quote_base(pool.tao_reserve, delta_in)
+        factor = exp_scaled_bits(pool.quote_weight, pool.tao_reserve, delta_in, False)
         reserve = pool.alpha_reserve
     else:
-        factor = balancer.exp_base_quote(pool.alpha_reserve, delta_in)
+        factor = exp_scaled_bits(pool.quote_weight, pool.alpha_reserve, delta_in, True)
         reserve = pool.tao_reserve
-    return U64F64.from_int(reserve).saturating_mul(U64F64_ONE.saturating_sub(factor)).to_u64()
+    kept = _ONE - factor if factor < _ONE else 0
+    if 0 <= reserve <= U64_MAX:  # (reserve·2^64 · kept) >> 64 is reserve·kept ≤ reserve: no clamp
+        return (reserve * kept) >> 64
+    return fx_to_u64(fx_mul(fx_from_int(reserve), kept))
 
 
-def _price_after(pool: PoolState, buying: bool, delta_in: int) -> U64F64:
-    """`price_target`: the price once the whole net input has executed."""
-    delta_out = _convert(pool, buying, delta_in)
+def _price_after(pool: PoolState, buying: bool, delta_in: int, delta_out: int) -> int:
+    """`price_target` (bits): the price once the whole net input has executed for ``delta_out``
+    (= ``_convert(pool, buying, delta_in)``)."""
     if buying:
         alpha = max(pool.alpha_reserve - delta_out, 0)
         tao = sat_u64(pool.tao_reserve + delta_in)
     else:
         alpha = sat_u64(pool.alpha_reserve + delta_in)
         tao = max(pool.tao_reserve - delta_out, 0)
-    return pool.balancer.calculate_price(alpha, tao)
+    return price_bits(pool.quote_weight, alpha, tao)
 
 
-def _delta_to_price(pool: PoolState, buying: bool, price: U64F64, limit: U64F64) -> int:
-    """`delta_in`: net input that moves the price exactly to the limit."""
+def _delta_to_price(pool: PoolState, buying: bool, price: int, limit: int) -> int:
+    """`delta_in`: net input that moves the price (bits) exactly to the limit (bits)."""
     if buying:
-        return pool.balancer.calculate_quote_delta_in(price, limit, pool.tao_reserve)
-    return pool.balancer.calculate_base_delta_in(price, limit, pool.alpha_reserve)
+        return delta_in_bits(limit, price, max(ACCURACY - pool.quote_weight, 0), pool.tao_reserve)
+    return delta_in_bits(price, limit, pool.quote_weight, pool.alpha_reserve)
 
 
 def _fee_on_executed(pool: PoolState, delta_in: int, drop_fees: bool) -> int:
     """Fee for a limit-truncated step: Δ·rate/(65535 − rate), grossing the net amount back up."""
-    rate = U64F64_ZERO if drop_fees else U64F64.from_int(pool.fee_rate)
-    factor = rate.safe_div(U64F64.from_int(FEE_RATE_DENOMINATOR).saturating_sub(rate))
-    return U64F64.from_int(delta_in).saturating_mul(factor).to_u64()
+    factor = 0 if drop_fees else _fee_factors(pool.fee_rate)[1]
+    return fx_to_u64(fx_mul(fx_from_int(delta_in), factor))
 
 
 def apply_trade(pool: PoolState, buying: bool, paid_in: int, paid_out: int) -> PoolState:
@@ -260,16 +338,12 @@ def apply_trade(pool: PoolState, buying: bool, paid_in: int, paid_out: int) -> P
     reserve_in_delta = min(paid_in, I64_MAX)
     reserve_out_delta = min(paid_out, I64_MAX + 1)
     if buying:
-        return replace(
-            pool,
-            tao_reserve=sat_u64(pool.tao_reserve + reserve_in_delta),
-            alpha_reserve=max(pool.alpha_reserve - reserve_out_delta, 0),
-        )
-    return replace(
-        pool,
-        alpha_reserve=sat_u64(pool.alpha_reserve + reserve_in_delta),
-        tao_reserve=max(pool.tao_reserve - reserve_out_delta, 0),
-    )
+        tao = sat_u64(pool.tao_reserve + reserve_in_delta)
+        alpha = max(pool.alpha_reserve - reserve_out_delta, 0)
+    else:
+        alpha = sat_u64(pool.alpha_reserve + reserve_in_delta)
+        tao = max(pool.tao_reserve - reserve_out_delta, 0)
+    return PoolState(tao, alpha, pool.quote_weight, pool.fee_rate, pool.initialized, pool.mechanism)
 
 
 @dataclass(frozen=True)

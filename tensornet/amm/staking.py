@@ -19,14 +19,13 @@ from tensornet.amm.pool import (
     MIN_PRICE_RAO,
     MINIMUM_RESERVE,
     RAO_PER_TAO,
-    Order,
     PoolState,
     SwapResult,
     apply_trade,
     fee_amount,
-    limit_price_from_rao,
+    limit_price_bits,
     spot_price,
-    swap,
+    swap_bits,
 )
 
 
@@ -47,8 +46,7 @@ def swap_tao_for_alpha(
     """`SubtensorModule::swap_tao_for_alpha`: one buy, limit given in rao per alpha."""
     if not pool.is_dynamic:
         return _one_to_one(pool, tao, True)
-    limit = limit_price_from_rao(limit_price_rao)
-    return swap(pool, Order.BUY, tao, limit, drop_fees, simulate, minimum_reserve)
+    return swap_bits(pool, True, tao, limit_price_bits(limit_price_rao), drop_fees, simulate, minimum_reserve)
 
 
 def swap_alpha_for_tao(
@@ -62,8 +60,7 @@ def swap_alpha_for_tao(
     """`SubtensorModule::swap_alpha_for_tao`: one sell, limit given in rao per alpha."""
     if not pool.is_dynamic:
         return _one_to_one(pool, alpha, False)
-    limit = limit_price_from_rao(limit_price_rao)
-    return swap(pool, Order.SELL, alpha, limit, drop_fees, simulate, minimum_reserve)
+    return swap_bits(pool, False, alpha, limit_price_bits(limit_price_rao), drop_fees, simulate, minimum_reserve)
 
 
 def ensure_input_within_swap_limit(pool: PoolState, amount: int, buying: bool) -> None:

@@ -114,17 +114,23 @@ class Balances(Pallet):
             system.Account.set(who, info)
         return 0
 
-    def _issuance_sub(self, amount: int) -> None:
-        self.TotalIssuance.set(max(self.TotalIssuance.get() - amount, 0))
+    def _issuance_sub(self, amount: int) -> int:
+        """Burn ``amount`` from the issuance (not below zero); returns what left it."""
+        issuance = self.TotalIssuance.get()
+        self.TotalIssuance.set(max(issuance - amount, 0))
+        return min(amount, issuance)
 
     # --- fungible-style operations used by other pallets ---------------------------------------
-    def transfer(self, source: bytes, dest: bytes, value: int, keep_alive: bool) -> None:
-        """Move ``value`` rao; raises Token errors as FRAME's ``fungible::Mutate::transfer``."""
+    def transfer(self, source: bytes, dest: bytes, value: int, keep_alive: bool) -> int:
+        """Move ``value`` rao; raises Token errors as FRAME's ``fungible::Mutate::transfer``.
+
+        Returns the issuance burned with a reaped source's dust (callers that mirror the issuance,
+        as SubtensorModule's ``transfer_tao``, need not read it before and after)."""
         if value == 0 or source == dest:
             if value and self.reducible_balance(source, keep_alive) < value:
                 raise DispatchError.token("FundsUnavailable")
             self.deposit_event("Transfer", {"from": source, "to": dest, "amount": value})
-            return
+            return 0
         account = self.pallet("System").Account
         src = account.try_get(source)
         src_data = src["data"] if src is not None else _EMPTY_DATA
@@ -141,9 +147,9 @@ class Balances(Pallet):
             raise DispatchError.token("BelowMinimum")
         dust = self._set_free(source, src_free - value, src)
         self._set_free(dest, dest_free + value, dst)
-        if dust:
-            self._issuance_sub(dust)
+        burned = self._issuance_sub(dust) if dust else 0
         self.deposit_event("Transfer", {"from": source, "to": dest, "amount": value})
+        return burned
 
     def withdraw(self, who: bytes, amount: int, keep_alive: bool = True, event: bool = True,
                  info: dict | None = None, issuance: bool = True) -> None:

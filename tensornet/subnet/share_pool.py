@@ -20,12 +20,113 @@ _MIN_MANTISSA = SAFE_FLOAT_MAX // 10
 _U256 = 2**256 - 1
 _U64 = 2**64 - 1
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
+_POW10 = [10**i for i in range(80)]
 
 
 def _cappow10(e: int) -> int:
     if e > SAFE_FLOAT_MAX_EXP + 1:
         return SAFE_FLOAT_MAX * 10
     return 10**e
+
+
+# --- the arithmetic on (mantissa, exponent) pairs -------------------------------------------------
+# A pool operation chains half a dozen SafeFloat steps; building a frozen SafeFloat for every
+# intermediate cost more than the arithmetic, so the steps work on plain (mantissa, exponent)
+# tuples (None where the chain's operation returns None) and SafeFloat wraps them.
+_Pair = tuple[int, int]
+_ZERO_PAIR: _Pair = (0, 0)
+
+
+def _normalize(mantissa: int, exponent: int) -> _Pair | None:
+    """``normalize``: None when the exponent leaves i64.
+
+    The chain divides (multiplies) by 10 one step at a time; floor divisions compose, so the steps
+    a digit count proves necessary are taken at once and the loops finish the last one."""
+    if mantissa == 0:
+        return _ZERO_PAIR
+    if mantissa > SAFE_FLOAT_MAX:
+        # a lower bound of the digit count: every step below it still leaves mantissa > MAX
+        steps = (((mantissa.bit_length() - 1) * 1233) >> 12) - 21
+        if steps > 0:
+            mantissa //= _POW10[steps] if steps < len(_POW10) else 10**steps
+            exponent += steps
+        while mantissa > SAFE_FLOAT_MAX:
+            mantissa //= 10
+            exponent += 1
+    if mantissa <= _MIN_MANTISSA:
+        # an upper bound of the digit count: every step below it still leaves mantissa ≤ MIN
+        steps = 19 - ((mantissa.bit_length() * 1233) >> 12)
+        if steps > 0:
+            mantissa *= _POW10[steps]
+            exponent -= steps
+        while mantissa <= _MIN_MANTISSA:
+            mantissa *= 10
+            exponent -= 1
+    if not _I64_MIN <= exponent <= _I64_MAX:
+        return None
+    return mantissa, exponent
+
+
+def _new(mantissa: int, exponent: int = 0) -> _Pair | None:
+    if mantissa > SAFE_FLOAT_MAX:
+        return None
+    return _normalize(mantissa, exponent)
+
+
+def _aligned(a: _Pair, b: _Pair) -> tuple[int, int, int]:
+    if a[1] >= b[1]:
+        return a[0], b[0] // _cappow10(a[1] - b[1]), a[1]
+    return a[0] // _cappow10(b[1] - a[1]), b[0], b[1]
+
+
+def _add(a: _Pair, b: _Pair) -> _Pair | None:
+    if a[0] == 0:
+        return b
+    if b[0] == 0:
+        return a
+    m1, m2, e = _aligned(a, b)
+    return _normalize(min(m1 + m2, _U256), e)
+
+
+def _sub(a: _Pair, b: _Pair) -> _Pair | None:
+    if a[0] == 0:
+        return _ZERO_PAIR if b[0] == 0 else None
+    if b[0] == 0:
+        return a
+    m1, m2, e = _aligned(a, b)
+    return _normalize(max(m1 - m2, 0), e)
+
+
+def _div(a: _Pair, b: _Pair) -> _Pair | None:
+    if b[0] == 0:
+        return None
+    exponent = a[1] - b[1] - SAFE_FLOAT_MAX_EXP
+    if not _I64_MIN <= exponent <= _I64_MAX:
+        return None
+    return _normalize(a[0] * SAFE_FLOAT_MAX // b[0], exponent)
+
+
+def _mul_div(a: _Pair, b: _Pair, c: _Pair) -> _Pair | None:
+    """a × b / c with one truncation."""
+    if c[0] == 0:
+        return None
+    exponent = a[1] + b[1]
+    if not _I64_MIN <= exponent <= _I64_MAX:
+        return None
+    exponent -= c[1]
+    if not _I64_MIN <= exponent <= _I64_MAX:
+        return None
+    return _normalize(a[0] * b[0] // c[0], exponent)
+
+
+def _to_u64(a: _Pair) -> int:
+    """``From<&SafeFloat> for u64``: truncating, saturating at u64::MAX."""
+    mantissa, exponent = a
+    if exponent == 0:
+        return min(mantissa, _U64)
+    scale = _cappow10(abs(exponent))
+    q = mantissa * scale if exponent > 0 else mantissa // scale
+    return min(q, _U64)
 
 
 @dataclass(frozen=True)
@@ -37,25 +138,23 @@ class SafeFloat:
 
     # --- construction -------------------------------------------------------------------------
     @staticmethod
+    def _of(pair: _Pair | None) -> SafeFloat | None:
+        if pair is None:
+            return None
+        return ZERO if pair[0] == 0 else SafeFloat(pair[0], pair[1])
+
+    @property
+    def pair(self) -> _Pair:
+        return self.mantissa, self.exponent
+
+    @staticmethod
     def normalized(mantissa: int, exponent: int) -> SafeFloat | None:
         """``normalize``: None when the exponent leaves i64."""
-        if mantissa == 0:
-            return ZERO
-        while mantissa > SAFE_FLOAT_MAX:
-            mantissa //= 10
-            exponent += 1
-        while mantissa <= _MIN_MANTISSA:
-            mantissa *= 10
-            exponent -= 1
-        if not _I64_MIN <= exponent <= _I64_MAX:
-            return None
-        return SafeFloat(mantissa, exponent)
+        return SafeFloat._of(_normalize(mantissa, exponent))
 
     @staticmethod
     def new(mantissa: int, exponent: int = 0) -> SafeFloat | None:
-        if mantissa > SAFE_FLOAT_MAX:
-            return None
-        return SafeFloat.normalized(mantissa, exponent)
+        return SafeFloat._of(_new(mantissa, exponent))
 
     @staticmethod
     def from_u64(value: int) -> SafeFloat:
@@ -66,9 +165,9 @@ class SafeFloat:
         """``From<U64F64>``: integer part plus (fraction / 2^64), both through SafeFloat."""
         if bits == 0:
             return ZERO
-        safe_int = SafeFloat.new(bits >> 64, 0) or ZERO
-        safe_frac = (SafeFloat.new(bits & _U64, 0) or ZERO).div(SafeFloat.new(1 << 64, 0) or ZERO) or ZERO
-        return safe_int.add(safe_frac) or ZERO
+        safe_int = _new(bits >> 64, 0) or _ZERO_PAIR
+        safe_frac = _div(_new(bits & _U64, 0) or _ZERO_PAIR, _new(1 << 64, 0) or _ZERO_PAIR) or _ZERO_PAIR
+        return SafeFloat._of(_add(safe_int, safe_frac)) or ZERO
 
     @staticmethod
     def from_value(value) -> SafeFloat:
@@ -83,55 +182,27 @@ class SafeFloat:
         return self.mantissa == 0
 
     def div(self, a: SafeFloat) -> SafeFloat | None:
-        if a.mantissa == 0:
-            return None
-        exponent = self.exponent - a.exponent - SAFE_FLOAT_MAX_EXP
-        if not _I64_MIN <= exponent <= _I64_MAX:
-            return None
-        return SafeFloat.normalized(self.mantissa * SAFE_FLOAT_MAX // a.mantissa, exponent)
-
-    def _aligned(self, a: SafeFloat) -> tuple[int, int, int]:
-        if self.exponent >= a.exponent:
-            return self.mantissa, a.mantissa // _cappow10(self.exponent - a.exponent), self.exponent
-        return self.mantissa // _cappow10(a.exponent - self.exponent), a.mantissa, a.exponent
+        return SafeFloat._of(_div(self.pair, a.pair))
 
     def add(self, a: SafeFloat) -> SafeFloat | None:
-        if self.is_zero():
+        if self.mantissa == 0:
             return a
-        if a.is_zero():
+        if a.mantissa == 0:
             return self
-        m1, m2, e = self._aligned(a)
-        return SafeFloat.normalized(min(m1 + m2, _U256), e)
+        return SafeFloat._of(_add(self.pair, a.pair))
 
     def sub(self, a: SafeFloat) -> SafeFloat | None:
-        if self.is_zero() and a.is_zero():
-            return ZERO
-        if self.is_zero():
-            return None
-        if a.is_zero():
+        if self.mantissa != 0 and a.mantissa == 0:
             return self
-        m1, m2, e = self._aligned(a)
-        return SafeFloat.normalized(max(m1 - m2, 0), e)
+        return SafeFloat._of(_sub(self.pair, a.pair))
 
     def mul_div(self, a: SafeFloat, b: SafeFloat) -> SafeFloat | None:
         """self × a / b with one truncation."""
-        if b.mantissa == 0:
-            return None
-        exponent = self.exponent + a.exponent
-        if not _I64_MIN <= exponent <= _I64_MAX:
-            return None
-        exponent -= b.exponent
-        if not _I64_MIN <= exponent <= _I64_MAX:
-            return None
-        return SafeFloat.normalized(self.mantissa * a.mantissa // b.mantissa, exponent)
+        return SafeFloat._of(_mul_div(self.pair, a.pair, b.pair))
 
     def to_u64(self) -> int:
         """``From<&SafeFloat> for u64``: truncating, saturating at u64::MAX."""
-        if self.exponent == 0:
-            return min(self.mantissa, _U64)
-        scale = _cappow10(abs(self.exponent))
-        q = self.mantissa * scale if self.exponent > 0 else self.mantissa // scale
-        return min(q, _U64)
+        return _to_u64(self.pair)
 
 
 ZERO = SafeFloat(0, 0)
@@ -156,8 +227,8 @@ class SharePool:
         self.ops = ops
 
     def value_of_shares(self, share: SafeFloat) -> int:
-        total = SafeFloat.new(self.ops.get_shared_value(), 0) or ZERO
-        return (total.mul_div(share, self.ops.get_denominator()) or ZERO).to_u64()
+        total = _new(self.ops.get_shared_value(), 0) or _ZERO_PAIR
+        return _to_u64(_mul_div(total, share.pair, self.ops.get_denominator().pair) or _ZERO_PAIR)
 
     def get_value(self, key) -> int:
         return self.value_of_shares(self.ops.get_share(key))
@@ -171,16 +242,17 @@ class SharePool:
         value = self.ops.get_shared_value()
         self.ops.set_shared_value(min(value + update, _U64) if update >= 0 else max(value + update, 0))
 
-    def _shares_per_update(self, update: int, shared_value: int, denominator: SafeFloat) -> SafeFloat:
-        total = SafeFloat.new(shared_value, 0) or ZERO
-        return ((SafeFloat.new(abs(update), 0) or ZERO).mul_div(denominator, total)) or ZERO
+    @staticmethod
+    def _shares_per_update(update: int, shared_value: int, denominator: _Pair) -> _Pair:
+        total = _new(shared_value, 0) or _ZERO_PAIR
+        return _mul_div(_new(abs(update), 0) or _ZERO_PAIR, denominator, total) or _ZERO_PAIR
 
     def sim_update_value_for_one(self, update: int) -> bool:
         """Whether adding ``update`` would mint a non-zero number of shares."""
         denominator = self.ops.get_denominator()
         if denominator.mantissa == 0:
             return True
-        return not self._shares_per_update(update, self.ops.get_shared_value(), denominator).is_zero()
+        return self._shares_per_update(update, self.ops.get_shared_value(), denominator.pair)[0] != 0
 
     def update_value_for_one(self, key, update: int) -> None:
         """Add (update > 0) or remove value for one key by minting or burning its shares."""
@@ -192,13 +264,10 @@ class SharePool:
             self.ops.set_denominator(first)
             self.ops.set_share(key, first)
         else:
-            per = self._shares_per_update(update, shared_value, denominator)
-            if update > 0:
-                new_denominator = denominator.add(per) or denominator
-                new_current = current.add(per) or current
-            else:
-                new_denominator = denominator.sub(per) or denominator
-                new_current = current.sub(per) or current
+            per = self._shares_per_update(update, shared_value, denominator.pair)
+            step = _add if update > 0 else _sub
+            new_denominator = SafeFloat._of(step(denominator.pair, per)) or denominator
+            new_current = SafeFloat._of(step(current.pair, per)) or current
             self.ops.set_denominator(new_denominator)
             self.ops.set_share(key, new_current)
         self.update_value_for_all(update)

@@ -77,17 +77,18 @@ BURN_ACCOUNT = pallet_account(_BURN_PALLET_ID)
 class _HotkeyAlphaPool:
     """Storage of one (hotkey, netuid) pool; reads the V1 maps first, writes only V2 (lazy migration).
 
-    One object serves one pool operation: the total value and the denominator are read once and
-    kept as written, and a V1 entry is only removed when it was not seen to be absent (a payout
-    touches each item once instead of reading and rewriting it twice)."""
+    One object serves one pool operation: the total value, the denominator and each share are read
+    once and kept as written, and a V1 entry is only removed when it was not seen to be absent (a
+    payout touches each item once instead of reading and rewriting it twice)."""
 
-    __slots__ = ("hotkey", "m", "netuid", "_value", "_denominator", "_v1_absent")
+    __slots__ = ("hotkey", "m", "netuid", "_value", "_denominator", "_v1_absent", "_shares")
 
     def __init__(self, module, hotkey: bytes, netuid: int) -> None:
         self.m, self.hotkey, self.netuid = module, hotkey, netuid
         self._value: int | None = None
         self._denominator: SafeFloat | None = None
         self._v1_absent: set = set()  # coldkeys (and None for the denominator) with no V1 entry
+        self._shares: dict = {}  # coldkey -> its share (None: none) as read or written here
 
     def get_shared_value(self) -> int:
         if self._value is None:
@@ -95,13 +96,18 @@ class _HotkeyAlphaPool:
         return self._value
 
     def try_get_share(self, coldkey: bytes) -> SafeFloat | None:
+        if coldkey in self._shares:
+            return self._shares[coldkey]
         v1 = self.m.Alpha.try_get(self.hotkey, coldkey, self.netuid)
         if v1 is not None:
             self._v1_absent.discard(coldkey)
-            return SafeFloat.from_u64f64(v1)
-        self._v1_absent.add(coldkey)
-        v2 = self.m.AlphaV2.try_get(self.hotkey, coldkey, self.netuid)
-        return None if v2 is None else SafeFloat.from_value(v2)
+            share = SafeFloat.from_u64f64(v1)
+        else:
+            self._v1_absent.add(coldkey)
+            v2 = self.m.AlphaV2.try_get(self.hotkey, coldkey, self.netuid)
+            share = None if v2 is None else SafeFloat.from_value(v2)
+        self._shares[coldkey] = share
+        return share
 
     def get_share(self, coldkey: bytes) -> SafeFloat:
         return self.try_get_share(coldkey) or ZERO
@@ -130,8 +136,10 @@ class _HotkeyAlphaPool:
             self._v1_absent.add(coldkey)
         if share.is_zero():
             self.m.AlphaV2.remove(self.hotkey, coldkey, self.netuid)
+            self._shares[coldkey] = None
         else:
             self.m.AlphaV2.set(self.hotkey, coldkey, self.netuid, share.to_value())
+            self._shares[coldkey] = share
 
     def set_denominator(self, value: SafeFloat) -> None:
         self._denominator = value
@@ -151,8 +159,11 @@ class StakeOps:
     def get_alpha_share_pool(self, hotkey: bytes, netuid: int) -> SharePool:
         return SharePool(_HotkeyAlphaPool(self, hotkey, netuid))
 
-    def get_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
-        value = self.get_alpha_share_pool(hotkey, netuid).try_get_value(coldkey)
+    def get_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int,
+                                                   shares: SharePool | None = None) -> int:
+        """``shares``: the (hotkey, netuid) pool object a caller goes on to use (it keeps what it read)."""
+        pool = shares if shares is not None else self.get_alpha_share_pool(hotkey, netuid)
+        value = pool.try_get_value(coldkey)
         return 0 if value is None else value
 
     def get_stake_for_hotkey_on_subnet(self, hotkey: bytes, netuid: int) -> int:
@@ -187,12 +198,14 @@ class StakeOps:
             pool.update_value_for_all(dividend)
         return pool.ops.get_shared_value()
 
-    def try_increase_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, netuid: int, amount: int) -> bool:
-        return self.get_alpha_share_pool(hotkey, netuid).sim_update_value_for_one(amount)
+    def try_increase_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, netuid: int, amount: int,
+                                                            shares: SharePool | None = None) -> bool:
+        pool = shares if shares is not None else self.get_alpha_share_pool(hotkey, netuid)
+        return pool.sim_update_value_for_one(amount)
 
     def decrease_stake_for_hotkey_and_coldkey_on_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int,
-                                                        amount: int) -> None:
-        pool = self.get_alpha_share_pool(hotkey, netuid)
+                                                        amount: int, shares: SharePool | None = None) -> None:
+        pool = shares if shares is not None else self.get_alpha_share_pool(hotkey, netuid)
         value = pool.try_get_value(coldkey)
         if value is not None and value >= amount:
             pool.update_value_for_one(coldkey, -amount)
@@ -274,9 +287,7 @@ class StakeOps:
         balances = self._balances()
         if amount > balances.free_balance(source):
             raise self.error("InsufficientBalance")
-        before = balances.TotalIssuance.get()
-        balances.transfer(source, dest, amount, False)
-        burned = before - balances.TotalIssuance.get()
+        burned = balances.transfer(source, dest, amount, False)  # Balances.TotalIssuance before − after
         if burned > 0:
             self.TotalIssuance.mutate(lambda t: max(t - burned, 0))
 
@@ -306,9 +317,14 @@ class StakeOps:
         if after.alpha_reserve != before.alpha_reserve:
             self.SubnetAlphaIn.set(netuid, after.alpha_reserve)
 
-    def swap_tao_for_alpha(self, netuid: int, tao: int, price_limit: int, drop_fees: bool = False) -> SwapResult:
-        """Buy alpha with ``tao`` (gross, fee included); updates reserves, AlphaOut, TotalStake, volume."""
-        pool = self.pool_state(netuid)
+    def swap_tao_for_alpha(self, netuid: int, tao: int, price_limit: int, drop_fees: bool = False,
+                           pool: PoolState | None = None) -> SwapResult:
+        """Buy alpha with ``tao`` (gross, fee included); updates reserves, AlphaOut, TotalStake, volume.
+
+        ``pool``: ``pool_state(netuid)`` when the caller has just read it and nothing it covers was
+        written since (one read serves validation and trade)."""
+        if pool is None:
+            pool = self.pool_state(netuid)
         try:
             result = amm_swap_tao_for_alpha(pool, tao, price_limit, drop_fees)
         except AmmError as exc:
@@ -317,12 +333,18 @@ class StakeOps:
         self.SubnetAlphaOut.mutate(netuid, lambda v: min(v + result.amount_paid_out, U64_MAX))
         self.TotalStake.mutate(lambda v: min(v + tao, U64_MAX))
         self.SubnetVolume.mutate(netuid, lambda v: v + tao)
-        self.pallet("Swap").write_pool(netuid, result.pool)
+        self.pallet("Swap").write_pool(netuid, result.pool, pool)
         return result
 
-    def swap_alpha_for_tao(self, netuid: int, alpha: int, price_limit: int, drop_fees: bool = False) -> SwapResult:
-        """Sell ``alpha`` (gross); updates reserves, AlphaOut, TotalStake, volume."""
-        pool = self.pool_state(netuid)
+    def swap_alpha_for_tao(self, netuid: int, alpha: int, price_limit: int, drop_fees: bool = False,
+                           pool: PoolState | None = None) -> SwapResult:
+        """Sell ``alpha`` (gross); updates reserves, AlphaOut, TotalStake, volume.
+
+        ``pool`` as for ``swap_tao_for_alpha``. Afterwards storage holds exactly ``result.pool``
+        (reserves, initialisation and weight are written from it), so a trade that follows at once
+        may pass that on instead of reading the pool again."""
+        if pool is None:
+            pool = self.pool_state(netuid)
         try:
             result = amm_swap_alpha_for_tao(pool, alpha, price_limit, drop_fees)
         except AmmError as exc:
@@ -331,7 +353,7 @@ class StakeOps:
         self.SubnetAlphaOut.mutate(netuid, lambda v: max(v - result.amount_paid_in, 0))
         self.TotalStake.mutate(lambda v: max(v - result.amount_paid_out, 0))
         self.SubnetVolume.mutate(netuid, lambda v: v + result.amount_paid_out)
-        self.pallet("Swap").write_pool(netuid, result.pool)
+        self.pallet("Swap").write_pool(netuid, result.pool, pool)
         return result
 
     def record_tao_flow(self, netuid: int, amount: int) -> None:
@@ -339,16 +361,23 @@ class StakeOps:
         self.SubnetTaoFlow.mutate(netuid, lambda v: max(min(v + amount, 2**63 - 1), -(2**63)))
 
     def stake_into_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int, tao: int, price_limit: int,
-                          drop_fees: bool = False) -> int:
-        """Stake ``tao`` from ``coldkey`` on ``hotkey``; returns the alpha bought."""
+                          drop_fees: bool = False, pool: PoolState | None = None,
+                          shares: SharePool | None = None) -> int:
+        """Stake ``tao`` from ``coldkey`` on ``hotkey``; returns the alpha bought.
+
+        ``pool`` / ``shares``: ``pool_state(netuid)`` and the (hotkey, netuid) share pool object
+        the caller's validation just used (moving TAO and trading touch neither)."""
         staked = self.transfer_tao_to_subnet(netuid, coldkey, tao)
-        result = self.swap_tao_for_alpha(netuid, staked, price_limit, drop_fees)
+        result = self.swap_tao_for_alpha(netuid, staked, price_limit, drop_fees, pool)
         alpha = result.amount_paid_out
         if alpha == 0:
             raise self.error("AmountTooLow")
-        if not self.try_increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, netuid, alpha):
+        if shares is None:
+            shares = self.get_alpha_share_pool(hotkey, netuid)  # one pool object: the check and the mint
+        if not shares.sim_update_value_for_one(alpha):
             raise self.error("InsufficientLiquidity")
-        self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha)  # + StakingHotkeys
+        self._add_staking_hotkey(coldkey, hotkey)  # as increase_stake_for_hotkey_and_coldkey_on_subnet
+        shares.update_value_for_one(coldkey, alpha)
         author = self.block_author()
         if author is not None:
             self.transfer_tao_from_subnet(netuid, author, result.fee_to_block_author)
@@ -363,10 +392,15 @@ class StakeOps:
         return alpha
 
     def unstake_from_subnet(self, hotkey: bytes, coldkey: bytes, beneficiary: bytes, netuid: int, alpha: int,
-                            price_limit: int, drop_fees: bool = False) -> int:
-        """Sell ``alpha`` of (hotkey, coldkey) and pay the TAO to ``beneficiary``; returns the TAO."""
-        self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha)
-        result = self.swap_alpha_for_tao(netuid, alpha, price_limit, drop_fees)
+                            price_limit: int, drop_fees: bool = False, pool: PoolState | None = None,
+                            shares: SharePool | None = None) -> int:
+        """Sell ``alpha`` of (hotkey, coldkey) and pay the TAO to ``beneficiary``; returns the TAO.
+
+        ``pool`` / ``shares``: ``pool_state(netuid)`` and the (hotkey, netuid) share pool object the
+        caller's validation just read (burning shares touches no pool item; ``shares`` is not used
+        after the burn)."""
+        self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha, shares)
+        result = self.swap_alpha_for_tao(netuid, alpha, price_limit, drop_fees, pool)
         refund = max(alpha - result.amount_paid_in - result.fee_paid, 0)
         if refund:
             self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, refund)
@@ -374,7 +408,9 @@ class StakeOps:
         fee_outflow = 0
         author = self.block_author()
         if author is not None:
-            fee_sale = self.swap_alpha_for_tao(netuid, result.fee_to_block_author, MIN_PRICE_RAO, True)
+            # storage holds result.pool now (see swap_alpha_for_tao); shares and TAO moved since
+            fee_sale = self.swap_alpha_for_tao(netuid, result.fee_to_block_author, MIN_PRICE_RAO, True,
+                                               result.pool)
             self.transfer_tao_from_subnet(netuid, author, fee_sale.amount_paid_out)
             fee_outflow = fee_sale.amount_paid_out
         if netuid == ROOT:

@@ -60,26 +60,28 @@ class StakingCalls:
         if not self.Delegates.contains(hotkey):
             self.Delegates.set(hotkey, self.get_hotkey_take(hotkey))
 
-    def get_max_amount_add(self, netuid: int, limit_price: int) -> int:
-        return self._maths(max_amount_add, self.pool_state(netuid), limit_price)
+    def get_max_amount_add(self, netuid: int, limit_price: int, pool=None) -> int:
+        return self._maths(max_amount_add, pool if pool is not None else self.pool_state(netuid), limit_price)
 
-    def get_max_amount_remove(self, netuid: int, limit_price: int) -> int:
-        return self._maths(max_amount_remove, self.pool_state(netuid), limit_price)
+    def get_max_amount_remove(self, netuid: int, limit_price: int, pool=None) -> int:
+        return self._maths(max_amount_remove, pool if pool is not None else self.pool_state(netuid), limit_price)
 
     def get_max_amount_move(self, origin_netuid: int, destination_netuid: int, limit_price: int) -> int:
         return self._maths(max_amount_move, self.pool_state(origin_netuid), self.pool_state(destination_netuid),
                            limit_price)
 
-    def _ensure_input_within_swap_limit(self, netuid: int, amount: int, buying: bool) -> None:
-        if netuid != ROOT and self.SubnetMechanism.get(netuid) == 1:
-            reserve = self.SubnetTAO.get(netuid) if buying else self.SubnetAlphaIn.get(netuid)
+    def _ensure_input_within_swap_limit(self, netuid: int, amount: int, buying: bool, pool) -> None:
+        """Input ≤ 1000 × the input reserve; ``pool`` = ``pool_state(netuid)`` (SubnetMechanism,
+        SubnetTAO and SubnetAlphaIn are among its fields)."""
+        if netuid != ROOT and pool.mechanism == 1:
+            reserve = pool.tao_reserve if buying else pool.alpha_reserve
             if amount > min(reserve * 1_000, _U64_MAX):
                 raise self.error("InsufficientLiquidity")
 
     def _sim(self, netuid: int, buying: bool, amount: int, pool=None):
         """``SwapInterface::sim_swap`` or None when the swap would fail."""
         try:
-            return sim_swap(pool or self.pool_state(netuid), buying, amount)
+            return sim_swap(pool if pool is not None else self.pool_state(netuid), buying, amount)
         except AmmError:
             return None
 
@@ -99,11 +101,14 @@ class StakingCalls:
 
     # --- validation (stake_utils.rs) ------------------------------------------------------------
     def validate_add_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, amount: int, max_amount: int,
-                           allow_partial: bool) -> None:
+                           allow_partial: bool, pool=None, shares=None) -> None:
+        """``pool`` / ``shares``: ``pool_state(netuid)`` and the (hotkey, netuid) share pool object
+        when the caller holds them."""
         if not self.NetworksAdded.get(netuid):
             raise self.error("SubnetNotExists")
         self.ensure_subtoken_enabled(netuid)
-        pool = self.pool_state(netuid)  # validation writes nothing: one read serves every simulation
+        if pool is None:
+            pool = self.pool_state(netuid)  # validation writes nothing: one read serves every simulation
         fee = self._min_stake_fee(netuid, pool)
         if amount < DEFAULT_MIN_STAKE + fee:
             raise self.error("AmountTooLow")
@@ -123,19 +128,23 @@ class StakingCalls:
             raise self.error("AmountTooLow")
         if result.amount_paid_out == 0:
             raise self.error("InsufficientLiquidity")
-        if not self.try_increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, netuid, result.amount_paid_out):
+        if not self.try_increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, netuid, result.amount_paid_out,
+                                                                        shares):
             raise self.error("InsufficientLiquidity")
 
     def validate_remove_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, alpha: int, max_amount: int,
-                              allow_partial: bool) -> None:
+                              allow_partial: bool, pool=None, staked: int | None = None) -> None:
+        """``pool`` / ``staked``: ``pool_state(netuid)`` and the (hotkey, coldkey) stake on ``netuid``
+        when the caller has just read them."""
         if not self.NetworksAdded.get(netuid):
             raise self.error("SubnetNotExists")
         if alpha == 0:
             raise self.error("AmountTooLow")
-        staked = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid)
+        if staked is None:
+            staked = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid)
         if alpha > staked:
             raise self.error("NotEnoughStakeToWithdraw")
-        result = self._sim(netuid, False, alpha)
+        result = self._sim(netuid, False, alpha, pool)
         if result is None:
             raise self.error("InsufficientLiquidity")
         if staked - alpha and result.amount_paid_out < DEFAULT_MIN_STAKE:
@@ -178,18 +187,21 @@ class StakingCalls:
 
     # --- add -----------------------------------------------------------------------------------
     def do_add_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, amount: int) -> int:
-        self._ensure_input_within_swap_limit(netuid, amount, True)
-        self.validate_add_stake(coldkey, hotkey, netuid, amount, amount, False)
-        return self.stake_into_subnet(hotkey, coldkey, netuid, amount, MAX_PRICE_RAO)
+        # nothing before the swap writes a pool item, nor before the mint a share item: read each once
+        pool, shares = self.pool_state(netuid), self.get_alpha_share_pool(hotkey, netuid)
+        self._ensure_input_within_swap_limit(netuid, amount, True, pool)
+        self.validate_add_stake(coldkey, hotkey, netuid, amount, amount, False, pool, shares)
+        return self.stake_into_subnet(hotkey, coldkey, netuid, amount, MAX_PRICE_RAO, pool=pool, shares=shares)
 
     def do_add_stake_limit(self, coldkey: bytes, hotkey: bytes, netuid: int, amount: int, limit_price: int,
                            allow_partial: bool) -> int:
-        self._ensure_input_within_swap_limit(netuid, amount, True)
-        max_amount = self.get_max_amount_add(netuid, limit_price)
-        self.validate_add_stake(coldkey, hotkey, netuid, amount, max_amount, allow_partial)
+        pool = self.pool_state(netuid)  # nothing before the swap writes a pool item: read it once
+        self._ensure_input_within_swap_limit(netuid, amount, True, pool)
+        max_amount = self.get_max_amount_add(netuid, limit_price, pool)
+        self.validate_add_stake(coldkey, hotkey, netuid, amount, max_amount, allow_partial, pool)
         if self.Owner.get(hotkey) != coldkey:
             self.maybe_become_delegate(hotkey)
-        return self.stake_into_subnet(hotkey, coldkey, netuid, min(amount, max_amount), limit_price)
+        return self.stake_into_subnet(hotkey, coldkey, netuid, min(amount, max_amount), limit_price, pool=pool)
 
     # --- remove --------------------------------------------------------------------------------
     def _after_remove(self, hotkey: bytes, coldkey: bytes, netuid: int) -> None:
@@ -201,18 +213,23 @@ class StakingCalls:
 
     def do_remove_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, alpha: int) -> None:
         self.ensure_subtoken_enabled(netuid)
-        alpha = min(alpha, self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid))
-        self._ensure_input_within_swap_limit(netuid, alpha, False)
-        self.validate_remove_stake(coldkey, hotkey, netuid, alpha, alpha, False)
-        self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, alpha, MIN_PRICE_RAO)
+        # nothing before the burn writes a share item, nor before the swap a pool item: read each once
+        shares = self.get_alpha_share_pool(hotkey, netuid)
+        staked = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, shares)
+        alpha = min(alpha, staked)
+        pool = self.pool_state(netuid)
+        self._ensure_input_within_swap_limit(netuid, alpha, False, pool)
+        self.validate_remove_stake(coldkey, hotkey, netuid, alpha, alpha, False, pool, staked)
+        self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, alpha, MIN_PRICE_RAO, pool=pool, shares=shares)
         self._after_remove(hotkey, coldkey, netuid)
 
     def do_remove_stake_limit(self, coldkey: bytes, hotkey: bytes, netuid: int, alpha: int, limit_price: int,
                               allow_partial: bool) -> None:
-        self._ensure_input_within_swap_limit(netuid, alpha, False)
-        max_amount = self.get_max_amount_remove(netuid, limit_price)
-        self.validate_remove_stake(coldkey, hotkey, netuid, alpha, max_amount, allow_partial)
-        self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, min(alpha, max_amount), limit_price)
+        pool = self.pool_state(netuid)  # nothing before the swap writes a pool item: read it once
+        self._ensure_input_within_swap_limit(netuid, alpha, False, pool)
+        max_amount = self.get_max_amount_remove(netuid, limit_price, pool)
+        self.validate_remove_stake(coldkey, hotkey, netuid, alpha, max_amount, allow_partial, pool)
+        self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, min(alpha, max_amount), limit_price, pool=pool)
         self._after_remove(hotkey, coldkey, netuid)
 
     def clear_small_nomination_if_required(self, hotkey: bytes, coldkey: bytes, netuid: int) -> None:
