@@ -13,6 +13,8 @@ from typing import Iterator, Protocol
 
 MAX_DEPTH = 1024
 _MISSING = object()
+#: twox128(pallet) ‖ twox128(item): the leading bytes shared by every key of one storage item
+_ITEM_PREFIX_LEN = 32
 
 
 class StateReader(Protocol):
@@ -32,6 +34,11 @@ class Overlay:
         self.base = base
         self._writes: dict[bytes, bytes | None] = {}
         self._journal: list[dict[bytes, object]] = []
+        # written keys grouped by storage item, built on the first prefix iteration and then kept
+        # up to date by put/delete: an iteration (or delete_prefix) of one item's entries looks
+        # at that item's writes, not at every write of the block; keys a rollback removed from
+        # ``_writes`` may linger in a group and are skipped
+        self._by_item: dict[bytes, set[bytes]] | None = None
 
     # reads ------------------------------------------------------------------------------------
     def get(self, key: bytes) -> bytes | None:
@@ -46,8 +53,12 @@ class Overlay:
     def iterate(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
         """Ascending (key, value) of the merged view for keys with ``prefix`` and ``>= start``."""
         lo = prefix if start is None or start < prefix else start
-        mine = sorted((k, v) for k, v in self._writes.items() if k.startswith(prefix) and k >= lo)
         writes = self._writes
+        if len(prefix) >= _ITEM_PREFIX_LEN:
+            group = self._item_writes(prefix[:_ITEM_PREFIX_LEN])
+            mine = sorted((k, writes[k]) for k in group if k in writes and k.startswith(prefix) and k >= lo)
+        else:
+            mine = sorted((k, v) for k, v in writes.items() if k.startswith(prefix) and k >= lo)
         base = ((k, v) for k, v in self.base.iterate(prefix, start) if k not in writes)
         for k, v in heapq.merge(mine, base, key=lambda kv: kv[0]):
             if v is not None:
@@ -59,6 +70,8 @@ class Overlay:
             j = self._journal[-1]
             if key not in j:
                 j[key] = self._writes.get(key, _MISSING) if key in self._writes else _MISSING
+        if self._by_item is not None and key not in self._writes:
+            self._group(key)
         self._writes[key] = value
 
     def delete(self, key: bytes) -> None:
@@ -66,7 +79,24 @@ class Overlay:
             j = self._journal[-1]
             if key not in j:
                 j[key] = self._writes[key] if key in self._writes else _MISSING
+        if self._by_item is not None and key not in self._writes:
+            self._group(key)
         self._writes[key] = None
+
+    def _item_writes(self, item_prefix: bytes) -> set[bytes] | tuple:
+        """The written keys (possibly some rolled-back ones) starting with ``item_prefix``."""
+        if self._by_item is None:
+            self._by_item = {}
+            for k in self._writes:
+                self._group(k)
+        return self._by_item.get(item_prefix, ())
+
+    def _group(self, key: bytes) -> None:
+        group = self._by_item.get(key[:_ITEM_PREFIX_LEN])  # type: ignore[union-attr]
+        if group is None:
+            self._by_item[key[:_ITEM_PREFIX_LEN]] = {key}  # type: ignore[index]
+        else:
+            group.add(key)
 
     def delete_prefix(self, prefix: bytes) -> int:
         keys = [k for k, _ in self.iterate(prefix)]
@@ -127,3 +157,4 @@ class Overlay:
     def clear(self) -> None:
         self._writes.clear()
         self._journal.clear()
+        self._by_item = None
