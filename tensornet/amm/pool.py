@@ -189,14 +189,15 @@ def swap(
 
     fee = fee_amount(pool, amount, drop_fees)
     requested = max(amount - fee, 0)
-    target = _price_after(pool, buying, requested)
+    requested_out = _convert(pool, buying, requested)
+    target = _price_after(pool, buying, requested, requested_out)
     reached_target_first = target <= limit_price if buying else target >= limit_price
     if reached_target_first:
-        delta_in = requested
+        delta_in, delta_out = requested, requested_out  # the conversion the target came from
     else:
         delta_in = _delta_to_price(pool, buying, price, limit_price)
         fee = _fee_on_executed(pool, delta_in, drop_fees)
-    delta_out = _convert(pool, buying, delta_in)
+        delta_out = _convert(pool, buying, delta_in)
     fee_to_author = 0
     if delta_in != 0:
         if delta_out == 0:
@@ -226,9 +227,11 @@ def _convert(pool: PoolState, buying: bool, delta_in: int) -> int:
     return U64F64.from_int(reserve).saturating_mul(U64F64_ONE.saturating_sub(factor)).to_u64()
 
 
-def _price_after(pool: PoolState, buying: bool, delta_in: int) -> U64F64:
-    """`price_target`: the price once the whole net input has executed."""
-    delta_out = _convert(pool, buying, delta_in)
+def _price_after(pool: PoolState, buying: bool, delta_in: int, delta_out: int | None = None) -> U64F64:
+    """`price_target`: the price once the whole net input has executed (``delta_out``: its
+    conversion, when the caller already has it)."""
+    if delta_out is None:
+        delta_out = _convert(pool, buying, delta_in)
     if buying:
         alpha = max(pool.alpha_reserve - delta_out, 0)
         tao = sat_u64(pool.tao_reserve + delta_in)

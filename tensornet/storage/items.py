@@ -72,28 +72,32 @@ class StorageItem:
 
     # keys --------------------------------------------------------------------------------------
     def key(self, *keys: Any) -> bytes:
+        return self._key(keys)
+
+    def _key(self, keys: tuple) -> bytes:
+        """``key`` on the argument tuple (the accessors hand theirs on without re-packing it)."""
         # hashing and SCALE-encoding every key on every access dominates small reads: remember the
         # keys built from plain ints/bytes/strs (a bool or numpy int equal to a cached int must still
-        # reach its encoder, which may refuse it, so only exact types are looked up)
+        # reach its encoder, which may refuse it, so a hit counts only for exact types)
+        cache = self._key_cache
+        out = cache.get(keys)
         n = len(keys)
-        if n == 0 and not self._hashers:
-            return self.prefix
         if n == 1:
             cacheable = type(keys[0]) in _CACHEABLE
         elif n == 2:
             cacheable = type(keys[0]) in _CACHEABLE and type(keys[1]) in _CACHEABLE
+        elif n == 0:
+            cacheable = True  # a StorageValue (or a map called without keys: _build_key refuses)
         else:
-            cacheable = n > 0 and all(type(k) in _CACHEABLE for k in keys)
-        if cacheable:
-            cache = self._key_cache
-            out = cache.get(keys)
-            if out is None:
-                out = self._build_key(keys)
-                if len(cache) >= KEY_CACHE_SIZE:
-                    cache.clear()
-                cache[keys] = out
+            cacheable = all(type(k) in _CACHEABLE for k in keys)
+        if out is not None and cacheable:
             return out
-        return self._build_key(keys)
+        out = self.prefix if n == 0 and not self._hashers else self._build_key(keys)
+        if cacheable:
+            if len(cache) >= KEY_CACHE_SIZE:
+                cache.clear()
+            cache[keys] = out
+        return out
 
     def _build_key(self, keys: tuple) -> bytes:
         if len(keys) != len(self._hashers):
@@ -126,7 +130,7 @@ class StorageItem:
 
     # access ------------------------------------------------------------------------------------
     def get(self, state, *keys: Any) -> Any:
-        raw = state.get(self.key(*keys))
+        raw = state.get(self._key(keys))
         if raw is None:
             if self._default_is_mutable:
                 return self._dec(self._default_bytes, 0)[0]
@@ -135,15 +139,15 @@ class StorageItem:
 
     def try_get(self, state, *keys: Any) -> Any:
         """The stored value or None when absent (whatever the query kind)."""
-        raw = state.get(self.key(*keys))
+        raw = state.get(self._key(keys))
         return None if raw is None else self._dec(raw, 0)[0]
 
     def contains(self, state, *keys: Any) -> bool:
         return state.get(self.key(*keys)) is not None
 
     def set(self, state, *keys_and_value: Any) -> None:
-        *keys, value = keys_and_value
-        k = self.key(*keys)
+        k = self._key(keys_and_value[:-1])
+        value = keys_and_value[-1]
         if value is None and self.optional:
             state.delete(k)
         else:
