@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from contextlib import contextmanager
+from itertools import islice
 from typing import Iterator, Protocol
 
 MAX_DEPTH = 1024
@@ -34,11 +35,12 @@ class Overlay:
         self.base = base
         self._writes: dict[bytes, bytes | None] = {}
         self._journal: list[dict[bytes, object]] = []
-        # written keys grouped by storage item, built on the first prefix iteration and then kept
-        # up to date by put/delete: an iteration (or delete_prefix) of one item's entries looks
-        # at that item's writes, not at every write of the block; keys a rollback removed from
-        # ``_writes`` may linger in a group and are skipped
-        self._by_item: dict[bytes, set[bytes]] | None = None
+        # written keys grouped by storage item, so that an iteration (or delete_prefix) of one
+        # item's entries looks at that item's writes, not at every write of the block. Built on
+        # the first prefix iteration; later ones add the keys written since (a dict keeps insertion
+        # order, and only a rollback removes keys: it drops the index). put/delete pay nothing.
+        self._by_item: dict[bytes, list[bytes]] | None = None
+        self._indexed = 0  # leading entries of _writes (insertion order) already in _by_item
 
     # reads ------------------------------------------------------------------------------------
     def get(self, key: bytes) -> bytes | None:
@@ -56,7 +58,7 @@ class Overlay:
         writes = self._writes
         if len(prefix) >= _ITEM_PREFIX_LEN:
             group = self._item_writes(prefix[:_ITEM_PREFIX_LEN])
-            mine = sorted((k, writes[k]) for k in group if k in writes and k.startswith(prefix) and k >= lo)
+            mine = sorted((k, writes[k]) for k in group if k.startswith(prefix) and k >= lo)
         else:
             mine = sorted((k, v) for k, v in writes.items() if k.startswith(prefix) and k >= lo)
         base = ((k, v) for k, v in self.base.iterate(prefix, start) if k not in writes)
@@ -70,8 +72,6 @@ class Overlay:
             j = self._journal[-1]
             if key not in j:
                 j[key] = self._writes.get(key, _MISSING) if key in self._writes else _MISSING
-        if self._by_item is not None and key not in self._writes:
-            self._group(key)
         self._writes[key] = value
 
     def delete(self, key: bytes) -> None:
@@ -79,24 +79,23 @@ class Overlay:
             j = self._journal[-1]
             if key not in j:
                 j[key] = self._writes[key] if key in self._writes else _MISSING
-        if self._by_item is not None and key not in self._writes:
-            self._group(key)
         self._writes[key] = None
 
-    def _item_writes(self, item_prefix: bytes) -> set[bytes] | tuple:
-        """The written keys (possibly some rolled-back ones) starting with ``item_prefix``."""
-        if self._by_item is None:
-            self._by_item = {}
-            for k in self._writes:
-                self._group(k)
-        return self._by_item.get(item_prefix, ())
-
-    def _group(self, key: bytes) -> None:
-        group = self._by_item.get(key[:_ITEM_PREFIX_LEN])  # type: ignore[union-attr]
-        if group is None:
-            self._by_item[key[:_ITEM_PREFIX_LEN]] = {key}  # type: ignore[index]
-        else:
-            group.add(key)
+    def _item_writes(self, item_prefix: bytes) -> list[bytes] | tuple:
+        """The written keys starting with ``item_prefix`` (an item's 32-byte prefix)."""
+        groups, writes = self._by_item, self._writes
+        if groups is None:
+            groups, self._indexed = {}, 0
+            self._by_item = groups
+        if self._indexed < len(writes):
+            for k in islice(writes, self._indexed, None):
+                group = groups.get(k[:_ITEM_PREFIX_LEN])
+                if group is None:
+                    groups[k[:_ITEM_PREFIX_LEN]] = [k]
+                else:
+                    group.append(k)
+            self._indexed = len(writes)
+        return groups.get(item_prefix, ())
 
     def delete_prefix(self, prefix: bytes) -> int:
         keys = [k for k, _ in self.iterate(prefix)]
@@ -128,6 +127,7 @@ class Overlay:
         for k, prev in j.items():
             if prev is _MISSING:
                 w.pop(k, None)
+                self._by_item = None  # keys left _writes: the index is rebuilt when next needed
             else:
                 w[k] = prev  # type: ignore[assignment]
 
