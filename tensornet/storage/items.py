@@ -79,8 +79,6 @@ class StorageItem:
         # hashing and SCALE-encoding every key on every access dominates small reads: remember the
         # keys built from plain ints/bytes/strs (a bool or numpy int equal to a cached int must still
         # reach its encoder, which may refuse it, so a hit counts only for exact types)
-        cache = self._key_cache
-        out = cache.get(keys)
         n = len(keys)
         if n == 1:
             cacheable = type(keys[0]) in _CACHEABLE
@@ -90,10 +88,12 @@ class StorageItem:
             cacheable = True  # a StorageValue (or a map called without keys: _build_key refuses)
         else:
             cacheable = all(type(k) in _CACHEABLE for k in keys)
-        if out is not None and cacheable:
-            return out
-        out = self.prefix if n == 0 and not self._hashers else self._build_key(keys)
-        if cacheable:
+        if not cacheable:  # (may not even be hashable: dict/list keys)
+            return self._build_key(keys)
+        cache = self._key_cache
+        out = cache.get(keys)
+        if out is None:
+            out = self.prefix if n == 0 and not self._hashers else self._build_key(keys)
             if len(cache) >= KEY_CACHE_SIZE:
                 cache.clear()
             cache[keys] = out

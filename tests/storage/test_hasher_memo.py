@@ -24,3 +24,24 @@ def test_memoised_hasher_equals_the_plain_one(monkeypatch) -> None:
         assert len(hashing._B2C_MEMO) <= 8
     assert h(bytearray(b"abc")) == _plain(b"abc")
     assert all(len(k) <= hashing._B2C_MEMO_MAX_INPUT for k in hashing._B2C_MEMO)
+
+
+def test_storage_keys_from_the_key_cache_equal_built_keys() -> None:
+    """Cached keys (plain ints/bytes/strs, a StorageValue's ()) equal freshly built ones; keys of
+    other types (bool, dicts: unhashable) are built every time and never come from the cache."""
+    from tensornet.primitives.scale import U16, AccountId, Bool, Tuple
+    from tensornet.storage.items import StorageDoubleMap, StorageMap, StorageValue
+
+    value = StorageValue(U16, name="V")
+    value.bind("P")
+    assert value.key() == value.key() == value.prefix
+    double = StorageDoubleMap("Blake2_128Concat", AccountId, "Identity", U16, U16, name="D")
+    double.bind("P")
+    who = os.urandom(32)
+    assert double.key(who, 3) == double.key(who, 3) == double._build_key((who, 3))
+    flag = StorageMap("Twox64Concat", Bool, U16, name="F")
+    flag.bind("P")
+    assert flag.key(True) == flag._build_key((True,)) != flag.key(False)
+    pair = StorageMap("Identity", Tuple(U16, U16), U16, name="T")
+    pair.bind("P")
+    assert pair.key((1, 2)) == pair._build_key(((1, 2),))
