@@ -28,23 +28,8 @@ def twox256(data: bytes) -> bytes:
     return b"".join(xxhash.xxh64_intdigest(data, seed=s).to_bytes(8, "little") for s in range(4))
 
 
-#: account ids (and other short keys) hashed by Blake2_128Concat, remembered: an epoch builds keys of
-#: a dozen items for each of its hotkeys and coldkeys, far more distinct keys than the per-item key
-#: caches hold, but few distinct accounts (a pure function of its input: nothing can go stale)
-_B2C_MEMO: dict[bytes, bytes] = {}
-_B2C_MEMO_SIZE = 1 << 17
-_B2C_MEMO_MAX_INPUT = 64
-
-
 def _blake2_128_concat(data: bytes) -> bytes:
-    out = _B2C_MEMO.get(data) if type(data) is bytes else None
-    if out is None:
-        out = hashlib.blake2b(data, digest_size=16).digest() + data
-        if type(data) is bytes and len(data) <= _B2C_MEMO_MAX_INPUT:
-            if len(_B2C_MEMO) >= _B2C_MEMO_SIZE:
-                _B2C_MEMO.clear()
-            _B2C_MEMO[data] = out
-    return out
+    return hashlib.blake2b(data, digest_size=16).digest() + data
 
 
 def _twox64_concat(data: bytes) -> bytes:

@@ -18,6 +18,32 @@ _NO_DEFAULT = object()
 _CACHEABLE = frozenset((int, bytes, str))
 #: storage keys remembered per item before its cache starts afresh
 KEY_CACHE_SIZE = 8192
+#: hashed key parts remembered per (hasher, key type) before that memo starts afresh
+PART_MEMO_SIZE = 1 << 17
+_PART_MEMOS: dict[tuple[str, int], tuple[ScaleType, dict]] = {}
+
+
+def _part_builder(hasher: str, key_type: ScaleType) -> Callable[[Any], bytes]:
+    """``hasher(SCALE(k))`` for one key part, remembered for plain values and shared by every item
+    keyed by the same (hasher, type): an epoch builds keys of a dozen items (TotalHotkeyAlpha,
+    Alpha, Owner, …) for each of its hotkeys, far more distinct full keys than the per-item caches
+    hold but few distinct parts. A pure function of the value: nothing in it can go stale."""
+    h, enc = STORAGE_HASHERS[hasher], key_type.encode
+    # the type is kept alongside so that its id is never reused while the memo lives
+    memo = _PART_MEMOS.setdefault((hasher, id(key_type)), (key_type, {}))[1]
+
+    def part(k: Any) -> bytes:
+        if type(k) not in _CACHEABLE:  # a bool or numpy int equal to a cached int: encode it
+            return h(enc(k))
+        out = memo.get(k)
+        if out is None:
+            out = h(enc(k))
+            if len(memo) >= PART_MEMO_SIZE:
+                memo.clear()
+            memo[k] = out
+        return out
+
+    return part
 
 
 class StorageItem:
@@ -45,7 +71,7 @@ class StorageItem:
         self._default_bytes = b"\x00" if optional else value.encode(self._default)
         # a mutable default (dict/list) is decoded afresh on every read so callers may change it
         self._default_is_mutable = isinstance(self._default, (dict, list))
-        self._hashers = [(STORAGE_HASHERS[h], t.encode) for h, t in keys]
+        self._parts = tuple(_part_builder(h, t) for h, t in keys)
         self._key_cache: dict[tuple, bytes] = {}
         self._enc = value.encode
         self._dec = value.decode
@@ -93,26 +119,27 @@ class StorageItem:
         cache = self._key_cache
         out = cache.get(keys)
         if out is None:
-            out = self.prefix if n == 0 and not self._hashers else self._build_key(keys)
+            out = self.prefix if n == 0 and not self._parts else self._build_key(keys)
             if len(cache) >= KEY_CACHE_SIZE:
                 cache.clear()
             cache[keys] = out
         return out
 
     def _build_key(self, keys: tuple) -> bytes:
-        if len(keys) != len(self._hashers):
-            raise TypeError(f"{self.pallet}.{self.name} takes {len(self._hashers)} key(s), got {len(keys)}")
-        out = [self.prefix]
-        for (h, enc), k in zip(self._hashers, keys):
-            out.append(h(enc(k)))
-        return b"".join(out)
+        parts = self._parts
+        if len(keys) != len(parts):
+            raise TypeError(f"{self.pallet}.{self.name} takes {len(parts)} key(s), got {len(keys)}")
+        if len(parts) == 1:
+            return self.prefix + parts[0](keys[0])
+        if len(parts) == 2:
+            return self.prefix + parts[0](keys[0]) + parts[1](keys[1])
+        if len(parts) == 3:
+            return self.prefix + parts[0](keys[0]) + parts[1](keys[1]) + parts[2](keys[2])
+        return self.prefix + b"".join([p(k) for p, k in zip(parts, keys)])
 
     def prefix_key(self, *keys: Any) -> bytes:
         """The key prefix shared by all entries whose first ``len(keys)`` keys are given."""
-        out = [self.prefix]
-        for (h, enc), k in zip(self._hashers, keys):
-            out.append(h(enc(k)))
-        return b"".join(out)
+        return self.prefix + b"".join([p(k) for p, k in zip(self._parts, keys)])
 
     def decode_key(self, raw: bytes, skip: int = 0) -> tuple:
         """Recover the keys of an entry (only possible with Concat/Identity hashers)."""
