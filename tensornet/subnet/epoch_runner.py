@@ -242,7 +242,7 @@ class EpochPart:
             agg["server"] = list(map(int, pick(out.server_emission)))
             agg["validator"] = list(map(int, pick(out.validator_emission)))
             for key, attr, cap in _AGG_KEYS:
-                agg[key] = [v if v <= cap else cap for v in map(int, pick(getattr(out, attr)))]
+                agg[key] = [min(v, cap) for v in map(int, pick(getattr(out, attr)))]
             agg["active"] = [bool(v) for v in pick(out.active)]
             agg["permit"] = [bool(v) for v in pick(out.new_validator_permit)]
             return

@@ -12,7 +12,12 @@ import pytest
 from tensornet.primitives.hashing import STORAGE_HASHERS
 from tensornet.primitives.scale import U16, U64, AccountId, Bool, Tuple
 from tensornet.storage import items
-from tensornet.storage.items import StorageDoubleMap, StorageMap, StorageNMap, StorageValue
+from tensornet.storage.items import (
+    StorageDoubleMap,
+    StorageMap,
+    StorageNMap,
+    StorageValue,
+)
 
 
 def _plain_key(item, *keys) -> bytes:

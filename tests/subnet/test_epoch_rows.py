@@ -97,5 +97,5 @@ def test_first_mechanism_terms_equal_the_summed_terms(seed: int) -> None:
     plain = _zero_terms(len(uids))
     EpochPart._accumulate(plain, out, uids, 1 << 64)
     assert fast.keys() == plain.keys()
-    for key in fast:
-        assert fast[key] == plain[key] and [type(v) for v in fast[key]] == [type(v) for v in plain[key]], key
+    for key, terms in fast.items():
+        assert terms == plain[key] and [type(v) for v in terms] == [type(v) for v in plain[key]], key
