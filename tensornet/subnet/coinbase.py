@@ -26,6 +26,12 @@ MAX_TEMPO = 50_400
 TAO_SUPPLY = 21_000_000_000_000_000
 
 
+def with_reserves(pool: PoolState, tao_reserve: int, alpha_reserve: int) -> PoolState:
+    """``replace(pool, tao_reserve=…, alpha_reserve=…)`` without ``dataclasses.replace``'s field
+    introspection (it costs more than the pool maths around it; twice per subnet per block)."""
+    return PoolState(tao_reserve, alpha_reserve, pool.quote_weight, pool.fee_rate, pool.initialized, pool.mechanism)
+
+
 @dataclass
 class BlockCarry:
     """Per-subnet values one block step reads or computes once and hands to its later stages:
@@ -191,7 +197,7 @@ class CoinbasePart:
             if tao_reserve != before.tao_reserve:
                 self.SubnetTAO.set(netuid, tao_reserve)
             if (tao_reserve, alpha_reserve) != (pool.tao_reserve, pool.alpha_reserve):
-                pool = replace(pool, tao_reserve=tao_reserve, alpha_reserve=alpha_reserve)
+                pool = with_reserves(pool, tao_reserve, alpha_reserve)
             pools[netuid] = pool
         if total_stake != total_stake0:
             self.TotalStake.set(total_stake)
@@ -246,7 +252,7 @@ class CoinbasePart:
         if pool.mechanism != 1 or (tao == 0 and alpha == 0):
             return tao, alpha, pool
         injection = inject_liquidity(pool, tao, alpha)
-        reweighted = replace(injection.pool, tao_reserve=pool.tao_reserve, alpha_reserve=pool.alpha_reserve)
+        reweighted = with_reserves(injection.pool, pool.tao_reserve, pool.alpha_reserve)
         return injection.tao_added, injection.alpha_added, self._store_pool_params(netuid, pool, reweighted)
 
     def chain_buy(self, netuid: int, pool: PoolState, tao: int) -> SwapResult | None:
