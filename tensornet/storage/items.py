@@ -112,6 +112,8 @@ class StorageItem:
             cacheable = type(keys[0]) in _CACHEABLE and type(keys[1]) in _CACHEABLE
         elif n == 0:
             cacheable = True  # a StorageValue (or a map called without keys: _build_key refuses)
+        elif n == 3:
+            cacheable = type(keys[0]) in _CACHEABLE and type(keys[1]) in _CACHEABLE and type(keys[2]) in _CACHEABLE
         else:
             cacheable = all(type(k) in _CACHEABLE for k in keys)
         if not cacheable:  # (may not even be hashable: dict/list keys)

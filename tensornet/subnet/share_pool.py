@@ -41,12 +41,23 @@ class SafeFloat:
         """``normalize``: None when the exponent leaves i64."""
         if mantissa == 0:
             return ZERO
-        while mantissa > SAFE_FLOAT_MAX:
-            mantissa //= 10
-            exponent += 1
-        while mantissa <= _MIN_MANTISSA:
-            mantissa *= 10
-            exponent -= 1
+        # the chain divides (multiplies) by 10 one step at a time; a product of two mantissas
+        # needs ~20 steps, so the step count is taken from the digit count instead (floor
+        # division by 10, k times, is floor division by 10^k)
+        if mantissa > SAFE_FLOAT_MAX:
+            k = len(str(mantissa)) - 22  # fewest steps that can reach 22 digits (10^21 has 22)
+            mantissa //= 10**k
+            exponent += k
+            if mantissa > SAFE_FLOAT_MAX:
+                mantissa //= 10
+                exponent += 1
+        if mantissa <= _MIN_MANTISSA:
+            k = 21 - len(str(mantissa))  # fewest steps that can reach 21 digits (10^20 has 21)
+            mantissa *= 10**k
+            exponent -= k
+            if mantissa <= _MIN_MANTISSA:
+                mantissa *= 10
+                exponent -= 1
         if not _I64_MIN <= exponent <= _I64_MAX:
             return None
         return SafeFloat(mantissa, exponent)
