@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import lru_cache
 
 from tensornet.amm import errors
 from tensornet.amm.balancer import HALF_WEIGHT, Balancer, weights_are_valid
@@ -114,6 +115,7 @@ def spot_price_rao(pool: PoolState) -> int:
     return spot_price(pool).saturating_mul(U64F64.from_int(RAO_PER_TAO)).to_u64()
 
 
+@lru_cache(maxsize=256)  # a U64F64 is immutable; most swaps pass MIN/MAX_PRICE_RAO
 def limit_price_from_rao(limit_price_rao: int) -> U64F64:
     """A TaoBalance limit (rao per alpha) as the U64F64 price `SwapEngine::swap` compares with."""
     return U64F64.from_int(limit_price_rao).safe_div(U64F64.from_int(RAO_PER_TAO))
