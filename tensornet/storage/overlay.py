@@ -61,6 +61,11 @@ class Overlay:
             mine = sorted((k, writes[k]) for k in group if k.startswith(prefix) and k >= lo)
         else:
             mine = sorted((k, v) for k, v in writes.items() if k.startswith(prefix) and k >= lo)
+        if not mine:  # nothing written in the range: no merge (the filter stays: callers may write)
+            for k, v in self.base.iterate(prefix, start):
+                if k not in writes and v is not None:
+                    yield k, v
+            return
         base = ((k, v) for k, v in self.base.iterate(prefix, start) if k not in writes)
         for k, v in heapq.merge(mine, base, key=lambda kv: kv[0]):
             if v is not None:
