@@ -265,16 +265,19 @@ def apply_trade(pool: PoolState, buying: bool, paid_in: int, paid_out: int) -> P
     reserve_in_delta = min(paid_in, I64_MAX)
     reserve_out_delta = min(paid_out, I64_MAX + 1)
     if buying:
-        return replace(
-            pool,
-            tao_reserve=sat_u64(pool.tao_reserve + reserve_in_delta),
-            alpha_reserve=max(pool.alpha_reserve - reserve_out_delta, 0),
+        return with_reserves(
+            pool, sat_u64(pool.tao_reserve + reserve_in_delta), max(pool.alpha_reserve - reserve_out_delta, 0)
         )
-    return replace(
-        pool,
-        alpha_reserve=sat_u64(pool.alpha_reserve + reserve_in_delta),
-        tao_reserve=max(pool.tao_reserve - reserve_out_delta, 0),
+    return with_reserves(
+        pool, max(pool.tao_reserve - reserve_out_delta, 0), sat_u64(pool.alpha_reserve + reserve_in_delta)
     )
+
+
+def with_reserves(pool: PoolState, tao_reserve: int, alpha_reserve: int) -> PoolState:
+    """``replace(pool, tao_reserve=…, alpha_reserve=…)`` without ``dataclasses.replace``'s field
+    introspection (it costs as much as a swap's curve maths; every trade and every subnet's
+    block emission re-reserves a pool)."""
+    return PoolState(tao_reserve, alpha_reserve, pool.quote_weight, pool.fee_rate, pool.initialized, pool.mechanism)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from tensornet.amm.errors import AmmError
-from tensornet.amm.pool import MAX_PRICE_RAO, PoolState, SwapResult, inject_liquidity, spot_price
+from tensornet.amm.pool import (
+    MAX_PRICE_RAO,
+    PoolState,
+    SwapResult,
+    inject_liquidity,
+    spot_price,
+    with_reserves,
+)
 from tensornet.amm.staking import swap_tao_for_alpha as amm_swap_tao_for_alpha
 from tensornet.runtime.dispatch import Weight
 
@@ -24,12 +31,6 @@ from .stake import subnet_account
 
 MAX_TEMPO = 50_400
 TAO_SUPPLY = 21_000_000_000_000_000
-
-
-def with_reserves(pool: PoolState, tao_reserve: int, alpha_reserve: int) -> PoolState:
-    """``replace(pool, tao_reserve=…, alpha_reserve=…)`` without ``dataclasses.replace``'s field
-    introspection (it costs more than the pool maths around it; twice per subnet per block)."""
-    return PoolState(tao_reserve, alpha_reserve, pool.quote_weight, pool.fee_rate, pool.initialized, pool.mechanism)
 
 
 @dataclass

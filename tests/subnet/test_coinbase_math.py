@@ -100,12 +100,11 @@ def test_moving_price_clamped_at_one():
 
 
 def test_with_reserves_equals_dataclass_replace() -> None:
-    """The block step's ``with_reserves`` builds the PoolState field by field: it must equal
+    """``with_reserves`` (trades, the block step) builds the PoolState field by field: it must equal
     ``dataclasses.replace`` (and fails here if PoolState gains a field it does not copy)."""
     from dataclasses import fields, replace
 
-    from tensornet.amm.pool import PoolState
-    from tensornet.subnet.coinbase import with_reserves
+    from tensornet.amm.pool import PoolState, with_reserves
 
     assert [f.name for f in fields(PoolState)] == ["tao_reserve", "alpha_reserve", "quote_weight", "fee_rate",
                                                    "initialized", "mechanism"]
