@@ -300,10 +300,12 @@ def inject_liquidity(pool: PoolState, tao_delta: int, alpha_delta: int) -> Injec
         )
     except errors.ReservesOutOfBalance:
         return Injection(pool, 0, 0)
-    new_pool = replace(
-        pool,
-        quote_weight=balancer.quote_weight,
-        tao_reserve=sat_u64(pool.tao_reserve + tao_delta),
-        alpha_reserve=sat_u64(pool.alpha_reserve + alpha_delta),
-    )
+    new_pool = PoolState(
+        sat_u64(pool.tao_reserve + tao_delta),
+        sat_u64(pool.alpha_reserve + alpha_delta),
+        balancer.quote_weight,
+        pool.fee_rate,
+        pool.initialized,
+        pool.mechanism,
+    )  # (not dataclasses.replace: every subnet injects every block)
     return Injection(new_pool, tao_delta, alpha_delta)
