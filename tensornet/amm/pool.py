@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import lru_cache
 
 from tensornet.amm import errors
 from tensornet.amm.balancer import (
@@ -153,6 +154,7 @@ def limit_price_bits(limit_price_rao: int) -> int:
     return fx_div(fx_from_int(limit_price_rao), _RAO_PER_TAO_BITS)
 
 
+@lru_cache(maxsize=256)  # a U64F64 is immutable; most swaps pass MIN/MAX_PRICE_RAO
 def limit_price_from_rao(limit_price_rao: int) -> U64F64:
     """A TaoBalance limit (rao per alpha) as the U64F64 price `SwapEngine::swap` compares with."""
     return U64F64(limit_price_bits(limit_price_rao))
@@ -338,12 +340,19 @@ def apply_trade(pool: PoolState, buying: bool, paid_in: int, paid_out: int) -> P
     reserve_in_delta = min(paid_in, I64_MAX)
     reserve_out_delta = min(paid_out, I64_MAX + 1)
     if buying:
-        tao = sat_u64(pool.tao_reserve + reserve_in_delta)
-        alpha = max(pool.alpha_reserve - reserve_out_delta, 0)
-    else:
-        alpha = sat_u64(pool.alpha_reserve + reserve_in_delta)
-        tao = max(pool.tao_reserve - reserve_out_delta, 0)
-    return PoolState(tao, alpha, pool.quote_weight, pool.fee_rate, pool.initialized, pool.mechanism)
+        return with_reserves(
+            pool, sat_u64(pool.tao_reserve + reserve_in_delta), max(pool.alpha_reserve - reserve_out_delta, 0)
+        )
+    return with_reserves(
+        pool, max(pool.tao_reserve - reserve_out_delta, 0), sat_u64(pool.alpha_reserve + reserve_in_delta)
+    )
+
+
+def with_reserves(pool: PoolState, tao_reserve: int, alpha_reserve: int) -> PoolState:
+    """``replace(pool, tao_reserve=…, alpha_reserve=…)`` without ``dataclasses.replace``'s field
+    introspection (it costs as much as a swap's curve maths; every trade and every subnet's
+    block emission re-reserves a pool)."""
+    return PoolState(tao_reserve, alpha_reserve, pool.quote_weight, pool.fee_rate, pool.initialized, pool.mechanism)
 
 
 @dataclass(frozen=True)
@@ -366,10 +375,12 @@ def inject_liquidity(pool: PoolState, tao_delta: int, alpha_delta: int) -> Injec
         )
     except errors.ReservesOutOfBalance:
         return Injection(pool, 0, 0)
-    new_pool = replace(
-        pool,
-        quote_weight=balancer.quote_weight,
-        tao_reserve=sat_u64(pool.tao_reserve + tao_delta),
-        alpha_reserve=sat_u64(pool.alpha_reserve + alpha_delta),
-    )
+    new_pool = PoolState(
+        sat_u64(pool.tao_reserve + tao_delta),
+        sat_u64(pool.alpha_reserve + alpha_delta),
+        balancer.quote_weight,
+        pool.fee_rate,
+        pool.initialized,
+        pool.mechanism,
+    )  # (not dataclasses.replace: every subnet injects every block)
     return Injection(new_pool, tao_delta, alpha_delta)

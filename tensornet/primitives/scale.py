@@ -159,10 +159,13 @@ class _Int(ScaleType):
 
     def decode(self, data: bytes, offset: int = 0) -> tuple[int, int]:
         end = offset + self.size
+        if self._struct is not None and offset >= 0:
+            try:  # unpack_from checks the length itself (every storage read decodes a number)
+                return self._struct.unpack_from(data, offset)[0], end
+            except struct.error:
+                raise ScaleError(f"unexpected end of input reading {self.type_name}") from None
         if end > len(data):
             raise ScaleError(f"unexpected end of input reading {self.type_name}")
-        if self._struct is not None:
-            return self._struct.unpack_from(data, offset)[0], end
         return int.from_bytes(data[offset:end], "little", signed=self.signed), end
 
     def meta_def(self, registry) -> dict:

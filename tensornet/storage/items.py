@@ -18,6 +18,32 @@ _NO_DEFAULT = object()
 _CACHEABLE = frozenset((int, bytes, str))
 #: storage keys remembered per item before its cache starts afresh
 KEY_CACHE_SIZE = 8192
+#: hashed key parts remembered per (hasher, key type) before that memo starts afresh
+PART_MEMO_SIZE = 1 << 17
+_PART_MEMOS: dict[tuple[str, int], tuple[ScaleType, dict]] = {}
+
+
+def _part_builder(hasher: str, key_type: ScaleType) -> Callable[[Any], bytes]:
+    """``hasher(SCALE(k))`` for one key part, remembered for plain values and shared by every item
+    keyed by the same (hasher, type): an epoch builds keys of a dozen items (TotalHotkeyAlpha,
+    Alpha, Owner, …) for each of its hotkeys, far more distinct full keys than the per-item caches
+    hold but few distinct parts. A pure function of the value: nothing in it can go stale."""
+    h, enc = STORAGE_HASHERS[hasher], key_type.encode
+    # the type is kept alongside so that its id is never reused while the memo lives
+    memo = _PART_MEMOS.setdefault((hasher, id(key_type)), (key_type, {}))[1]
+
+    def part(k: Any) -> bytes:
+        if type(k) not in _CACHEABLE:  # a bool or numpy int equal to a cached int: encode it
+            return h(enc(k))
+        out = memo.get(k)
+        if out is None:
+            out = h(enc(k))
+            if len(memo) >= PART_MEMO_SIZE:
+                memo.clear()
+            memo[k] = out
+        return out
+
+    return part
 
 
 class StorageItem:
@@ -45,7 +71,7 @@ class StorageItem:
         self._default_bytes = b"\x00" if optional else value.encode(self._default)
         # a mutable default (dict/list) is decoded afresh on every read so callers may change it
         self._default_is_mutable = isinstance(self._default, (dict, list))
-        self._hashers = [(STORAGE_HASHERS[h], t.encode) for h, t in keys]
+        self._parts = tuple(_part_builder(h, t) for h, t in keys)
         self._key_cache: dict[tuple, bytes] = {}
         self._enc = value.encode
         self._dec = value.decode
@@ -72,43 +98,50 @@ class StorageItem:
 
     # keys --------------------------------------------------------------------------------------
     def key(self, *keys: Any) -> bytes:
+        return self._key(keys)
+
+    def _key(self, keys: tuple) -> bytes:
+        """``key`` on the argument tuple (the accessors hand theirs on without re-packing it)."""
         # hashing and SCALE-encoding every key on every access dominates small reads: remember the
         # keys built from plain ints/bytes/strs (a bool or numpy int equal to a cached int must still
-        # reach its encoder, which may refuse it, so only exact types are looked up)
+        # reach its encoder, which may refuse it, so a hit counts only for exact types)
         n = len(keys)
-        if n == 0 and not self._hashers:
-            return self.prefix
         if n == 1:
             cacheable = type(keys[0]) in _CACHEABLE
         elif n == 2:
             cacheable = type(keys[0]) in _CACHEABLE and type(keys[1]) in _CACHEABLE
+        elif n == 0:
+            cacheable = True  # a StorageValue (or a map called without keys: _build_key refuses)
+        elif n == 3:
+            cacheable = type(keys[0]) in _CACHEABLE and type(keys[1]) in _CACHEABLE and type(keys[2]) in _CACHEABLE
         else:
-            cacheable = n > 0 and all(type(k) in _CACHEABLE for k in keys)
-        if cacheable:
-            cache = self._key_cache
-            out = cache.get(keys)
-            if out is None:
-                out = self._build_key(keys)
-                if len(cache) >= KEY_CACHE_SIZE:
-                    cache.clear()
-                cache[keys] = out
-            return out
-        return self._build_key(keys)
+            cacheable = all(type(k) in _CACHEABLE for k in keys)
+        if not cacheable:  # (may not even be hashable: dict/list keys)
+            return self._build_key(keys)
+        cache = self._key_cache
+        out = cache.get(keys)
+        if out is None:
+            out = self.prefix if n == 0 and not self._parts else self._build_key(keys)
+            if len(cache) >= KEY_CACHE_SIZE:
+                cache.clear()
+            cache[keys] = out
+        return out
 
     def _build_key(self, keys: tuple) -> bytes:
-        if len(keys) != len(self._hashers):
-            raise TypeError(f"{self.pallet}.{self.name} takes {len(self._hashers)} key(s), got {len(keys)}")
-        out = [self.prefix]
-        for (h, enc), k in zip(self._hashers, keys):
-            out.append(h(enc(k)))
-        return b"".join(out)
+        parts = self._parts
+        if len(keys) != len(parts):
+            raise TypeError(f"{self.pallet}.{self.name} takes {len(parts)} key(s), got {len(keys)}")
+        if len(parts) == 1:
+            return self.prefix + parts[0](keys[0])
+        if len(parts) == 2:
+            return self.prefix + parts[0](keys[0]) + parts[1](keys[1])
+        if len(parts) == 3:
+            return self.prefix + parts[0](keys[0]) + parts[1](keys[1]) + parts[2](keys[2])
+        return self.prefix + b"".join([p(k) for p, k in zip(parts, keys)])
 
     def prefix_key(self, *keys: Any) -> bytes:
         """The key prefix shared by all entries whose first ``len(keys)`` keys are given."""
-        out = [self.prefix]
-        for (h, enc), k in zip(self._hashers, keys):
-            out.append(h(enc(k)))
-        return b"".join(out)
+        return self.prefix + b"".join([p(k) for p, k in zip(self._parts, keys)])
 
     def decode_key(self, raw: bytes, skip: int = 0) -> tuple:
         """Recover the keys of an entry (only possible with Concat/Identity hashers)."""
@@ -126,7 +159,7 @@ class StorageItem:
 
     # access ------------------------------------------------------------------------------------
     def get(self, state, *keys: Any) -> Any:
-        raw = state.get(self.key(*keys))
+        raw = state.get(self._key(keys))
         if raw is None:
             if self._default_is_mutable:
                 return self._dec(self._default_bytes, 0)[0]
@@ -135,15 +168,15 @@ class StorageItem:
 
     def try_get(self, state, *keys: Any) -> Any:
         """The stored value or None when absent (whatever the query kind)."""
-        raw = state.get(self.key(*keys))
+        raw = state.get(self._key(keys))
         return None if raw is None else self._dec(raw, 0)[0]
 
     def contains(self, state, *keys: Any) -> bool:
         return state.get(self.key(*keys)) is not None
 
     def set(self, state, *keys_and_value: Any) -> None:
-        *keys, value = keys_and_value
-        k = self.key(*keys)
+        k = self._key(keys_and_value[:-1])
+        value = keys_and_value[-1]
         if value is None and self.optional:
             state.delete(k)
         else:
@@ -210,25 +243,56 @@ def StorageNMap(keys: Sequence[tuple[str, ScaleType]], value: ScaleType, **kw) -
 
 
 class BoundItem:
-    """A storage item bound to a runtime environment: ``pallet.Account.get(who)``."""
+    """A storage item bound to a runtime environment: ``pallet.Account.get(who)``.
 
-    __slots__ = ("item", "env")
+    ``get``/``try_get``/``set`` are what pallets call most (dozens of times per subnet per block):
+    for an item whose class keeps StorageItem's own versions they do the same work inline, since
+    handing the arguments on to the item costs a third of a read. Items that override them (e.g.
+    AccountMap, Mirrored) are always called."""
+
+    __slots__ = ("_own_get", "_own_set", "_own_try_get", "env", "item")
 
     def __init__(self, item: StorageItem, env) -> None:
         self.item = item
         self.env = env
+        cls = type(item)
+        own_key = cls._key is StorageItem._key
+        self._own_get = own_key and cls.get is StorageItem.get
+        self._own_try_get = own_key and cls.try_get is StorageItem.try_get
+        self._own_set = own_key and cls.set is StorageItem.set
 
     def get(self, *keys):
-        return self.item.get(self.env.state, *keys)
+        item = self.item
+        if not self._own_get:
+            return item.get(self.env.state, *keys)
+        raw = self.env.state.get(item._key(keys))  # StorageItem.get
+        if raw is None:
+            if item._default_is_mutable:
+                return item._dec(item._default_bytes, 0)[0]
+            return item._default
+        return item._dec(raw, 0)[0]
 
     def try_get(self, *keys):
-        return self.item.try_get(self.env.state, *keys)
+        item = self.item
+        if not self._own_try_get:
+            return item.try_get(self.env.state, *keys)
+        raw = self.env.state.get(item._key(keys))  # StorageItem.try_get
+        return None if raw is None else item._dec(raw, 0)[0]
 
     def contains(self, *keys) -> bool:
         return self.item.contains(self.env.state, *keys)
 
     def set(self, *keys_and_value) -> None:
-        self.item.set(self.env.state, *keys_and_value)
+        item = self.item
+        if not self._own_set:
+            item.set(self.env.state, *keys_and_value)
+            return
+        k = item._key(keys_and_value[:-1])  # StorageItem.set
+        value = keys_and_value[-1]
+        if value is None and item.optional:
+            self.env.state.delete(k)
+        else:
+            self.env.state.put(k, item._enc(value))
 
     insert = set
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import heapq
 from contextlib import contextmanager
+from itertools import islice
 from typing import Iterator, Protocol
 
 MAX_DEPTH = 1024
 _MISSING = object()
+#: twox128(pallet) ‖ twox128(item): the leading bytes shared by every key of one storage item
+_ITEM_PREFIX_LEN = 32
 
 
 class StateReader(Protocol):
@@ -32,6 +35,12 @@ class Overlay:
         self.base = base
         self._writes: dict[bytes, bytes | None] = {}
         self._journal: list[dict[bytes, object]] = []
+        # written keys grouped by storage item, so that an iteration (or delete_prefix) of one
+        # item's entries looks at that item's writes, not at every write of the block. Built on
+        # the first prefix iteration; later ones add the keys written since (a dict keeps insertion
+        # order, and only a rollback removes keys: it drops the index). put/delete pay nothing.
+        self._by_item: dict[bytes, list[bytes]] | None = None
+        self._indexed = 0  # leading entries of _writes (insertion order) already in _by_item
 
     # reads ------------------------------------------------------------------------------------
     def get(self, key: bytes) -> bytes | None:
@@ -46,8 +55,17 @@ class Overlay:
     def iterate(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
         """Ascending (key, value) of the merged view for keys with ``prefix`` and ``>= start``."""
         lo = prefix if start is None or start < prefix else start
-        mine = sorted((k, v) for k, v in self._writes.items() if k.startswith(prefix) and k >= lo)
         writes = self._writes
+        if len(prefix) >= _ITEM_PREFIX_LEN:
+            group = self._item_writes(prefix[:_ITEM_PREFIX_LEN])
+            mine = sorted((k, writes[k]) for k in group if k.startswith(prefix) and k >= lo)
+        else:
+            mine = sorted((k, v) for k, v in writes.items() if k.startswith(prefix) and k >= lo)
+        if not mine:  # nothing written in the range: no merge (the filter stays: callers may write)
+            for k, v in self.base.iterate(prefix, start):
+                if k not in writes and v is not None:
+                    yield k, v
+            return
         base = ((k, v) for k, v in self.base.iterate(prefix, start) if k not in writes)
         for k, v in heapq.merge(mine, base, key=lambda kv: kv[0]):
             if v is not None:
@@ -67,6 +85,22 @@ class Overlay:
             if key not in j:
                 j[key] = self._writes[key] if key in self._writes else _MISSING
         self._writes[key] = None
+
+    def _item_writes(self, item_prefix: bytes) -> list[bytes] | tuple:
+        """The written keys starting with ``item_prefix`` (an item's 32-byte prefix)."""
+        groups, writes = self._by_item, self._writes
+        if groups is None:
+            groups, self._indexed = {}, 0
+            self._by_item = groups
+        if self._indexed < len(writes):
+            for k in islice(writes, self._indexed, None):
+                group = groups.get(k[:_ITEM_PREFIX_LEN])
+                if group is None:
+                    groups[k[:_ITEM_PREFIX_LEN]] = [k]
+                else:
+                    group.append(k)
+            self._indexed = len(writes)
+        return groups.get(item_prefix, ())
 
     def delete_prefix(self, prefix: bytes) -> int:
         keys = [k for k, _ in self.iterate(prefix)]
@@ -98,6 +132,7 @@ class Overlay:
         for k, prev in j.items():
             if prev is _MISSING:
                 w.pop(k, None)
+                self._by_item = None  # keys left _writes: the index is rebuilt when next needed
             else:
                 w[k] = prev  # type: ignore[assignment]
 
@@ -127,3 +162,4 @@ class Overlay:
     def clear(self) -> None:
         self._writes.clear()
         self._journal.clear()
+        self._by_item = None

@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from tensornet.amm.errors import AmmError
-from tensornet.amm.pool import MAX_PRICE_RAO, PoolState, SwapResult, inject_liquidity, spot_price
+from tensornet.amm.pool import (
+    MAX_PRICE_RAO,
+    PoolState,
+    SwapResult,
+    inject_liquidity,
+    spot_price,
+    with_reserves,
+)
 from tensornet.amm.staking import swap_tao_for_alpha as amm_swap_tao_for_alpha
 from tensornet.runtime.dispatch import Weight
 
@@ -191,7 +198,7 @@ class CoinbasePart:
             if tao_reserve != before.tao_reserve:
                 self.SubnetTAO.set(netuid, tao_reserve)
             if (tao_reserve, alpha_reserve) != (pool.tao_reserve, pool.alpha_reserve):
-                pool = replace(pool, tao_reserve=tao_reserve, alpha_reserve=alpha_reserve)
+                pool = with_reserves(pool, tao_reserve, alpha_reserve)
             pools[netuid] = pool
         if total_stake != total_stake0:
             self.TotalStake.set(total_stake)
@@ -246,7 +253,7 @@ class CoinbasePart:
         if pool.mechanism != 1 or (tao == 0 and alpha == 0):
             return tao, alpha, pool
         injection = inject_liquidity(pool, tao, alpha)
-        reweighted = replace(injection.pool, tao_reserve=pool.tao_reserve, alpha_reserve=pool.alpha_reserve)
+        reweighted = with_reserves(injection.pool, pool.tao_reserve, pool.alpha_reserve)
         return injection.tao_added, injection.alpha_added, self._store_pool_params(netuid, pool, reweighted)
 
     def chain_buy(self, netuid: int, pool: PoolState, tao: int) -> SwapResult | None:

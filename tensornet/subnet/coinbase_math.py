@@ -14,7 +14,7 @@ Sources: ``coinbase/block_emission.rs``, ``coinbase/run_coinbase.rs`` (``get_sub
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 U16_MAX = 0xFFFF
 U64_MAX = (1 << 64) - 1
@@ -172,9 +172,9 @@ def subnet_block_emissions(shares64: Mapping[int, int], block_emission: int) -> 
     return {n: mul64(block_emission << F64, s) >> (F64 - F32) for n, s in shares64.items()}
 
 
-@dataclass(frozen=True)
-class SubnetTerms:
-    """One subnet's injection for one block (U96F32 bits; callers floor to rao)."""
+class SubnetTerms(NamedTuple):
+    """One subnet's injection for one block (U96F32 bits; callers floor to rao). A NamedTuple:
+    built for every subnet every block, and cheaper to build than a frozen dataclass."""
 
     tao_in: int
     alpha_in: int
@@ -197,9 +197,9 @@ def subnet_terms(tao_emission32: int, price32: int, alpha_emission: int,
     return SubnetTerms(tao_in, alpha_in, alpha_out, excess)
 
 
-@dataclass(frozen=True)
-class AlphaOutSplit:
-    """Where one block's alpha_out goes (rao, each floored as the chain's ``tou64!``)."""
+class AlphaOutSplit(NamedTuple):
+    """Where one block's alpha_out goes (rao, each floored as the chain's ``tou64!``); a
+    NamedTuple as SubnetTerms."""
 
     owner_cut: int
     server: int

@@ -101,8 +101,11 @@ class EpochPart:
     def _rows(self, item, idx: int, n: int, filter_cols: bool, raws: dict | None = None) -> Csr:
         """``Weights``/``Bonds`` rows of one mechanism as CSR, decoded straight from the raw
         values (each is ``Compact(len) ‖ (u16, u16)*``); uids ≥ n are dropped as the chain does.
-        ``raws`` receives the stored bytes by uid (to skip rewriting unchanged rows)."""
-        rows: dict[int, np.ndarray] = {}
+        ``raws`` receives the stored bytes by uid (to skip rewriting unchanged rows).
+
+        The rows' pair bytes are joined in uid order and decoded, filtered and counted as one
+        array (a subnet has hundreds of rows: numpy work per row would dominate)."""
+        found: list[tuple[int, int, bytes]] = []
         for raw_key, raw in self.env.state.iterate(item.item.prefix_key(idx)):
             uid = int.from_bytes(raw_key[-2:], "little")  # Identity hasher: the u16 itself
             if uid >= n:
@@ -110,19 +113,21 @@ class EpochPart:
             if raws is not None:
                 raws[uid] = raw
             count, offset = decode_compact(raw, 0)
-            pairs = np.frombuffer(raw, dtype="<u2", count=2 * count, offset=offset).reshape(-1, 2)
-            if filter_cols and count:
-                pairs = pairs[pairs[:, 0] < n]
-            rows[uid] = pairs
-        lengths = np.zeros(n + 1, np.int64)
-        for uid, pairs in rows.items():
-            lengths[uid + 1] = len(pairs)
-        indptr = np.cumsum(lengths)
-        if rows:
-            ordered = [rows[u] for u in sorted(rows)]
-            flat = np.concatenate(ordered).astype(np.int64) if ordered else np.zeros((0, 2), np.int64)
-        else:
-            flat = np.zeros((0, 2), np.int64)
+            body = raw[offset:offset + 4 * count]
+            if len(body) < 4 * count:
+                raise ValueError("buffer is smaller than requested size")
+            found.append((uid, count, body))
+        if not found:
+            return Csr(np.zeros(n + 1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+        found.sort()  # storage order is by the uid's little-endian bytes, not by uid
+        flat = np.frombuffer(b"".join(body for _, _, body in found), dtype="<u2").reshape(-1, 2).astype(np.int64)
+        row_of = np.repeat(np.array([uid for uid, _, _ in found], np.int64),
+                           np.array([count for _, count, _ in found], np.int64))
+        if filter_cols:
+            keep = flat[:, 0] < n
+            flat, row_of = flat[keep], row_of[keep]
+        indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(row_of, minlength=n), out=indptr[1:])
         return Csr(indptr, flat[:, 0].copy(), flat[:, 1].copy())
 
     def _commit_blocks(self, netuid: int, idx: int, n: int) -> np.ndarray:
@@ -232,6 +237,15 @@ class EpochPart:
         def pick(arr) -> list[int]:
             return np.asarray(arr)[uids].tolist() if uids else []
 
+        if not agg and weight64 == 1 << 64:  # the first (usually only) mechanism at full weight:
+            # the terms are its outputs as they are, capped as the sums below would be
+            agg["server"] = list(map(int, pick(out.server_emission)))
+            agg["validator"] = list(map(int, pick(out.validator_emission)))
+            for key, attr, cap in _AGG_KEYS:
+                agg[key] = [min(v, cap) for v in map(int, pick(getattr(out, attr)))]
+            agg["active"] = [bool(v) for v in pick(out.active)]
+            agg["permit"] = [bool(v) for v in pick(out.new_validator_permit)]
+            return
         if not agg:
             agg.update({key: [0] * len(uids) for key, _, _ in _AGG_KEYS})
             agg.update(server=[0] * len(uids), validator=[0] * len(uids),

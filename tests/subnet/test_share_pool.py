@@ -129,3 +129,32 @@ def test_values_never_exceed_the_pool(ops):
         values = sum(pool.get_value(k) for k in storage.shares)
         assert values <= total
         assert total - values <= len(storage.shares) + 1
+
+
+def _normalized_by_steps(mantissa: int, exponent: int):
+    """The chain's normalisation, one factor of 10 at a time (the reference for the digit-count one)."""
+    while mantissa > 10**21:
+        mantissa //= 10
+        exponent += 1
+    while mantissa <= 10**20:
+        mantissa *= 10
+        exponent -= 1
+    return mantissa, exponent
+
+
+def test_normalized_equals_stepwise_normalisation() -> None:
+    import random
+
+    from tensornet.subnet.share_pool import SafeFloat
+
+    rng = random.Random(7)
+    edges = [1, 9, 10, 11, 99, 100, 10**20 - 1, 10**20, 10**20 + 1, 10**21 - 1, 10**21, 10**21 + 1,
+             10**21 + 9, 10**21 + 10, 10**22 - 1, 10**22, 10**22 + 1, 2**256 - 1, 10**42, 10**42 - 1]
+    values = edges + [rng.randrange(1, 10**rng.randrange(1, 78)) for _ in range(3000)]
+    values += [10**rng.randrange(0, 70) * rng.choice([1, 2, 9]) + rng.choice([-1, 0, 1]) for _ in range(500)]
+    for m in values:
+        if m <= 0:
+            continue
+        e = rng.randrange(-50, 50)
+        got = SafeFloat.normalized(m, e)
+        assert (got.mantissa, got.exponent) == _normalized_by_steps(m, e), m
