@@ -28,44 +28,19 @@ class MemoryBackend:
 
     def __init__(self) -> None:
         self._data: dict[bytes, bytes] = {}
-        self._keys: list[bytes] = []  # sorted; brought up to date lazily after writes
-        self._touched: set[bytes] = set()  # keys added or deleted since the last sort
+        self._keys: list[bytes] = []  # sorted; rebuilt lazily after writes
+        self._dirty = False
         self._lock = threading.Lock()
 
     def get(self, key: bytes) -> bytes | None:
         return self._data.get(key)
 
     def _sorted(self) -> list[bytes]:
-        """The key order, updated by the keys writes added or deleted: a block touches a few
-        keys among very many, and sorting the whole key set again for each block would cost
-        n log n byte comparisons (it grew with the chain).  New keys are appended and the list
-        re-sorted (Timsort merges the long sorted run with the short one in linear time); gone
-        keys are cut out by bisection.  A bulk change rebuilds the order outright."""
         with self._lock:
-            touched = self._touched
-            if not touched:
-                return self._keys
-            # a new list, never the old one changed in place: an iteration in progress keeps
-            # walking the order it started with
-            keys, data = self._keys.copy(), self._data
-            if len(touched) > len(keys) // 8:
-                keys = sorted(data)
-            else:
-                new = []
-                for k in touched:
-                    i = bisect.bisect_left(keys, k)
-                    listed = i < len(keys) and keys[i] == k
-                    if k in data:
-                        if not listed:
-                            new.append(k)
-                    elif listed:
-                        del keys[i]
-                if new:
-                    keys.extend(new)
-                    keys.sort()
-            self._keys = keys
-            self._touched = set()
-            return keys
+            if self._dirty:
+                self._keys = sorted(self._data)
+                self._dirty = False
+            return self._keys
 
     def iterate(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
         keys = self._sorted()
@@ -84,14 +59,16 @@ class MemoryBackend:
     def write(self, puts: Mapping[bytes, bytes], deletes: Iterable[bytes] = (), sync: bool = True) -> None:
         with self._lock:
             data = self._data
-            touched = self._touched
+            new_keys = False
             for k in deletes:
                 if data.pop(k, None) is not None:
-                    touched.add(k)
+                    new_keys = True
             for k, v in puts.items():
                 if k not in data:
-                    touched.add(k)
+                    new_keys = True
                 data[k] = v
+            if new_keys:
+                self._dirty = True
 
     def close(self) -> None:
         pass
