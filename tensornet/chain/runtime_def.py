@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tensornet.amm.pallet import Swap
 from tensornet.pallets.admin_utils import AdminUtils
+from tensornet.pallets.aura import Aura
 from tensornet.pallets.balances import Balances
 from tensornet.pallets.commitments import Commitments
 from tensornet.pallets.shield import MevShield
@@ -21,7 +22,7 @@ from tensornet.subnet.pallet import SubtensorModule
 
 SPEC_VERSION = 438
 
-PALLETS = [System, Timestamp, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Commitments, AdminUtils, Swap, MevShield]
+PALLETS = [System, Timestamp, Aura, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Commitments, AdminUtils, Swap, MevShield]
 
 
 def build_runtime(config: RuntimeConfig | None = None) -> Runtime:

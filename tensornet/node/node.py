@@ -314,6 +314,22 @@ class Node:
     def seal_blocks(self, count: int) -> list[BuiltBlock]:
         return [self.seal_block() for _ in range(count)]
 
+    def prime_shield(self) -> int:
+        """Seal blocks until ``MevShield.NextKey`` is on chain, so that a client can encrypt at once
+        (btcli and the SDK shield by default) even when nothing else makes blocks (instant sealing).
+        The key pipeline needs two blocks on a fresh chain; returns how many were sealed."""
+        if self.shield is None:
+            return 0
+        sealed = 0
+        while sealed < 3:
+            rt = self.query_runtime
+            with rt.at(self.store.state_at(None), self.head.number):
+                if rt.pallets["MevShield"].NextKey.get() == self.shield.keypair.enc_key:
+                    return sealed
+            self.seal_block()
+            sealed += 1
+        return sealed
+
     async def _sealing_loop(self) -> None:
         mode = self.sealing
         assert self._seal_wanted is not None
