@@ -10,6 +10,10 @@ Pool validation (subtensor's ``CheckShieldedTxValidity`` and its ``CheckMortalit
 ``validate_signed``: a malformed ciphertext is ``InvalidTransaction::Custom(23)``, an immortal or
 longer-than-8-block era ``InvalidTransaction::Stale``.
 
+``announce_next_key`` is declared Mandatory here (subtensor weighs it as a Normal call and keeps it out
+of the pool through ``ProvideInherent``): the executive applies Mandatory unsigned calls as inherents and
+refuses them signed, which is the same effect.
+
 ``store_encrypted`` queues ciphertexts for ``on_initialize``, with subtensor's runtime decryptor, which is
 ``()`` and refuses everything: a queued entry ends as ``ExtrinsicDecodeFailed`` or ``ExtrinsicExpired``,
 as on the real chain.
