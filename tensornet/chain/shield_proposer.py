@@ -11,13 +11,17 @@ subtensor's proposer (sc-basic-authorship with stp-shield) does, for each pool t
   wrapper stays included and paid for), one whose call fails is included with ``ExtrinsicFailed``.
 
 The devnet has one author, so like subtensor's manual-seal dev node (``DevShieldKeystore``) it keeps
-one key pair for its whole life instead of rolling one per slot: every key the pipeline shows
-(``NextKey``, ``PendingKey``, ``CurrentKey``) is then the same, and a key a client fetched stays valid
-for as long as its transaction's era. The seed is kept in the node's database so a restarted node can
-still open what was encrypted to the key on chain.
+one key pair instead of rolling one per slot: every key the pipeline shows (``NextKey``, ``PendingKey``,
+``CurrentKey``) is then the same, and a key a client fetched stays valid for as long as its transaction's
+era. The pair is derived from the chain's genesis hash and the author's account, the way the dev
+author's own sr25519 key comes from ``//Alice``: public by design (a devnet shields for client
+compatibility, not secrecy), and the same on every node of the chain, so blocks stay reproducible (same
+inputs, same state roots), a restarted node opens what was encrypted before, and a node that imported
+the chain keeps authoring it with the key on chain.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from tensornet.primitives.scale import ScaleError, decode_compact
@@ -25,21 +29,19 @@ from tensornet.primitives.shielded_tx import ShieldedTransaction, ShieldKeyPair,
 from tensornet.runtime.executive import ApplyOutcome, Executive
 from tensornet.runtime.extrinsic import EXTRINSIC_VERSION, SIGNED_FLAG, MalformedExtrinsic, encode_unsigned
 from tensornet.runtime.validity import TransactionValidityError
-from tensornet.storage import schema
-
-from .store import ChainStore
 
 SHIELD_PALLET = "MevShield"
 
 
-def load_or_create_keypair(store: ChainStore) -> ShieldKeyPair:
-    """The node's shield key pair: the one in the database, or a new one written there."""
-    seed = store.backend.get(schema.META_SHIELD_SEED)
-    if seed is not None:
-        return ShieldKeyPair(seed)
-    pair = ShieldKeyPair.generate()
-    store.backend.write({schema.META_SHIELD_SEED: pair.seed})
-    return pair
+#: domain separation of the dev author's ML-KEM seed
+DEV_SEED_DOMAIN = b"tensornet/mev-shield/dev-author-key"
+
+
+def dev_author_keypair(genesis_hash: bytes, author: bytes) -> ShieldKeyPair:
+    """The author's shield key pair on this chain: its 64-byte FIPS 203 seed is
+    blake2b-512(domain ‖ genesis hash ‖ author account)."""
+    seed = hashlib.blake2b(DEV_SEED_DOMAIN + bytes(genesis_hash) + bytes(author), digest_size=64).digest()
+    return ShieldKeyPair(seed)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from tensornet.chain.builder import BlockBuilder, BuiltBlock, paused_gc
 from tensornet.chain.genesis import genesis_block
 from tensornet.chain.runtime_apis import ApiContext
 from tensornet.chain.runtime_def import build_runtime
-from tensornet.chain.shield_proposer import ShieldProposer, load_or_create_keypair
+from tensornet.chain.shield_proposer import ShieldProposer, dev_author_keypair
 from tensornet.chain.spec import ChainSpec, account_id
 from tensornet.chain.store import ChainStore, DatabaseError
 from tensornet.chain.txpool import PoolError, TxPool
@@ -89,8 +89,8 @@ class Node:
         self.query_executive = Executive(self.query_runtime, self.genesis_hash, self.store.hash_of, author,
                                          signatures=self.signatures, handoff=handoff)
         self._verifier = None
-        #: the MEV shield's author key (kept in the database) and proposer steps; only an author has them
-        self.shield = ShieldProposer(load_or_create_keypair(self.store)) if author is not None else None
+        #: the MEV shield's author key and proposer steps; only an author has them
+        self.shield = ShieldProposer(dev_author_keypair(self.genesis_hash, author)) if author is not None else None
         self.builder = BlockBuilder(self.store, self.executive, shield=self.shield)
         self.pool = TxPool()
         self.block_listeners: list[BlockListener] = []

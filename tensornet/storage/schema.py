@@ -24,7 +24,6 @@ META_HEAD = META + b"head"
 META_FINALIZED = META + b"finalized"
 META_GENESIS = META + b"genesis"
 META_SPEC = META + b"chain-spec"
-META_SHIELD_SEED = META + b"shield-seed"  # the block author's ML-KEM-768 seed (MEV shield)
 
 
 def number_key(n: int) -> bytes:

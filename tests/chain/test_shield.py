@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tensornet.chain.importer import import_block
-from tensornet.chain.shield_proposer import load_or_create_keypair
+from tensornet.chain.shield_proposer import dev_author_keypair
 from tensornet.primitives.era import Era
 from tensornet.primitives.hashing import blake2_256, twox128
 from tensornet.primitives.keys import dev_keypair
@@ -133,14 +133,15 @@ def test_every_block_announces_the_author_key_and_the_pipeline_fills(node, tn):
     assert [e["name"] for e in tn.events(node) if e["phase"] == {"ApplyExtrinsic": 1}] == ["ExtrinsicSuccess"]
 
 
-def test_the_author_key_survives_a_restart(tmp_path, tn):
+def test_the_author_key_is_the_chains_and_survives_a_restart(tmp_path, tn):
     first = tn.make_node(base_path=str(tmp_path / "db"))
     key = first.shield.keypair.enc_key
+    assert key == dev_author_keypair(first.genesis_hash, first.author).enc_key
+    assert key != dev_author_keypair(first.genesis_hash, BOB).enc_key
     first.seal_blocks(2)
     first.store.close()
     again = tn.make_node(base_path=str(tmp_path / "db"))
-    assert again.shield.keypair.enc_key == key
-    assert load_or_create_keypair(again.store).seed == again.shield.keypair.seed
+    assert again.shield.keypair.enc_key == key == tn.make_node().shield.keypair.enc_key
     again.store.close()
 
 
@@ -198,7 +199,7 @@ def test_a_block_with_unshielded_extrinsics_imports_on_another_node(shield_node,
     wrapper, inner = _shielded_transfer(node, tn, "Alice", BOB, TAO)
     node.submit(wrapper)
     node.seal_block()
-    target = tn.make_node()  # its own, different shield key: replaying needs no decryption
+    target = tn.make_node()  # replaying needs no decryption: the inner extrinsic is in the block
     for n in range(1, node.head.number + 1):
         block = node.store.block(node.store.hash_of(n))
         built = import_block(target.store, target.executive, block)
