@@ -6,8 +6,8 @@ registration, staking, weights and neuron reads, each recorded as ok / error tex
 Prints one JSON object ``{step: {"ok": bool, ...}}``; tests/e2e/test_bittensor_sdk.py asserts on it.
 ``subnets.metagraph(1)`` is read before and after a raw ``Commitments.set_commitment`` (hotkey-signed).
 BurnedRegister is an intent with ``mev_shield_required``: the SDK always sends it through
-``MevShield.submit_encrypted``, which this chain does not have, so registration goes through
-``submit_call`` with a raw ``SubtensorModule.burned_register`` call (no Policy set = raw calls allowed).
+``MevShield.submit_encrypted`` (encrypted to ``MevShield.NextKey``), and the devnet's block author decrypts
+it and includes the inner ``burned_register`` in the same block.
 """
 from __future__ import annotations
 
@@ -53,11 +53,17 @@ def main(url: str) -> dict:
     def result(res) -> dict:
         if not getattr(res, "success", False):
             raise RuntimeError(repr(res)[:500])
-        return {"fee_rao": _rao(getattr(res, "fee", 0) or 0)}
+        data = getattr(res, "data", None) or {}
+        return {"fee_rao": _rao(getattr(res, "fee", 0) or 0), "shielded": bool(data.get("shielded")),
+                "block": getattr(res, "block_number", None) or data.get("block_number")}
 
     step("register_intent", lambda: result(sub.execute(bt.intents.BurnedRegister(1, bob_hot.ss58_address), bob_wallet)))
-    step("register_raw_call", lambda: result(sub.submit_call(
-        bt.calls.SubtensorModule.burned_register(netuid=1, hotkey=bob_hot.ss58_address), bob_wallet)))
+    # After a shielded call bittensor 11's per-connection nonce cache holds the carrier's nonce, so the
+    # account's next call on that connection would reuse the inner extrinsic's nonce (refused as stale,
+    # on subtensor as here); a new connection starts again from account_nextIndex.
+    if hasattr(sub, "close"):
+        sub.close()
+    sub = bt.Subtensor(url)
     step("add_stake", lambda: result(sub.execute(
         bt.intents.AddStake(bob_hot.ss58_address, 1, 1, rate_tolerance=0.5), bob_wallet)))
 

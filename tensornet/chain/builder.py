@@ -1,4 +1,4 @@
-"""The block builder: one block from the head state, the timestamp inherent and pool transactions."""
+"""The block builder: one block from the head state, the inherents and pool transactions."""
 from __future__ import annotations
 
 import gc
@@ -11,8 +11,11 @@ from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.validity import TransactionValidityError
 from tensornet.storage.overlay import Overlay
 
+from tensornet.primitives.hashing import blake2_256
+
 from . import dev_digest
 from .block import Block, Header, extrinsics_root
+from .shield_proposer import ShieldProposer
 from .store import ChainStore
 
 
@@ -56,9 +59,11 @@ def paused_gc() -> Iterator[None]:
 
 
 class BlockBuilder:
-    def __init__(self, store: ChainStore, executive: Executive) -> None:
+    def __init__(self, store: ChainStore, executive: Executive, shield: ShieldProposer | None = None) -> None:
         self.store = store
         self.executive = executive
+        #: the author's MEV-shield steps: its key inherent and the unshielding of submit_encrypted
+        self.shield = shield
 
     def build(self, candidates: Iterable, timestamp_ms: int, max_extrinsics: int | None = None) -> BuiltBlock:
         """Build on the current head. ``candidates`` yields pool entries (``.hash``, ``.data``) best-first;
@@ -71,10 +76,14 @@ class BlockBuilder:
         run = BlockRun(self.store, executive)
         state, env = run.state, executive.runtime.env
         built = BuiltBlock(None, {}, {}, [])  # type: ignore[arg-type]
-        inherent = executive.timestamp_inherent(timestamp_ms)
-        extrinsics: list[bytes] = [inherent]
-        with run.execute(inherent):
-            length = len(inherent)
+        shield = self.shield
+        inherents = [executive.timestamp_inherent(timestamp_ms)]
+        shield_inherent = shield.inherent(executive) if shield is not None else None
+        if shield_inherent is not None:
+            inherents.append(shield_inherent)
+        extrinsics: list[bytes] = list(inherents)
+        with run.execute(*inherents):
+            length = sum(map(len, inherents))
             exhausted = 0
             for tx in candidates:
                 if max_extrinsics is not None and len(extrinsics) > max_extrinsics:
@@ -83,6 +92,9 @@ class BlockBuilder:
                 if length + len(tx.data) > MAX_NORMAL_LENGTH:
                     built.deferred += 1
                     continue
+                shielded = shield.shielded(executive, tx.data) if shield is not None else None
+                if shielded is not None and not shield.can_open(executive, shielded):  # type: ignore[union-attr]
+                    continue  # another author's key (or a stale one): it stays in the pool
                 mark = env.event_mark()
                 state.begin()
                 try:
@@ -105,6 +117,12 @@ class BlockBuilder:
                 extrinsics.append(tx.data)
                 length += len(tx.data)
                 built.applied.append((tx.hash, outcome))
+                if shielded is not None:  # the wrapper is in: its inner extrinsic follows it
+                    inner = shield.apply_inner(executive, state, shielded)  # type: ignore[union-attr]
+                    if inner is not None:
+                        extrinsics.append(inner.raw)
+                        length += len(inner.raw)
+                        built.applied.append((blake2_256(inner.raw), inner.outcome))
         built.block = run.seal(extrinsics)
         built.events = run.events
         built.changes = run.changes
@@ -133,14 +151,16 @@ class BlockRun:
         self.trie_nodes: dict[bytes, bytes] = {}
 
     @contextmanager
-    def execute(self, inherent: bytes) -> Iterator["BlockRun"]:
-        """Initialise the block and apply ``inherent``; the body applies extrinsics; finalise on exit
-        (not when the body raised: the overlay is then simply dropped)."""
+    def execute(self, *inherents: bytes) -> Iterator["BlockRun"]:
+        """Initialise the block and apply the ``inherents`` (Timestamp.set, MevShield.announce_next_key);
+        the body applies extrinsics; finalise on exit (not when the body raised: the overlay is then
+        simply dropped)."""
         executive = self.executive
         with executive.runtime.at(self.state, self.number):
             executive.initialize_block(self.number, self.parent_hash)
             self._devnet_edits()
-            executive.apply_inherent(inherent)
+            for inherent in inherents:
+                executive.apply_inherent(inherent)
             yield self
             self.events = executive.finalize_block()
 

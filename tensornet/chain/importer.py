@@ -1,8 +1,8 @@
 """Importing a block from elsewhere (a file, a peer): replay it, compare, and only then persist.
 
 The block is re-executed on an overlay of the head state with the builder's own steps
-(:class:`~tensornet.chain.builder.BlockRun`): the timestamp inherent first, then each signed
-extrinsic, then finalisation. Because a block's author chose its extrinsics, every one of them must
+(:class:`~tensornet.chain.builder.BlockRun`): the inherents first (the timestamp, the MEV-shield key),
+then each signed extrinsic, then finalisation. Because a block's author chose its extrinsics, every one of them must
 be valid here; an extrinsic the builder would have left out makes the block bad. The recomputed
 header must equal the block's header (parent, number, state root, extrinsics root, digest) before
 ``commit_block`` runs, so a refused block leaves the database exactly as it was.
@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tensornet.primitives.hashing import blake2_256
-from tensornet.primitives.scale import ScaleError
+from tensornet.primitives.scale import ScaleError, decode_compact
 from tensornet.runtime.executive import Executive
-from tensornet.runtime.extrinsic import MalformedExtrinsic
+from tensornet.runtime.extrinsic import EXTRINSIC_VERSION, MalformedExtrinsic
 from tensornet.runtime.validity import TransactionValidityError
 
 from .block import Block, extrinsics_root
@@ -61,16 +61,18 @@ def import_block(store: ChainStore, executive: Executive, block: Block) -> Built
         raise bad(str(exc)) from None
     run = BlockRun(store, executive, replay_edits=recorded)
     applied = []
+    n_inherents = leading_inherents(block.extrinsics)
     try:
-        with run.execute(block.extrinsics[0]):
-            for index, raw in enumerate(block.extrinsics[1:], start=1):
+        with run.execute(*block.extrinsics[:n_inherents]):
+            for index, raw in enumerate(block.extrinsics[n_inherents:], start=n_inherents):
                 try:
                     outcome = executive.apply_extrinsic(raw)
                 except _BAD_EXTRINSIC as exc:
                     raise bad(f"extrinsic {index} is invalid: {_describe(exc)}") from None
                 applied.append((blake2_256(raw), outcome))
-    except _BAD_EXTRINSIC as exc:  # from the inherent, applied on entering the block
-        raise bad(f"extrinsic 0 (the timestamp inherent) is invalid: {_describe(exc)}") from None
+    except _BAD_EXTRINSIC as exc:  # from the inherents, applied on entering the block
+        raise bad(f"an inherent (extrinsics 0..{n_inherents - 1}: the timestamp, the MEV-shield key) is "
+                  f"invalid: {_describe(exc)}") from None
     rebuilt = run.seal(block.extrinsics)
     if rebuilt.header.state_root != header.state_root:
         raise bad(f"state root differs (header {_hex(header.state_root)}, replayed "
@@ -79,6 +81,25 @@ def import_block(store: ChainStore, executive: Executive, block: Block) -> Built
         raise bad("its header digest differs from the one this node seals")
     store.commit_block(block, run.changes, run.trie_nodes)
     return BuiltBlock(block, run.changes, run.trie_nodes, run.events, applied)
+
+
+def leading_inherents(extrinsics: tuple[bytes, ...] | list[bytes]) -> int:
+    """How many extrinsics open the block as inherents: the unsigned ones before the first signed one
+    (at least one, the timestamp; blocks sealed before the MEV shield have no key inherent)."""
+    count = 1
+    for raw in extrinsics[1:]:
+        if not _is_bare(raw):
+            break
+        count += 1
+    return count
+
+
+def _is_bare(raw: bytes) -> bool:
+    try:
+        _, offset = decode_compact(raw, 0)
+        return raw[offset] == EXTRINSIC_VERSION
+    except (ScaleError, IndexError):
+        return False
 
 
 def _describe(exc: Exception) -> str:

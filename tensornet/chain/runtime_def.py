@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from tensornet.amm.pallet import Swap
 from tensornet.pallets.admin_utils import AdminUtils
+from tensornet.pallets.aura import Aura
 from tensornet.pallets.balances import Balances
 from tensornet.pallets.commitments import Commitments
+from tensornet.pallets.shield import MevShield
 from tensornet.pallets.sudo import Sudo
 from tensornet.pallets.system import System
 from tensornet.pallets.timestamp import Timestamp
@@ -18,9 +20,9 @@ from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
 from tensornet.subnet.pallet import SubtensorModule
 
-SPEC_VERSION = 437
+SPEC_VERSION = 438
 
-PALLETS = [System, Timestamp, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Commitments, AdminUtils, Swap]
+PALLETS = [System, Timestamp, Aura, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Commitments, AdminUtils, Swap, MevShield]
 
 
 def build_runtime(config: RuntimeConfig | None = None) -> Runtime:

@@ -12,7 +12,7 @@ import os
 import threading
 from typing import Iterator, Mapping
 
-from tensornet.primitives.scale import Bytes, Option, Tuple, U32, Vec
+from tensornet.primitives.scale import Bytes, Option, ScaleError, Tuple, U32, Vec, decode_compact
 from tensornet.storage import schema
 from tensornet.storage.backend import KVBackend, LevelDBBackend, MemoryBackend, PrefixedBackend
 from tensornet.storage.trie import apply_changes, get as trie_get, iter_items as trie_iter_items
@@ -210,7 +210,8 @@ class ChainStore:
         from tensornet.primitives.hashing import blake2_256
 
         for i, xt in enumerate(block.extrinsics):
-            puts[schema.TX_INDEX + blake2_256(xt)] = h + U32.encode(i)
+            if _is_signed(xt):  # inherents repeat byte for byte (the shield key), so only transactions
+                puts[schema.TX_INDEX + blake2_256(xt)] = h + U32.encode(i)
         puts[schema.META_HEAD] = h
         puts[schema.META_FINALIZED] = h  # single-authority instant finality
         with self._lock:
@@ -243,7 +244,8 @@ class ChainStore:
                 from tensornet.primitives.hashing import blake2_256
 
                 for xt in self.body(h) or ():
-                    deletes.append(schema.TX_INDEX + blake2_256(xt))
+                    if _is_signed(xt):
+                        deletes.append(schema.TX_INDEX + blake2_256(xt))
                 parent = current.parent_hash
                 puts[schema.META_HEAD] = parent
                 puts[schema.META_FINALIZED] = parent
@@ -253,3 +255,12 @@ class ChainStore:
                 current = self.header(parent)  # type: ignore[assignment]
                 removed += 1
             return removed
+
+
+def _is_signed(raw: bytes) -> bool:
+    """Whether an encoded extrinsic is a signed transaction (version byte 0x84), not an inherent."""
+    try:
+        _, offset = decode_compact(raw, 0)
+        return bool(raw[offset] & 0x80)
+    except (ScaleError, IndexError):
+        return False

@@ -253,6 +253,8 @@ def devnet(preset_name, chain, base_path, tmp, purge, sealing, fund, wallet_path
                 ready.extend(tools.ensure_subnets(subnets))
         except DevError as exc:
             raise click.ClickException(str(exc)) from None
+        if node.sealing.kind == "instant":  # nothing else would make the blocks the key pipeline needs
+            node.prime_shield()  # MEV-protected btcli/SDK calls need MevShield.NextKey from the start
 
     run_node(config, banner=lambda node: print_devnet_banner(node, funded, ready), setup=setup, prepare=prepare)
 

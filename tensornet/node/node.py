@@ -17,6 +17,7 @@ from tensornet.chain.builder import BlockBuilder, BuiltBlock, paused_gc
 from tensornet.chain.genesis import genesis_block
 from tensornet.chain.runtime_apis import ApiContext
 from tensornet.chain.runtime_def import build_runtime
+from tensornet.chain.shield_proposer import ShieldProposer, dev_author_keypair
 from tensornet.chain.spec import ChainSpec, account_id
 from tensornet.chain.store import ChainStore, DatabaseError
 from tensornet.chain.txpool import PoolError, TxPool
@@ -88,7 +89,9 @@ class Node:
         self.query_executive = Executive(self.query_runtime, self.genesis_hash, self.store.hash_of, author,
                                          signatures=self.signatures, handoff=handoff)
         self._verifier = None
-        self.builder = BlockBuilder(self.store, self.executive)
+        #: the MEV shield's author key and proposer steps; only an author has them
+        self.shield = ShieldProposer(dev_author_keypair(self.genesis_hash, author)) if author is not None else None
+        self.builder = BlockBuilder(self.store, self.executive, shield=self.shield)
         self.pool = TxPool()
         self.block_listeners: list[BlockListener] = []
         self.time_offset_ms = 0
@@ -334,6 +337,22 @@ class Node:
 
     def seal_blocks(self, count: int) -> list[BuiltBlock]:
         return [self.seal_block() for _ in range(count)]
+
+    def prime_shield(self) -> int:
+        """Seal blocks until ``MevShield.NextKey`` is on chain, so that a client can encrypt at once
+        (btcli and the SDK shield by default) even when nothing else makes blocks (instant sealing).
+        The key pipeline needs two blocks on a fresh chain; returns how many were sealed."""
+        if self.shield is None:
+            return 0
+        sealed = 0
+        while sealed < 3:
+            rt = self.query_runtime
+            with rt.at(self.store.state_at(None), self.head.number):
+                if rt.pallets["MevShield"].NextKey.get() == self.shield.keypair.enc_key:
+                    return sealed
+            self.seal_block()
+            sealed += 1
+        return sealed
 
     async def _sealing_loop(self) -> None:
         mode = self.sealing

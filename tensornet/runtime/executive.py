@@ -204,6 +204,7 @@ class Executive:
             info = resolved[1].info(resolved[2])  # Runtime.call_info without resolving twice
         except (KeyError, TypeError) as exc:
             raise InvalidTransaction("Call", str(exc)) from None
+        resolved[0].validate_signed(resolved[1].name, resolved[2], extra.era)
         # the signed extensions' own weight is charged too (pallet_transaction_payment's total_weight())
         info = DispatchInfo(info.weight, info.dispatch_class, info.pays_fee, transaction_extension_weight(xt.call))
         if info.dispatch_class == "Mandatory":

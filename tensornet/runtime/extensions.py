@@ -46,6 +46,7 @@ SIGNED_EXTENSIONS: tuple[SignedExtension, ...] = (
     SignedExtension("ChargeTransactionPayment", Struct("pallet_transaction_payment::ChargeTransactionPayment",
                                                        [Field(None, Compact(U64), "BalanceOf<T>")], params=(("T", None),)), UNIT),
     SignedExtension("SudoTransactionExtension", _zero_sized("pallet_sudo::extension::CheckOnlySudoAccount"), UNIT),
+    SignedExtension("CheckShieldedTxValidity", _zero_sized("pallet_shield::extension::CheckShieldedTxValidity"), UNIT),
     SignedExtension("SubtensorTransactionExtension", _zero_sized("pallet_subtensor::transaction_extension::SubtensorTransactionExtension"), UNIT),
     SignedExtension("DrandPriority", _zero_sized("pallet_drand::drand_priority::DrandPriority"), UNIT),
     SignedExtension("CheckMetadataHash", Struct("frame_metadata_hash_extension::CheckMetadataHash",

@@ -179,6 +179,10 @@ class Pallet:
     def build_genesis(self, config: dict) -> None:
         """Write this pallet's genesis state from its section of the chain spec."""
 
+    def validate_signed(self, call_name: str, args: dict, era) -> None:
+        """A pallet's own transaction-extension check of a signed call of its (subtensor's
+        ``CheckShieldedTxValidity``-like); raises ``InvalidTransaction`` to keep it out of pool and block."""
+
 
 def _snake(name: str) -> str:
     out = []

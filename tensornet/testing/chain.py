@@ -146,7 +146,7 @@ class Chain:
         outcome = next((o for h, o in built.applied if h == xt_hash), None)
         if outcome is None:
             raise RuntimeError(f"{pallet}.{call} was not included: {[str(e) for _, e in built.rejected]}")
-        index = 1 + [h for h, _ in built.applied].index(xt_hash)
+        index = built.block.extrinsics.index(raw)  # after the block's inherents
         events = [e for e in self.events() if e["phase"] == {"ApplyExtrinsic": index}]
         return Receipt(built.block.header.number, outcome.success, outcome.error, outcome.fee, events)
 

@@ -30,7 +30,7 @@ def test_failed_call_is_included_pays_and_rolls_back_only_itself(node, tn):
     assert not outcome.success and outcome.error.value == {"Token": "FundsUnavailable"}
     assert tn.free(node, DAVE) == dave_before - outcome.fee and outcome.fee > 0
     assert tn.account(node, DAVE)["nonce"] == 1
-    names = [e["name"] for e in tn.events(node) if e["phase"] == {"ApplyExtrinsic": 1}]
+    names = [e["name"] for e in tn.events(node) if e["phase"] == {"ApplyExtrinsic": 2}]
     assert names == ["Withdraw", "Deposit", "TransactionFeePaid", "ExtrinsicFailed"]
     failed = tn.events(node)[-1]["fields"]
     assert failed["dispatch_error"] == {"Token": "FundsUnavailable"}

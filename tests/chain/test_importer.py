@@ -21,6 +21,7 @@ from tensornet.node.node import Node, NodeConfig
 from tensornet.primitives.era import Era
 from tensornet.primitives.hashing import blake2_256
 from tensornet.primitives.keys import dev_keypair, keypair_from_uri
+from tensornet.runtime.extrinsic import encode_unsigned
 from tensornet.storage import schema
 
 TAO = 10**9
@@ -137,20 +138,26 @@ def test_tampered_blocks_are_refused_and_nothing_is_persisted(source, tn):
     header = good.header
     # a changed extrinsic under the original header
     xts = list(good.extrinsics)
-    xts[1] = xts[1][:-1] + bytes([xts[1][-1] ^ 1])
+    xts[2] = xts[2][:-1] + bytes([xts[2][-1] ^ 1])  # the first transaction, after the two inherents
     _refused(target, Block(header, tuple(xts)), "extrinsics root differs")
     # the same change with a matching extrinsics root: the signature no longer verifies
     _refused(target, Block(dataclasses.replace(header, extrinsics_root=extrinsics_root(xts)), tuple(xts)),
-             "extrinsic 1 is invalid")
+             "extrinsic 2 is invalid")
     # an extrinsic that fails its checks (a nonce from the future) is a bad block, not skipped
     future = tn.transfer(source, "Charlie", BOB, TAO, nonce=7)
     xts = list(good.extrinsics) + [future]
     _refused(target, Block(dataclasses.replace(header, extrinsics_root=extrinsics_root(xts)), tuple(xts)),
-             "extrinsic 3 is invalid")
+             "extrinsic 4 is invalid")
     # a garbled timestamp inherent
     xts = [b"\x04\x00"] + list(good.extrinsics[1:])
     _refused(target, Block(dataclasses.replace(header, extrinsics_root=extrinsics_root(xts)), tuple(xts)),
-             "extrinsic 0")
+             "an inherent .*extrinsics 0..1")
+    # a shield-key inherent announcing a key of the wrong length
+    bad_key = target.executive.decode(good.extrinsics[1]).call
+    bad_key["MevShield"]["announce_next_key"]["enc_key"] = bytes(32)
+    xts = [good.extrinsics[0], encode_unsigned(target.runtime.call_type.encode(bad_key))] + list(good.extrinsics[2:])
+    _refused(target, Block(dataclasses.replace(header, extrinsics_root=extrinsics_root(xts)), tuple(xts)),
+             "an inherent .*BadEncKeyLen")
     _refused(target, Block(dataclasses.replace(header, state_root=bytes(32)), good.extrinsics), "state root differs")
     _refused(target, Block(dataclasses.replace(header, parent_hash=blake2_256(b"x")), good.extrinsics),
              "is not the head")
@@ -217,4 +224,4 @@ def test_import_block_on_parts(source, tn):
     target = tn.make_node()
     built = import_block(target.store, target.executive, _block(source, 1))
     assert target.head.hash == built.hash == source.store.hash_of(1)
-    assert [h for h, _ in built.applied] == [blake2_256(x) for x in _block(source, 1).extrinsics[1:]]
+    assert [h for h, _ in built.applied] == [blake2_256(x) for x in _block(source, 1).extrinsics[2:]]

@@ -39,8 +39,8 @@ def test_restart_resumes_at_the_head_with_identical_history(tmp_path, tn):
     assert tn.account(again, ALICE) == alice
     assert again.store.state_at(hashes[2]).root == old_root            # history readable after restart
     assert tn.account(again, ALICE, hashes[1])["nonce"] == 1
-    assert again.store.tx_location(__import__("hashlib").blake2b(again.store.body(hashes[1])[1],
-                                                                  digest_size=32).digest()) == (hashes[1], 1)
+    assert again.store.tx_location(__import__("hashlib").blake2b(again.store.body(hashes[1])[2],
+                                                                  digest_size=32).digest()) == (hashes[1], 2)
     again.submit(tn.transfer(again, "Alice", BOB, 10**9))
     built = again.seal_block()
     assert built.block.header.parent_hash == hashes[-1] and len(built.applied) == 1

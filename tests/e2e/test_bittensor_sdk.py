@@ -1,9 +1,8 @@
 """bittensor 11 SDK (its own venv, .venv-bt) on a devnet with subnet 1: subnet reads, registration,
 staking, weights and neuron reads (scripts/e2e/bittensor_subnet_flow.py does the client side).
 
-Known gap, asserted so that a change shows up here: the ``BurnedRegister`` intent is ``mev_shield_required``: it is always sent through
-  ``MevShield.submit_encrypted``, and this chain has no MevShield pallet. ``submit_call`` with the raw
-  ``SubtensorModule.burned_register`` call registers instead.
+The ``BurnedRegister`` intent is ``mev_shield_required``: the SDK always sends it through
+``MevShield.submit_encrypted``; the devnet's author decrypts it and includes the inner ``burned_register``.
 """
 from __future__ import annotations
 
@@ -65,10 +64,9 @@ def test_metagraph_with_commitments(flow):
     assert seen["neurons"] == 2 and "data='hello'" in seen["commitment"] and "uid=1" in seen["commitment"]
 
 
-def test_registration_intent_needs_mev_shield_raw_call_registers(flow):
-    assert not flow["register_intent"]["ok"]
-    assert "MevShield" in flow["register_intent"]["error"]
-    assert _ok(flow, "register_raw_call")["fee_rao"] > 0
+def test_registration_intent_goes_through_the_mev_shield(flow):
+    registered = _ok(flow, "register_intent")
+    assert registered["shielded"] and registered["fee_rao"] > 0  # the inner burned_register's receipt
     assert _ok(flow, "bob_uid") == 1
 
 

@@ -3,14 +3,15 @@
 
 Setup: ``scripts/setup_btcli_venv.sh``. btcli and bittensor 11 both install a ``btcli`` script, so this
 venv is kept apart from .venv-bt. Wallets are made with btcli itself (``wallet regen-coldkey --seed`` of
-//Alice's seed, ``wallet new-coldkey/new-hotkey`` without a password). MEV protection is turned off with
-``--no-mev-protection`` (this chain has no MevShield pallet). Each step also checks chain state through
-substrate-interface, so a btcli message that claims success without an extrinsic cannot pass.
+//Alice's seed, ``wallet new-coldkey/new-hotkey`` without a password). MEV protection stays on (btcli's
+default): ``subnets create`` and the stake commands send ``MevShield.submit_encrypted`` and the devnet's
+author includes the decrypted call in the same block; ``test_shielded_calls_land_next_to_their_wrapper``
+checks that on chain. Each step also checks chain state through substrate-interface, so a btcli message
+that claims success without an extrinsic cannot pass.
 
 The tests of this module run in order and share one devnet: create → start → register → stake add / list /
 remove / move / transfer / swap → axon → show / metagraph → hyperparameters and sudo set → weights (commit-reveal, then direct set_weights).
-Not covered because they cannot work here: anything with MEV protection on (btcli's default for create,
-stake and transfer-like calls: this chain has no MevShield pallet), and ``subnets price`` on a subnet
+Not covered because it cannot work here: ``subnets price`` on a subnet
 younger than its history window (btcli raises on the ``get_dynamic_info`` = None of blocks before the
 subnet existed, as it would on a real chain).
 """
@@ -133,7 +134,7 @@ def test_subnets_create_and_start(env):
                                            "--subnet-contact", "dev@example.com", "--subnet-url", "https://example.com",
                                            "--discord-handle", "demo", "--description", "demo subnet",
                                            "--logo-url", "https://example.com/logo.png", "--additional-info", "none",
-                                           "--no-mev-protection", "--no-prompt"))
+                                           "--no-prompt"))
     assert f"Registered subnetwork with netuid: {NETUID}" in out
     assert chain.sm("SubnetOwner", [NETUID]) == ALICE_SS58
     out = cli("subnets", "start", "--wallet-name", "alice", "--netuid", str(NETUID), "--no-prompt")
@@ -156,7 +157,7 @@ def test_stake_add_and_list(env):
     hotkey = cli.address("alice", "default")
     # a fresh pool holds ~1000 TAO: 10 TAO moves the price ~2%, beyond btcli's 0.5% default tolerance
     out = cli("stake", "add", *_alice("--netuid", str(NETUID), "--amount", "10", "--tolerance", "0.1",
-                                      "--no-mev-protection", "--no-prompt"))
+                                      "--no-prompt"))
     assert f"Subnet: {NETUID} Stake" in out
     assert chain.sm("TotalHotkeyAlpha", [hotkey, NETUID]) > 9 * 10**9
     out = cli("stake", "list", "--wallet-name", "alice", "--no-prompt", "--json-output")
@@ -164,12 +165,27 @@ def test_stake_add_and_list(env):
     assert any(int(s["netuid"]) == NETUID for s in data["stake_info"][hotkey])
 
 
+def test_shielded_calls_land_next_to_their_wrapper(env):
+    """create and stake add went through MevShield: each wrapper is followed, in its block, by the
+    decrypted call, signed by the same account at the next nonce."""
+    _, chain, _ = env
+    follows = []
+    for number in range(1, chain.si.get_block_number(None) + 1):
+        xts = chain.si.get_block(block_number=number)["extrinsics"]
+        for wrapper, inner in zip(xts, xts[1:]):
+            if wrapper.value["call"]["call_function"] == "submit_encrypted":
+                assert wrapper.value["address"] == inner.value["address"] == ALICE_SS58
+                assert inner.value["nonce"] == wrapper.value["nonce"] + 1
+                follows.append(inner.value["call"]["call_function"])
+    assert "register_network" in " ".join(follows) and "add_stake" in " ".join(follows)
+
+
 def test_stake_remove_overview_and_burn_cost(env):
     cli, chain, _ = env
     hotkey = cli.address("alice", "default")
     before = chain.sm("TotalHotkeyAlpha", [hotkey, NETUID])
     out = cli("stake", "remove", *_alice("--netuid", str(NETUID), "--amount", "1", "--tolerance", "0.1",
-                                         "--no-mev-protection", "--no-prompt"))
+                                         "--no-prompt"))
     assert "Unstaking operations completed" in out
     assert before - chain.sm("TotalHotkeyAlpha", [hotkey, NETUID]) == 10**9
     assert "Wallet free balance" in cli("wallet", "overview", "--wallet-name", "alice")
@@ -179,7 +195,7 @@ def test_stake_remove_overview_and_burn_cost(env):
 def test_stake_move_transfer_swap(env):
     cli, chain, _ = env
     hotkey, miner_hotkey, miner = cli.address("alice", "default"), cli.address("miner", "default"), cli.address("miner")
-    common = ("--origin-netuid", str(NETUID), "--amount", "1", "--no-mev-protection", "--no-prompt")
+    common = ("--origin-netuid", str(NETUID), "--amount", "1", "--no-prompt")
     cli("stake", "move", *_alice("--dest-netuid", str(NETUID), "--dest", miner_hotkey, *common))
     assert chain.sm("TotalHotkeyAlpha", [miner_hotkey, NETUID]) == 10**9
     cli("stake", "transfer", *_alice("--dest-netuid", str(NETUID), "--dest", miner, *common))

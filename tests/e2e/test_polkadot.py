@@ -35,4 +35,4 @@ def test_polkadot_js_reads_a_balance_and_sends_a_transfer(tmp_path, tn):
     assert out["transfer"]["events"][-1] == "system.ExtrinsicSuccess"
     assert "balances.Transfer" in out["transfer"]["events"]
     assert out["bobDelta"] == "1000000000"
-    assert out["blockExtrinsics"] == ["timestamp.set", "balances.transferKeepAlive"]
+    assert out["blockExtrinsics"] == ["timestamp.set", "mevShield.announceNextKey", "balances.transferKeepAlive"]
