@@ -21,16 +21,8 @@ a helper in another module could leave a stale inlined copy inside a cached kern
 """
 from __future__ import annotations
 
-import os
-
 import numpy as np
-from numba import config, njit, prange
-
-# The few parallel kernels run under ``yuma``'s lock, one caller at a time, which is all numba's
-# built-in workqueue pool supports; it needs no OpenMP/TBB runtime and survives the node's fork
-# of signature-verifier workers.  An explicit NUMBA_THREADING_LAYER still wins.
-if "NUMBA_THREADING_LAYER" not in os.environ:
-    config.THREADING_LAYER = "workqueue"
+from numba import njit, prange
 
 
 ONE = np.int64(1 << 32)

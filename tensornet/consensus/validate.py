@@ -248,7 +248,7 @@ def _vec(key: str, x: Any, n: int, dtype: Any, hi: int | None) -> np.ndarray:
         return a
     if a.dtype.kind not in "iu":
         raise ScenarioError(key, f"expected integers, got dtype {a.dtype}")
-    if n and (a.min() < 0 or (hi is not None and int(a.max()) > hi)):
+    if n and ((a.dtype.kind == "i" and a.min() < 0) or (hi is not None and int(a.max()) > hi)):
         raise ScenarioError(key, f"values must lie in [0, {hi}]")
     return np.ascontiguousarray(a, dtype)
 
@@ -264,7 +264,7 @@ def check_inputs(inp: EpochInputs) -> EpochInputs:
     f = inp.filled()
     stake = _vec("stake", f.stake, n, np.uint64, U64)
     frac = _vec("stake_fraction", f.stake_fraction, n, np.uint64, U64)
-    total = int(stake.sum(dtype=object)) if n else 0
+    total = sum(stake.tolist())  # exact (Python ints), and cheaper than an object-dtype sum
     if total >= 1 << 63:
         raise ScenarioError("stake", "total stake does not fit the chain's I64F64 sum")
     out = EpochInputs(**{

@@ -135,10 +135,11 @@ def _epoch_checked(inp: EpochInputs, engine: str) -> EpochOutputs:
 
 
 #: How many worker threads one epoch's heaviest steps use (NUMBA_NUM_THREADS=1 keeps an epoch
-#: on its caller's thread; more than 4 gains nothing at subnet sizes).  numba's portable thread pool
-#: (workqueue) serves one caller at a time, so a single epoch holds ``_SPLIT_LOCK`` while it
-#: uses the pool; a concurrent epoch (or ``epoch_many``, already one subnet per core) runs
-#: on its own thread instead of waiting.
+#: on its caller's thread; more than 4 gains nothing at subnet sizes).  numba's thread pool is
+#: driven by one caller at a time (its portable workqueue layer supports nothing else), so a
+#: single epoch holds ``_SPLIT_LOCK`` while it uses the pool; a concurrent epoch (or
+#: ``epoch_many``, already one subnet per core) runs on its own thread instead of waiting.
+#: numba picks the layer (OpenMP where present: its workers wake faster than workqueue's).
 _SPLIT_PARTS = max(1, min(int(os.environ.get("NUMBA_NUM_THREADS") or os.cpu_count() or 1), 4))
 _SPLIT_LOCK = threading.Lock()
 
