@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tensornet.runtime.dispatch import (
+    EXTRINSIC_BASE_WEIGHT, transaction_extension_weight, weight_to_fee,
+)
+
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,4 +52,9 @@ def test_bittensor_balance_read_and_transfer(tmp_path, tn):
     assert out["existential_deposit_rao"] == 500
     assert out["success"] is True, out["result"]
     assert out["bob_after_rao"] - out["bob_before_rao"] == 1_500_000_000
-    assert 100_000 < out["fee_rao"] < 200_000
+    # subtensor's weights (tests/chain/test_fees.py has them exactly): base + the transfer call +
+    # the transaction extensions, at 0.0005 rao per unit, plus 1 rao per byte of the extrinsic
+    ext = transaction_extension_weight({"Balances": {"transfer_keep_alive": {}}}).ref_time
+    keep_alive = weight_to_fee(EXTRINSIC_BASE_WEIGHT + 163_159_000 + ext)
+    allow_death = weight_to_fee(EXTRINSIC_BASE_WEIGHT + 173_363_000 + ext)
+    assert keep_alive + 100 < out["fee_rao"] < allow_death + 300
