@@ -11,7 +11,6 @@ engine's own time for one of these epochs measured in the same run, with the rat
 from __future__ import annotations
 
 import argparse
-import bisect
 import os
 import statistics
 import sys
@@ -33,28 +32,6 @@ N, VALIDATORS, TAO = 256, 64, 10**9
 START = 400  # the state is built as of this block (so every subnet's stagger fits)
 
 
-class SortedBackend(MemoryBackend):
-    """The in-memory store with an incrementally maintained key order (a block changes a few
-    thousand keys; re-sorting millions of keys per block would time the test store, not the
-    block step — the node's LevelDB keeps its order for free)."""
-
-    def write(self, puts, deletes=(), sync: bool = True) -> None:
-        new = [k for k in puts if k not in self._data]
-        gone = [k for k in deletes if k in self._data]
-        if self._dirty or len(new) + len(gone) > 10_000:
-            super().write(puts, deletes, sync)  # bulk load: one sort at the next iteration
-            return
-        keys = self._keys
-        for k in new:
-            bisect.insort(keys, k)
-        for k in gone:
-            i = bisect.bisect_left(keys, k)
-            if i < len(keys) and keys[i] == k:
-                del keys[i]
-        super().write(puts, deletes, sync)
-        self._dirty = False  # the key list above is already up to date
-
-
 def hk(netuid: int, uid: int) -> bytes:
     return blake2_256(b"hk" + netuid.to_bytes(2, "little") + uid.to_bytes(2, "little"))
 
@@ -64,7 +41,7 @@ def cold(netuid: int, uid: int) -> bytes:
 
 
 def build_state(runtime, subnets: int, tempo: int) -> MemoryBackend:
-    backend = SortedBackend()
+    backend = MemoryBackend()
     backend.write(build_genesis_state(runtime, preset("mainnet")))
     state = Overlay(backend)
     with runtime.at(state, START):
