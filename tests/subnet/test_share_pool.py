@@ -12,16 +12,17 @@ from tensornet.subnet.share_pool import SAFE_FLOAT_MAX, ZERO, SafeFloat, SharePo
 class MemoryPool:
     """In-memory storage behind a share pool (the Rust tests' mock)."""
 
-    def __init__(self) -> None:
+    def __init__(self, zero=ZERO) -> None:
+        """``zero``: the SafeFloat class's zero (the plain reference pool brings its own)."""
         self.value = 0
         self.shares: dict = {}
-        self.denominator = ZERO
+        self.denominator = self.zero = zero
 
     def get_shared_value(self):
         return self.value
 
     def get_share(self, key):
-        return self.shares.get(key, ZERO)
+        return self.shares.get(key, self.zero)
 
     def try_get_share(self, key):
         return self.shares.get(key)

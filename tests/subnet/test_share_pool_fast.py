@@ -4,6 +4,7 @@ sequences of deposits, withdrawals and pro-rata changes."""
 from __future__ import annotations
 
 import reference_share_pool as ref
+from test_share_pool import MemoryPool
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,32 +46,6 @@ def test_operations_match(a: tuple, b: tuple, c: tuple, bits: int) -> None:
     assert _same(SafeFloat.from_u64f64(bits % 2**128), ref.SafeFloat.from_u64f64(bits % 2**128))
 
 
-class _Memory:
-    def __init__(self, zero) -> None:
-        self.value, self.shares, self.denominator, self.zero = 0, {}, zero, zero
-
-    def get_shared_value(self):
-        return self.value
-
-    def get_share(self, key):
-        return self.shares.get(key, self.zero)
-
-    def try_get_share(self, key):
-        return self.shares.get(key)
-
-    def get_denominator(self):
-        return self.denominator
-
-    def set_shared_value(self, value):
-        self.value = value
-
-    def set_share(self, key, share):
-        self.shares[key] = share
-
-    def set_denominator(self, value):
-        self.denominator = value
-
-
 amounts = st.one_of(st.integers(0, 10**6), st.integers(0, 10**13), st.integers(0, 2**64 - 1))
 steps = st.lists(st.tuples(st.sampled_from(["one", "all", "sim", "value"]), st.integers(0, 4), amounts,
                            st.booleans()), min_size=1, max_size=40)
@@ -79,7 +54,7 @@ steps = st.lists(st.tuples(st.sampled_from(["one", "all", "sim", "value"]), st.i
 @settings(max_examples=400, deadline=None)
 @given(steps)
 def test_pools_match_through_random_operations(ops: list) -> None:
-    new_mem, old_mem = _Memory(SafeFloat()), _Memory(ref.SafeFloat())
+    new_mem, old_mem = MemoryPool(SafeFloat()), MemoryPool(ref.SafeFloat())
     new, old = SharePool(new_mem), ref.SharePool(old_mem)
     for kind, key, amount, negative in ops:
         update = -amount if negative else amount
