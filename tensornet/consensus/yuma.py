@@ -118,15 +118,16 @@ def epoch(inputs: EpochInputs, *, engine: str = "kernel") -> EpochOutputs:
     return _epoch_checked(check_inputs(inputs), engine)
 
 
-def _epoch_checked(inp: EpochInputs, engine: str) -> EpochOutputs:
-    """``epoch`` on inputs that already went through ``check_inputs``."""
+def _epoch_checked(inp: EpochInputs, engine: str, split: bool = True) -> EpochOutputs:
+    """``epoch`` on inputs that already went through ``check_inputs``; ``split=False`` keeps the
+    kernel on the calling thread."""
     if inp.n == 0:
         return reference.epoch(inp)
     if engine == "reference":
         return reference.epoch(inp)
     if engine != "kernel":
         raise ValueError(f"unknown engine {engine!r}")
-    if _SPLIT_PARTS == 1 or not _SPLIT_LOCK.acquire(blocking=False):
+    if not split or _SPLIT_PARTS == 1 or not _SPLIT_LOCK.acquire(blocking=False):
         return _run_kernel(inp)
     try:
         return _run_kernel(inp, _SPLIT_PARTS)
@@ -180,8 +181,7 @@ def epoch_many(inputs: Sequence[EpochInputs], *, threads: int | None = None
 
     def work() -> None:
         while (k := next(order)) < len(checked):
-            x = checked[k]
-            results[k] = _run_kernel(x) if x.n else reference.epoch(x)
+            results[k] = _epoch_checked(checked[k], "kernel", split=False)
 
     for f in [_pool(workers).submit(work) for _ in range(workers)]:
         f.result()
