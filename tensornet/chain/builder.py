@@ -29,7 +29,6 @@ class BuiltBlock:
     block: Block
     changes: dict[bytes, bytes | None]
     trie_nodes: dict[bytes, bytes]
-    events: list
     applied: list[tuple[bytes, ApplyOutcome]] = field(default_factory=list)
     #: pool transactions that turned out invalid at inclusion time: (hash, error)
     rejected: list[tuple[bytes, Exception]] = field(default_factory=list)
@@ -75,7 +74,7 @@ class BlockBuilder:
         executive = self.executive
         run = BlockRun(self.store, executive)
         state, env = run.state, executive.runtime.env
-        built = BuiltBlock(None, {}, {}, [])  # type: ignore[arg-type]
+        built = BuiltBlock(None, {}, {})  # type: ignore[arg-type]
         shield = self.shield
         inherents = [executive.timestamp_inherent(timestamp_ms)]
         shield_inherent = shield.inherent(executive) if shield is not None else None
@@ -124,7 +123,6 @@ class BlockBuilder:
                         length += len(inner.raw)
                         built.applied.append((blake2_256(inner.raw), inner.outcome))
         built.block = run.seal(extrinsics)
-        built.events = run.events
         built.changes = run.changes
         built.trie_nodes = run.trie_nodes
         return built
@@ -146,7 +144,6 @@ class BlockRun:
         self.parent_hash: bytes = store.head_hash  # type: ignore[assignment]
         self.number = self.parent.number + 1
         self.state = Overlay(store.state_at(None))
-        self.events: list = []
         self.changes: dict[bytes, bytes | None] = {}
         self.trie_nodes: dict[bytes, bytes] = {}
 
@@ -162,7 +159,7 @@ class BlockRun:
             for inherent in inherents:
                 executive.apply_inherent(inherent)
             yield self
-            self.events = executive.finalize_block()
+            executive.finalize_block()
 
     def _devnet_edits(self) -> None:
         """Apply queued devnet edits (recording their writes and events in the digest), or replay

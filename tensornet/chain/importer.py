@@ -80,7 +80,7 @@ def import_block(store: ChainStore, executive: Executive, block: Block) -> Built
     if rebuilt.header != header:
         raise bad("its header digest differs from the one this node seals")
     store.commit_block(block, run.changes, run.trie_nodes)
-    return BuiltBlock(block, run.changes, run.trie_nodes, run.events, applied)
+    return BuiltBlock(block, run.changes, run.trie_nodes, applied)
 
 
 def leading_inherents(extrinsics: tuple[bytes, ...] | list[bytes]) -> int:

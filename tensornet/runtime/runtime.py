@@ -141,7 +141,9 @@ class ExecutionEnv:
         self.state: Any = None
         self.block_number = 0
         self.phase: Any = "Initialization"
-        self.events: list[EventRecord] = []
+        #: this block's events as SCALE ``EventRecord``s, the only form kept: decoded records would be
+        #: five objects per transfer for the cyclic collector to walk, and nothing on the block path
+        #: reads them (``events`` decodes on demand)
         self._encoded_events: list[bytes] = []
         self.pallets: dict[str, Pallet] = {}
 
@@ -159,23 +161,27 @@ class ExecutionEnv:
                 encoded = phase_bytes + tag + b"\x00"
         except (ScaleError, _struct.error, KeyError, TypeError) as exc:
             raise ScaleError(f"event {pallet}.{name} payload {payload!r:.200}: {exc}") from None
-        self.events.append(EventRecord(phase, pallet, name, payload))
         self._encoded_events.append(encoded)
 
-    def take_events(self) -> tuple[list[EventRecord], bytes]:
-        """The block's events and the SCALE ``Vec<EventRecord>`` to store in ``System.Events``."""
+    @property
+    def events(self) -> list[EventRecord]:
+        """The events deposited so far in this block, decoded (for tools and tests)."""
+        return [self.runtime.decode_event_record(raw) for raw in self._encoded_events]
+
+    def take_events(self) -> tuple[int, bytes]:
+        """(count, the SCALE ``Vec<EventRecord>`` to store in ``System.Events``) of the block's events."""
         from tensornet.primitives.scale import encode_compact
 
-        events, encoded = self.events, self._encoded_events
-        self.events, self._encoded_events = [], []
-        return events, encode_compact(len(encoded)) + b"".join(encoded)
+        encoded = self._encoded_events
+        self._encoded_events = []
+        return len(encoded), encode_compact(len(encoded)) + b"".join(encoded)
 
     def event_mark(self) -> int:
-        return len(self.events)
+        return len(self._encoded_events)
 
     def truncate_events(self, mark: int) -> None:
         """Forget events deposited after ``mark`` (an extrinsic that turned out invalid)."""
-        del self.events[mark:], self._encoded_events[mark:]
+        del self._encoded_events[mark:]
 
     def encoded_events_since(self, mark: int) -> list[bytes]:
         """The SCALE ``EventRecord``s deposited after ``mark``."""
@@ -183,16 +189,10 @@ class ExecutionEnv:
 
     def append_encoded_events(self, records: list[bytes]) -> None:
         """Re-deposit recorded ``EventRecord``s verbatim (replaying a devnet edit)."""
-        rt = self.runtime
-        for raw in records:
-            record = rt.event_record_type.decode_all(raw)
-            (pallet, inner), = record["event"].items()
-            name, payload = (inner, None) if isinstance(inner, str) else next(iter(inner.items()))
-            self.events.append(EventRecord(record["phase"], pallet, name, payload))
-            self._encoded_events.append(raw)
+        self._encoded_events.extend(records)
 
     def reset_events(self) -> None:
-        self.events, self._encoded_events = [], []
+        self._encoded_events = []
 
 
 class Runtime:
@@ -244,6 +244,12 @@ class Runtime:
         self._event_encoders: dict[tuple[str, str], tuple[bytes, Any]] = {}
         self._event_fields = {(c.NAME, v.name): bool(v.fields) for c in self.pallet_classes if c.event_type
                               for v in c.event_type.variants}
+
+    def decode_event_record(self, raw: bytes) -> EventRecord:
+        record = self.event_record_type.decode_all(raw)
+        (pallet, inner), = record["event"].items()
+        name, payload = (inner, None) if isinstance(inner, str) else next(iter(inner.items()))
+        return EventRecord(record["phase"], pallet, name, payload)
 
     def event_encoder(self, pallet: str, name: str) -> tuple[bytes, Any]:
         """(pallet index ‖ event index, payload type or None) — the encoding of ``RuntimeEvent`` without
