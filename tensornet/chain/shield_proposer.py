@@ -70,13 +70,15 @@ class ShieldProposer:
     # --- pool transactions ----------------------------------------------------------------------------
     def shielded(self, executive: Executive, raw: bytes) -> ShieldedTransaction | None:
         """The parsed ciphertext if ``raw`` is a signed ``MevShield.submit_encrypted``, else None. Reads
-        only the extrinsic's envelope, so ordinary transactions cost a few microseconds here."""
+        only the extrinsic's envelope, and only when its bytes contain the call's two index bytes."""
         pallet = executive.runtime.pallets.get(SHIELD_PALLET)
         if pallet is None:
             return None
+        call_index = pallet.calls_by_name["submit_encrypted"].index
+        if bytes((pallet.INDEX, call_index)) not in raw:  # one C-level scan rules out nearly every transaction
+            return None
         try:
-            ciphertext = _submit_encrypted_ciphertext(executive, raw, pallet.INDEX,
-                                                      pallet.calls_by_name["submit_encrypted"].index)
+            ciphertext = _submit_encrypted_ciphertext(executive, raw, pallet.INDEX, call_index)
             return None if ciphertext is None else ShieldedTransaction.parse(ciphertext)
         except (ScaleError, IndexError, ShieldParseError):
             return None
