@@ -463,12 +463,14 @@ class TxPool:
         return removed
 
     def revalidate(
-        self, validate: Callable[[bytes], ValidTransaction], at_block: int
+        self, validate: Callable[[bytes], ValidTransaction], at_block: int,
+        keep: Callable[[PooledTx], bool] | None = None,
     ) -> list[tuple[bytes, str]]:
         """Re-check every pooled transaction against the new best state (block ``at_block``).
 
         ``validate(xt)`` returns the new ``ValidTransaction`` or raises ``InvalidTransaction``
-        (``UnknownTransaction`` keeps the transaction as it is). Invalid transactions and those past
+        (``UnknownTransaction`` keeps the transaction as it is); a transaction for which
+        ``keep(tx)`` is true is kept as it is without being validated. Invalid transactions and those past
         their longevity are removed, banned and reported ``invalid``; the still-valid transactions
         that depended on them are re-imported (usually into future). Returns ``(hash, reason)`` for
         each removed transaction, reason ``"invalid"`` or ``"stale"`` (or ``"usurped"`` /
@@ -477,6 +479,10 @@ class TxPool:
         roots: dict[bytes, str] = {}
         changed: dict[bytes, tuple[ValidTransaction, int]] = {}
         for tx in [*self._ready.values(), *self._future.values()]:
+            if keep is not None and keep(tx):
+                if tx.valid_till <= at_block:
+                    roots[tx.hash] = "stale"
+                continue
             try:
                 validity = validate(tx.data)
             except InvalidTransaction:

@@ -20,13 +20,12 @@ from tensornet.chain.runtime_def import build_runtime
 from tensornet.chain.shield_proposer import ShieldProposer, dev_author_keypair
 from tensornet.chain.spec import ChainSpec, account_id
 from tensornet.chain.store import ChainStore, DatabaseError
-from tensornet.chain.txpool import PoolError, TxPool
+from tensornet.chain.txpool import PooledTx, PoolError, TxPool
 from tensornet.primitives.hashing import blake2_256
 from tensornet.runtime.executive import DecodedHandoff, Executive, VerifiedSignatures, nonce_tag
 from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.runtime import RuntimeConfig
-from tensornet.runtime.extrinsic import signer_of
-from tensornet.runtime.validity import TransactionValidityError, UnknownTransaction
+from tensornet.runtime.validity import TransactionValidityError
 
 log = logging.getLogger("tensornet.node")
 
@@ -313,27 +312,51 @@ class Node:
 
         A signed transaction's validity depends on its sender's account (nonce, balance), the block
         number (mortality, handled by the pool's longevity) and the runtime. So after an ordinary
-        block only the transactions of senders whose ``System.Account`` entry changed are validated
-        again; every ``FULL_REVALIDATION_EVERY`` blocks, or when the pool is small, all are. This keeps
-        a flood of submissions under instant sealing linear instead of quadratic.
+        block a transaction is validated again only if its sender's ``System.Account`` entry changed
+        and it may have become stale or payable now (see ``_unchanged_validity``); every
+        ``FULL_REVALIDATION_EVERY`` blocks, or when the pool is small, all are. This keeps a flood of
+        submissions under instant sealing linear instead of quadratic.
         """
         if not len(self.pool):
             return
         head = self.head
         state = self.store.state_at(None)
-        touched = None
+        keep = None
         if built is not None and len(self.pool) > 256 and head.number % FULL_REVALIDATION_EVERY:
-            prefix = self.query_runtime.pallets["System"].Account.item.prefix
-            touched = {k[-32:] for k in built.changes if len(k) == len(prefix) + 48 and k.startswith(prefix)}
+            keep = self._unchanged_validity(built, state)
 
         def validate(raw: bytes):
-            if touched is not None:
-                signer = signer_of(raw)
-                if signer is not None and signer not in touched:
-                    raise UnknownTransaction("CannotLookup")  # unchanged sender: kept as it is
             return self.query_executive.validate_transaction(raw, state, head.number)[1]
 
-        self.pool.revalidate(validate, head.number)
+        self.pool.revalidate(validate, head.number, keep)
+
+    def _unchanged_validity(self, built: BuiltBlock, state) -> Callable[[PooledTx], bool]:
+        """A predicate for pooled transactions whose validity ``built`` cannot have changed.
+
+        That is a transaction whose sender's account the block left alone, or one still waiting for
+        an earlier nonce of a sender whose account stays alive: validation checks the fee only for
+        the next nonce, so such a transaction's tags, priority and longevity are exactly as before.
+        Everything else (now stale, now next in line, a reaped sender) is validated again."""
+        accounts = self.query_runtime.pallets["System"].Account.item
+        prefix = accounts.prefix
+        touched = {k[-32:] for k in built.changes if len(k) == len(prefix) + 48 and k.startswith(prefix)}
+        live_nonce: dict[bytes, int | None] = {}  # sender -> account nonce, None when accountless
+
+        def keep(tx: PooledTx) -> bool:
+            if len(tx.provides) != 1 or len(tx.provides[0]) != 36:
+                return False  # not a signed transaction's (sender, nonce) tag
+            tag = tx.provides[0]
+            who = tag[:32]
+            if who not in touched:
+                return True
+            if who not in live_nonce:
+                info = accounts.try_get(state, who)
+                live = info is not None and (info["providers"] or info["sufficients"])
+                live_nonce[who] = info["nonce"] if live else None
+            nonce = live_nonce[who]
+            return nonce is not None and int.from_bytes(tag[32:], "little") > nonce
+
+        return keep
 
     def seal_blocks(self, count: int) -> list[BuiltBlock]:
         return [self.seal_block() for _ in range(count)]
