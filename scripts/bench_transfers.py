@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from bench_common import submit_and_seal, verify_rate  # noqa: E402
 from tensornet.chain.spec import GenesisConfig, preset  # noqa: E402
+from tensornet.node.heap import settle_startup_heap  # noqa: E402
 from tensornet.node.node import Node, NodeConfig  # noqa: E402
 from tensornet.primitives.keys import dev_keypair, keypair_from_seed  # noqa: E402
 from tensornet.runtime.signer import sign_extrinsic  # noqa: E402
@@ -62,6 +63,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tnet-bench-") as d:
         t0 = time.perf_counter()
         node, txs = build(args.tx, args.accounts, os.path.join(d, "db"), args.workers)
+        settle_startup_heap()  # as `tnet node` does once its node is built
         print(f"setup: {args.accounts} funded accounts, {len(txs)} signed transfers in {time.perf_counter() - t0:.1f} s")
         try:
             secs, blocks, outcomes = submit_and_seal(node, txs, args.chunk)

@@ -68,6 +68,7 @@ def run_node(config, banner=None, setup=None, prepare=None) -> None:
     """Start a node with RPC and serve until interrupted; ``prepare(node)`` runs before the RPC
     server starts (to add RPC namespaces), ``setup(node)`` after (to seal set-up blocks)."""
     from tensornet.chain.store import DatabaseError
+    from tensornet.node.heap import settle_startup_heap
     from tensornet.node.node import Node
 
     try:
@@ -77,6 +78,7 @@ def run_node(config, banner=None, setup=None, prepare=None) -> None:
         sys.exit(1)
     if prepare is not None:
         prepare(node)
+    settle_startup_heap()
 
     async def main() -> None:
         stop = asyncio.Event()
