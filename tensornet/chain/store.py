@@ -37,19 +37,45 @@ class _Nodes:
 
 
 class FlatState:
-    """The head's state, read from the flat column."""
+    """The head's state, read from the flat column through a read cache.
 
-    def __init__(self, backend: KVBackend) -> None:
+    Every signed transaction reads its sender's account when it is submitted, revalidated and
+    applied; a dict hit costs a tenth of a LevelDB read. The cache holds values exactly as the
+    flat column does: the store writes each committed block's changes through it and clears it
+    when it rewinds, and it is dropped whole when it reaches ``capacity`` entries."""
+
+    def __init__(self, backend: KVBackend, capacity: int = 1 << 17) -> None:
         self._view = PrefixedBackend(backend, schema.STATE)
-        # reads are the hot path (several per transaction): one call into the backend, no view hop
         self._backend_get = backend.get
         self._prefix = schema.STATE
+        self._cache: dict[bytes, bytes | None] = {}
+        self.capacity = capacity
 
     def get(self, key: bytes) -> bytes | None:
-        return self._backend_get(self._prefix + key)
+        cache = self._cache
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        value = self._backend_get(self._prefix + key)
+        if len(cache) >= self.capacity:
+            cache.clear()
+        cache[key] = value
+        return value
 
     def iterate(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
         return self._view.iterate(prefix, start)
+
+    def committed(self, changes: Mapping[bytes, bytes | None]) -> None:
+        """The flat column now holds ``changes``: keep the cached keys in step."""
+        cache = self._cache
+        for key, value in changes.items():
+            if key in cache:
+                cache[key] = value
+
+    def forget(self) -> None:
+        """The flat column was rewritten wholesale (a rewind): drop every cached value."""
+        self._cache.clear()
 
 
 class TrieState:
@@ -82,6 +108,7 @@ class ChainStore:
         self.head_hash: bytes | None = backend.get(schema.META_HEAD)
         self.finalized_hash: bytes | None = backend.get(schema.META_FINALIZED)
         self._header_cache: dict[bytes, Header] = {}
+        self._flat = FlatState(backend)
 
     # --- opening -----------------------------------------------------------------------------------
     @classmethod
@@ -163,7 +190,7 @@ class ChainStore:
         """A read-only state for ``block_hash`` (the head when None); None for unknown blocks."""
         with self._lock:
             if block_hash is None or block_hash == self.head_hash:
-                return FlatState(self.backend)
+                return self._flat
         header = self.header(block_hash)
         if header is None:
             return None
@@ -192,8 +219,9 @@ class ChainStore:
         puts = dict(extra)
         deletes = []
         undo = []
+        flat = self._flat
         for key, value in changes.items():
-            old = backend.get(schema.STATE + key)
+            old = flat.get(key)
             if old == value:
                 continue
             undo.append((key, old))
@@ -216,6 +244,7 @@ class ChainStore:
         puts[schema.META_FINALIZED] = h  # single-authority instant finality
         with self._lock:
             backend.write(puts, deletes, sync=True)
+            flat.committed(changes)
             self.head_hash = h
             self.finalized_hash = h
             self._header_cache[h] = block.header
@@ -250,6 +279,7 @@ class ChainStore:
                 puts[schema.META_HEAD] = parent
                 puts[schema.META_FINALIZED] = parent
                 self.backend.write(puts, deletes, sync=True)
+                self._flat.forget()
                 self._header_cache.pop(h, None)
                 self.head_hash = self.finalized_hash = parent
                 current = self.header(parent)  # type: ignore[assignment]
