@@ -154,7 +154,16 @@ class Executive:
         return signing_payload(xt.call_bytes, xt.extra_bytes, additional), sig
 
     def _additional_signed(self, xt: Extrinsic, current: int) -> tuple[bytes, bytes]:
-        """(additional-signed bytes, signature): every refusal that precedes the signature check."""
+        """(additional-signed bytes, signature): every refusal that precedes the signature check.
+
+        An immortal transaction's answer depends only on its bytes and the runtime's versions, and
+        the pool, the revalidation and the block ask for it again and again: it is remembered on
+        ``xt`` under those versions."""
+        rt = self.runtime
+        versions = (rt.spec_version, rt.transaction_version)
+        prepared = xt.prepared
+        if prepared is not None and prepared[0] == versions:
+            return prepared[1]
         if not xt.signed:
             raise UnknownTransaction("NoUnsignedValidator")
         extra: Extra = xt.extra  # type: ignore[assignment]
@@ -173,7 +182,6 @@ class Executive:
             birth_hash = self.block_hash(birth) if birth < current and kept else None
             if birth_hash is None:
                 raise InvalidTransaction("AncientBirthBlock")
-        rt = self.runtime
         additional = self.codec.encode_additional(rt.spec_version, rt.transaction_version, self.genesis_hash,
                                                   birth_hash, None)
         if extra.metadata_hash_mode != "Disabled":
@@ -181,6 +189,8 @@ class Executive:
         (scheme, sig), = xt.signature.items()
         if scheme != "Sr25519":
             raise InvalidTransaction("BadProof", f"{scheme} signatures are not supported; use sr25519")
+        if era.immortal:
+            xt.prepared = (versions, (additional, sig))
         return additional, sig
 
     def check(self, xt: Extrinsic, current: int) -> Checked:

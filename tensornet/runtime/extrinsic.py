@@ -36,6 +36,9 @@ class Extrinsic:
     #: the executive's state-independent check result, keyed by the additional-signed bytes it held
     #: for (see ``Executive.check``); not part of the value
     checked: Any = field(default=None, compare=False, repr=False)
+    #: an immortal signed extrinsic's ((spec, tx version), (additional-signed bytes, signature)), see
+    #: ``Executive._additional_signed``
+    prepared: Any = field(default=None, compare=False, repr=False)
 
     @property
     def signed(self) -> bool:

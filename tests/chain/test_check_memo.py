@@ -55,3 +55,19 @@ def test_a_memo_for_one_birth_block_does_not_cover_another(node, tn):
     with pytest.raises(InvalidTransaction) as info:    # its period is over: another birth block's hash
         node.executive.check(xt, node.head.number + 1)
     assert info.value.kind == "BadProof"
+
+
+def test_an_immortal_transactions_remembered_payload_follows_the_runtime_versions(node, tn):
+    raw = tn.transfer(node, "Alice", BOB, 10**9)
+    xt = node.executive.decode(raw)
+    current = node.head.number + 1
+    node.executive.check(xt, current)
+    assert xt.prepared is not None
+    node.executive.runtime.spec_version += 1            # an upgrade: the signed payload no longer matches
+    try:
+        with pytest.raises(InvalidTransaction) as info:
+            node.executive.check(xt, current)
+        assert info.value.kind == "BadProof"
+    finally:
+        node.executive.runtime.spec_version -= 1
+    assert node.executive.check(xt, current).fee > 0
