@@ -8,6 +8,7 @@ the module error up by (pallet index, error index).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from tensornet.primitives.scale import Array, Compact, Enum, Field, Struct, U8, U64, Variant
@@ -15,6 +16,8 @@ from tensornet.primitives.scale import Array, Compact, Enum, Field, Struct, U8, 
 # ---------------------------------------------------------------------------------------------
 # origins
 # ---------------------------------------------------------------------------------------------
+
+_SIGNED_ORIGINS: dict[bytes, "Origin"] = {}
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,13 @@ class Origin:
 
     @classmethod
     def signed(cls, who: bytes) -> "Origin":
-        return cls("Signed", who)
+        """Origins are immutable, so each account's is built once (bounded; one per transaction)."""
+        origin = _SIGNED_ORIGINS.get(who)
+        if origin is None:
+            if len(_SIGNED_ORIGINS) >= 1 << 16:
+                _SIGNED_ORIGINS.clear()
+            origin = _SIGNED_ORIGINS[who] = cls("Signed", who)
+        return origin
 
     @classmethod
     def none(cls) -> "Origin":
@@ -184,8 +193,9 @@ class DispatchInfo:
     pays_fee: str = "Yes"
     extension_weight: Weight = Weight()
 
-    @property
+    @cached_property
     def total_weight(self) -> Weight:
+        """Computed once: the fee and the block's weight account both read it (frozen fields)."""
         return self.weight + self.extension_weight
 
     def value(self) -> dict:

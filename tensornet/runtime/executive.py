@@ -211,12 +211,11 @@ class Executive:
         extra: Extra = xt.extra  # type: ignore[assignment]
         try:
             resolved = rt.resolve_call(xt.call)
-            info = resolved[1].info(resolved[2])  # Runtime.call_info without resolving twice
+            # the signed extensions' own weight is charged too (pallet_transaction_payment's total_weight())
+            info = resolved[1].info(resolved[2], transaction_extension_weight(xt.call))
         except (KeyError, TypeError) as exc:
             raise InvalidTransaction("Call", str(exc)) from None
         resolved[0].validate_signed(resolved[1].name, resolved[2], extra.era)
-        # the signed extensions' own weight is charged too (pallet_transaction_payment's total_weight())
-        info = DispatchInfo(info.weight, info.dispatch_class, info.pays_fee, transaction_extension_weight(xt.call))
         if info.dispatch_class == "Mandatory":
             raise InvalidTransaction("MandatoryValidation")
         if info.weight.ref_time > MAX_NORMAL_WEIGHT or xt.length > MAX_NORMAL_LENGTH:

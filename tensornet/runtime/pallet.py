@@ -44,9 +44,10 @@ class CallDef:
     pays_fee: str = "Yes"
     docs: tuple[str, ...] = ()
 
-    def info(self, args: dict) -> DispatchInfo:
+    def info(self, args: dict, extension_weight: Weight = Weight()) -> DispatchInfo:
+        """The call's DispatchInfo; a signed extrinsic's also carries its extensions' weight."""
         w = self.weight(**args) if callable(self.weight) else self.weight
-        return DispatchInfo(w, self.dispatch_class, self.pays_fee)
+        return DispatchInfo(w, self.dispatch_class, self.pays_fee, extension_weight)
 
 
 def call(index: int, args: Sequence = (), *, weight: Weight | Callable[..., Weight] = Weight(),
