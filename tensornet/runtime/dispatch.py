@@ -8,7 +8,6 @@ the module error up by (pallet index, error index).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from tensornet.primitives.scale import Array, Compact, Enum, Field, Struct, U8, U64, Variant
@@ -193,10 +192,14 @@ class DispatchInfo:
     pays_fee: str = "Yes"
     extension_weight: Weight = Weight()
 
-    @cached_property
+    @property
     def total_weight(self) -> Weight:
-        """Computed once: the fee and the block's weight account both read it (frozen fields)."""
         return self.weight + self.extension_weight
+
+    @property
+    def total_ref_time(self) -> int:
+        """``total_weight.ref_time`` without building the Weight (the fee and block weight need only it)."""
+        return self.weight.ref_time + self.extension_weight.ref_time
 
     def value(self) -> dict:
         return {"weight": self.weight.value(), "class": self.dispatch_class, "pays_fee": self.pays_fee}
@@ -284,7 +287,7 @@ def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:
     if info.pays_fee == "No":
         return tip
     length_fee = length  # IdentityFee: 1 rao per byte
-    return _BASE_FEE + length_fee + weight_to_fee(min(info.total_weight.ref_time, MAX_BLOCK_REF_TIME)) + tip
+    return _BASE_FEE + length_fee + weight_to_fee(min(info.total_ref_time, MAX_BLOCK_REF_TIME)) + tip
 
 
 def fee_details(length: int, info: DispatchInfo, tip: int) -> dict:

@@ -12,16 +12,16 @@ call fails is still included, pays its fee and records ``ExtrinsicFailed``.
 """
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 from tensornet.primitives.era import Era
 from tensornet.primitives.keys import verify
-from tensornet.primitives.scale import U32, AccountId
 
 from .dispatch import (
     DispatchError, DispatchInfo, MAX_BLOCK_LENGTH, MAX_BLOCK_REF_TIME, NORMAL_DISPATCH_RATIO_PERCENT, Origin,
-    Weight, compute_fee, transaction_extension_weight,
+    compute_fee, transaction_extension_weight,
 )
 from .extensions import ExtensionCodec, Extra
 from .extrinsic import Extrinsic, decode_extrinsic, encode_unsigned, signing_payload
@@ -29,6 +29,7 @@ from .runtime import Runtime
 from .validity import InvalidTransaction, UnknownTransaction, ValidTransaction
 
 ZERO_ACCOUNT = bytes(32)
+_U32_LE = struct.Struct("<I")
 #: frame_system BlockHashCount in subtensor's runtime (mortality window)
 BLOCK_HASH_COUNT = 2400
 MAX_NORMAL_WEIGHT = MAX_BLOCK_REF_TIME * NORMAL_DISPATCH_RATIO_PERCENT // 100
@@ -119,7 +120,7 @@ class DecodedHandoff:
 
 def nonce_tag(who: bytes, nonce: int) -> bytes:
     """The pool tag a signed transaction provides: SCALE (AccountId, Nonce), as CheckNonce."""
-    return who + U32.encode(nonce)
+    return who + _U32_LE.pack(nonce)
 
 
 class Executive:
@@ -356,16 +357,17 @@ class Executive:
         # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
         rt.pallets["TransactionPayment"].deposit_event(
             "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})
-        total = info.total_weight
+        ref_time = info.total_ref_time
         # DispatchInfo(total, class, pays).value(), without building the intermediate objects
-        event_info = {"weight": {"ref_time": total.ref_time, "proof_size": total.proof_size},
+        event_info = {"weight": {"ref_time": ref_time,
+                                 "proof_size": info.weight.proof_size + info.extension_weight.proof_size},
                       "class": info.dispatch_class,
                       "pays_fee": "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee}
         if error is None:
             system.deposit_event("ExtrinsicSuccess", {"dispatch_info": event_info})
         else:
             system.deposit_event("ExtrinsicFailed", {"dispatch_error": error.value, "dispatch_info": event_info})
-        self._block_weight += total.ref_time
+        self._block_weight += ref_time
         self._block_length += xt.length
         self._extrinsic_index += 1
         return ApplyOutcome(error is None, error, actual_fee, info)

@@ -1,7 +1,7 @@
 """Transaction validity, as sp_runtime's ``TransactionValidity``: what the pool needs from the runtime."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: sp_runtime InvalidTransaction variants and the text Substrate's RPC shows for each
 INVALID_MESSAGES = {
@@ -65,9 +65,9 @@ class UnknownTransaction(TransactionValidityError):
             self.kind, f"Unknown transaction validity: {self.kind}")
 
 
-@dataclass(frozen=True)
-class ValidTransaction:
-    """What a valid transaction means to the pool (Substrate's ``ValidTransaction``)."""
+class ValidTransaction(NamedTuple):
+    """What a valid transaction means to the pool (Substrate's ``ValidTransaction``). A named tuple:
+    immutable like a frozen dataclass, and one is built per validation, where its cost shows."""
 
     priority: int
     requires: tuple[bytes, ...]
