@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from tensornet.primitives.scale import (
-    AccountId, Bool, Bytes, Compact, Field, H256, Option, Str, Struct, Tuple, U8, U16, U32, U64, Vec,
+    AccountId, Bool, Bytes, Compact, Field, H256, Option, Str, Struct, Tuple, U16, U32, U64, Vec,
 )
 from tensornet.runtime.dispatch import BLOCK_EXECUTION_WEIGHT, DB_READ, DB_WRITE, DISPATCH_ERROR_TYPE, DISPATCH_INFO_TYPE, WEIGHT_TYPE, Weight
 from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call
-from tensornet.runtime.types import ACCOUNT_INFO, DIGEST, PHASE
+from tensornet.runtime.types import DIGEST, PHASE
 from tensornet.storage.items import StorageMap, StorageValue
 
 from .system_account import AccountMap

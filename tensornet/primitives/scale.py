@@ -18,7 +18,7 @@ Python value conventions (close to scalecodec's, so tests read naturally):
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 

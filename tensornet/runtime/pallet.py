@@ -18,7 +18,7 @@ record events with ``self.deposit_event("Name", payload)``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Sequence
 
 from tensornet.primitives.scale import Enum, Field, ScaleType, Variant, _as_fields

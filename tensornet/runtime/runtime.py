@@ -11,14 +11,14 @@ from __future__ import annotations
 import struct as _struct
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from tensornet.primitives.scale import _Int, AccountId, Enum, Field, H256, ScaleError, Struct, Variant, Vec
 from tensornet.storage.items import StorageItem
 
 from . import outer
-from .dispatch import DispatchError, DispatchInfo, Origin
+from .dispatch import DispatchInfo, Origin
 from .pallet import CallDef, Pallet
 from .types import PHASE
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tensornet.primitives.era import decode_era, encode_era
 from tensornet.primitives.scale import (
-    AccountId, Array, Bytes, Compact, Custom, Str, Enum, Field, H256, Struct, Tuple, U8, U16, U32, U64,
+    AccountId, Array, Bytes, Compact, Custom, Str, Enum, Field, H256, Struct, Tuple, U8, U32, U64,
     U128, Variant, Vec,
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tensornet.primitives.keys import dev_keypair
-from tensornet.primitives.scale import Compact, U32, U64
+from tensornet.primitives.scale import U32
 from tensornet.runtime.dispatch import (
     EXTRINSIC_BASE_WEIGHT, compute_fee, transaction_extension_weight, weight_to_fee,
 )

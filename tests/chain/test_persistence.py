@@ -12,7 +12,6 @@ import pytest
 
 from tensornet.chain.store import ChainStore, DatabaseError
 from tensornet.primitives.keys import dev_keypair
-from tensornet.storage import schema
 
 ALICE, BOB = dev_keypair("Alice").public, dev_keypair("Bob").public
 
@@ -118,9 +117,7 @@ def test_tnet_node_refuses_a_foreign_directory_with_one_line(tmp_path, tn):
 
 def _submitter(proc, stop: threading.Event) -> None:
     """Keeps transactions flowing so blocks have bodies (errors while the node dies are expected)."""
-    from tensornet.chain.spec import preset
     from tensornet.chain.runtime_def import build_runtime
-    from tensornet.primitives.keys import keypair_from_uri
     from tensornet.runtime.signer import sign_extrinsic
 
     rt = build_runtime()

@@ -5,7 +5,6 @@ import random
 
 import pytest
 
-from tensornet.consensus.yuma import epoch
 
 from yuma_chain_sim import Subnet, replace_neuron
 

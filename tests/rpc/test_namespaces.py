@@ -11,7 +11,6 @@ import websocket
 
 from tensornet.primitives.hashing import twox128
 from tensornet.primitives.keys import dev_keypair
-from tensornet.primitives.scale import U32
 
 ALICE = dev_keypair("Alice")
 BOB = dev_keypair("Bob")
