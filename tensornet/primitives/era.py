@@ -44,6 +44,10 @@ class Era:
         return encoded.to_bytes(2, "little")
 
 
+#: the immortal era, shared (eras are immutable; most transactions decode to this one)
+IMMORTAL = Era()
+
+
 def encode_era(value) -> bytes:
     if isinstance(value, Era):
         return value.encode()
@@ -63,7 +67,7 @@ def decode_era(data: bytes, offset: int = 0) -> tuple[Era, int]:
     except IndexError:
         raise ScaleError("unexpected end of input reading Era") from None
     if first == 0:
-        return Era(), offset + 1
+        return IMMORTAL, offset + 1
     if offset + 2 > len(data):
         raise ScaleError("unexpected end of input reading Era")
     encoded = first | (data[offset + 1] << 8)

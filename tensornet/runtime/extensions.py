@@ -7,7 +7,7 @@ The checks themselves live in the executive, which reads top to bottom like Subs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tensornet.primitives.scale import (
     Array, Compact, Enum, Field, H256, Option, ScaleType, Struct, Tuple, U8, U32, U64,
@@ -60,9 +60,8 @@ _TIP = Compact(U64)
 _MODES = {0: "Disabled", 1: "Enabled"}
 
 
-@dataclass(frozen=True)
-class Extra:
-    """The decoded ``extra`` of a signed extrinsic."""
+class Extra(NamedTuple):
+    """The decoded ``extra`` of a signed extrinsic (a named tuple: one is built per decode)."""
 
     era: Any
     nonce: int
