@@ -188,6 +188,8 @@ class ChainStore:
 
     def state_at(self, block_hash: bytes | None = None):
         """A read-only state for ``block_hash`` (the head when None); None for unknown blocks."""
+        if block_hash is None:
+            return self._flat  # always the head's: no lock needed to choose it
         with self._lock:
             if block_hash is None or block_hash == self.head_hash:
                 return self._flat

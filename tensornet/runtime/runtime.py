@@ -145,6 +145,9 @@ class ExecutionEnv:
         #: five objects per transfer for the cyclic collector to walk, and nothing on the block path
         #: reads them (``events`` decodes on demand)
         self._encoded_events: list[bytes] = []
+        #: the phase object whose encoding ``_phase_bytes`` holds (phases are set, never mutated)
+        self._phase_of_bytes: Any = None
+        self._phase_bytes = b""
         self.pallets: dict[str, Pallet] = {}
 
     def deposit_event(self, pallet: str, name: str, payload: Any) -> None:
@@ -153,8 +156,12 @@ class ExecutionEnv:
         tag, payload_type = entry if entry is not None else rt.event_encoder(pallet, name)
         phase = self.phase
         try:
-            phase_bytes = (b"\x00" + _U32.pack(phase["ApplyExtrinsic"])) if type(phase) is dict \
-                and "ApplyExtrinsic" in phase else rt.phase_type.encode(phase)
+            if phase is self._phase_of_bytes:  # an extrinsic deposits several events in one phase
+                phase_bytes = self._phase_bytes
+            else:
+                phase_bytes = (b"\x00" + _U32.pack(phase["ApplyExtrinsic"])) if type(phase) is dict \
+                    and "ApplyExtrinsic" in phase else rt.phase_type.encode(phase)
+                self._phase_of_bytes, self._phase_bytes = phase, phase_bytes
             if payload_type is not None:
                 encoded = phase_bytes + tag + payload_type.encode(payload) + b"\x00"
             else:
