@@ -16,6 +16,9 @@ from .types import MULTI_ADDRESS, MULTI_SIGNATURE, lookup_address
 
 EXTRINSIC_VERSION = 4
 SIGNED_FLAG = 0x80
+#: variant indices of MultiAddress::Id and MultiSignature::Sr25519 (the envelope's fast path)
+_ADDRESS_ID = 0
+_SR25519 = b"\x01"
 
 
 class MalformedExtrinsic(ValueError):
@@ -69,11 +72,17 @@ def decode_extrinsic(raw: bytes, runtime, extensions) -> Extrinsic:
         extra: tuple = ()
         extra_start = extra_end = offset
         if version & SIGNED_FLAG:
-            address, offset = MULTI_ADDRESS.decode(raw, offset)
-            signer = lookup_address(address) if _is_id(address) else None
-            if signer is None:
-                raise MalformedExtrinsic("only MultiAddress::Id signers are supported")
-            signature, offset = MULTI_SIGNATURE.decode(raw, offset)
+            if raw[offset] == _ADDRESS_ID and raw[offset + 33:offset + 34] == _SR25519 and len(raw) >= offset + 98:
+                # what every wallet sends, MultiAddress::Id ‖ MultiSignature::Sr25519: sliced directly
+                signer = raw[offset + 1:offset + 33]
+                signature = {"Sr25519": raw[offset + 34:offset + 98]}
+                offset += 98
+            else:
+                address, offset = MULTI_ADDRESS.decode(raw, offset)
+                signer = lookup_address(address) if _is_id(address) else None
+                if signer is None:
+                    raise MalformedExtrinsic("only MultiAddress::Id signers are supported")
+                signature, offset = MULTI_SIGNATURE.decode(raw, offset)
             extra_start = offset
             extra, offset = extensions.decode_extra(raw, offset)
             extra_end = offset

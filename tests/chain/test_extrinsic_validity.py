@@ -121,6 +121,7 @@ def test_mortal_eras_valid_expired_and_unknown_birth(node, tn):
     lambda raw: b"",                                          # nothing
     lambda raw: b"\x00",                                      # zero-length extrinsic
     lambda raw: encode_compact(3) + b"\x84\x00\x01",          # signed, then cut inside the address
+    lambda raw: encode_compact(45) + raw[2:46],              # cut inside an sr25519 signature
     lambda raw: raw[:2] + b"\x85" + raw[3:],                  # extrinsic version 5
     lambda raw: raw[:2] + b"\x84\x07" + raw[4:],              # MultiAddress variant out of range
 ])
@@ -167,3 +168,14 @@ def test_birth_block_older_than_block_hash_count_is_ancient(node, tn):
     assert era.birth(head + 1) == 1
     raw = tn.transfer(node, "Alice", BOB, 10**9, era=era, birth_hash=node.store.hash_of(1))
     _refused(node, tn, raw, InvalidTransaction, "AncientBirthBlock")
+
+
+def test_the_sliced_sr25519_envelope_equals_the_generic_decoding(node, tn):
+    from tensornet.runtime.types import MULTI_ADDRESS, MULTI_SIGNATURE
+
+    raw = tn.transfer(node, "Alice", BOB, 10**9)
+    xt = node.executive.decode(raw)
+    address, offset = MULTI_ADDRESS.decode(raw, 3)          # after Compact(len) (2 bytes) and the version
+    signature, offset = MULTI_SIGNATURE.decode(raw, offset)
+    assert (xt.signer, xt.signature) == (address["Id"], signature)
+    assert raw[offset:].startswith(xt.extra_bytes)
