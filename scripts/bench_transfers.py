@@ -7,9 +7,9 @@ the same run on the same machine, is the raw single-core sr25519 verify rate; th
 
     .venv/bin/python scripts/bench_transfers.py [--tx 20000] [--accounts 1000] [--workers N]
 
-``--workers 0`` verifies in the node's process only; ``--workers N`` lets the node pre-verify each
-submitted batch's signatures in N processes before validating it. The default is one fewer than the
-cores (at least one): the node's own thread is the busiest part and keeps a core to itself.
+``--workers 0`` checks everything in the node's process; ``--workers N`` (default: the core count)
+lets the node run each submitted batch's stateless checks (decoding, signature, fee) in N processes
+before validating it.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tx", type=int, default=20_000)
     ap.add_argument("--accounts", type=int, default=1_000)
-    ap.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 1))
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--chunk", type=int, default=8_000, help="transactions submitted between two blocks")
     args = ap.parse_args()
 

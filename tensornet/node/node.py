@@ -88,6 +88,8 @@ class Node:
         self.query_executive = Executive(self.query_runtime, self.genesis_hash, self.store.hash_of, author,
                                          signatures=self.signatures, handoff=handoff)
         self._verifier = None
+        if config.verify_workers > 0:
+            self._workers().warm()  # at boot, not in the middle of the first batch
         #: the MEV shield's author key and proposer steps; only an author has them
         self.shield = ShieldProposer(dev_author_keypair(self.genesis_hash, author)) if author is not None else None
         self.builder = BlockBuilder(self.store, self.executive, shield=self.shield)
@@ -202,15 +204,16 @@ class Node:
     def submit_many(self, raws: list[bytes]) -> list[Exception | None]:
         """Submit a batch; returns, per transaction, None or the error ``submit`` would have raised.
 
-        With ``verify_workers`` the batch's signatures are verified in a process pool, chunk by chunk,
-        and each chunk's transactions are admitted as soon as its answer is back (finding their
-        signatures in the verified-signature cache) while the workers verify the next chunks; the
-        order of admission is the batch's, exactly as without workers."""
+        With ``verify_workers`` the batch's stateless checks (decoding, signature, weight and fee)
+        run in a process pool, chunk by chunk, and each chunk's transactions are admitted as soon
+        as its answer is back (handed over decoded, their signatures found verified) while the
+        workers prepare the next chunks; the order of admission is the batch's, exactly as
+        without workers."""
         out: list[Exception | None] = []
         with paused_gc():  # a batch is bounded work, like a block (see paused_gc)
             if self.config.verify_workers > 0 and len(raws) >= 64:
                 done = 0
-                for end in self._preverify(raws):
+                for end in self._prepare(raws):
                     self._submit_each(raws[done:end], out)
                     done = end
             else:
@@ -225,41 +228,36 @@ class Node:
             except (TransactionValidityError, MalformedExtrinsic, PoolError) as exc:
                 out.append(exc)
 
-    #: signatures per worker job: small enough that the first answer comes back soon, large enough
+    #: transactions per worker job: small enough that the first answer comes back soon, large enough
     #: that pickling and scheduling stay a small part of a job
     PREVERIFY_CHUNK = 256
+    #: how many blocks before the current one a worker knows the hashes of (mortal eras sign their
+    #: birth block's; a transaction born earlier is checked by the node itself)
+    WORKER_BIRTH_WINDOW = 256
 
-    def _preverify(self, raws: list[bytes]) -> Iterator[int]:
-        """Verify the signatures of ``raws`` in the worker processes; yields ``end`` each time the
-        signatures of every transaction before ``raws[end]`` are known (and recorded)."""
-        from tensornet.node.verifier import SignatureVerifier
+    def _workers(self):
+        from tensornet.node.verifier import TransactionPreparer
 
         if self._verifier is None:
-            self._verifier = SignatureVerifier(self.config.verify_workers)
+            self._verifier = TransactionPreparer(self.config.verify_workers, self.runtime.config,
+                                                 self.genesis_hash)
+        return self._verifier
+
+    def _prepare(self, raws: list[bytes]) -> Iterator[int]:
+        """Run the stateless checks of ``raws`` in the worker processes; yields ``end`` each time
+        every transaction before ``raws[end]`` is prepared (and handed over to validation)."""
+        workers = self._workers()
         current = self.head.number + 1
-        ex = self.query_executive
-        pending: list[tuple[int, list, object]] = []  # (end, jobs, future), in batch order
-        jobs: list[tuple[bytes, bytes, bytes]] = []
-        for i, raw in enumerate(raws):
-            try:
-                xt = ex.decode(raw)
-                payload, sig = ex.signed_payload(xt, current)
-            except (TransactionValidityError, MalformedExtrinsic):
-                continue  # submit reports it
-            jobs.append((xt.signer, payload, sig))
-            if ex.handoff is not None:
-                ex.handoff.put(xt)
-            if len(jobs) >= self.PREVERIFY_CHUNK:
-                pending.append((i + 1, jobs, self._verifier.start(jobs)))
-                jobs = []
-        if jobs:
-            pending.append((len(raws), jobs, self._verifier.start(jobs)))
-        for end, chunk, future in pending:
-            for (signer, payload, sig), ok in zip(chunk, future.result()):  # type: ignore[attr-defined]
-                if ok:
-                    self.signatures.add(VerifiedSignatures.key(signer, payload, sig))
+        recent = {n: self.store.hash_of(n) for n in range(max(0, current - self.WORKER_BIRTH_WINDOW), current)}
+        chunk = self.PREVERIFY_CHUNK
+        pending = [(min(start + chunk, len(raws)), workers.start(raws[start:start + chunk], current, recent))
+                   for start in range(0, len(raws), chunk)]
+        handoff = self.query_executive.handoff
+        for end, future in pending:
+            for xt in future.result():
+                if xt is not None:
+                    handoff.put(xt)
             yield end
-        yield len(raws)
 
     def close_workers(self) -> None:
         if self._verifier is not None:

@@ -59,3 +59,32 @@ def test_workers_admit_exactly_what_the_node_admits_alone(tn):
                                              "InvalidTransaction"]  # … and the three added ones
     assert sum(len(applied) for _, applied in blocks) == 8 * 40 - 1 - 6  # its sender's later nonces wait
     assert _run(2, fund, batch) == alone
+
+
+def test_workers_check_mortal_eras_and_leave_older_births_to_the_node(tn):
+    from tensornet.primitives.era import Era
+
+    node = _node(1)
+    try:
+        senders = [keypair_from_uri(f"//m{i}") for i in range(70)]
+        fund = [tn.transfer(node, "Alice", kp.public, 100 * TAO, nonce=i) for i, kp in enumerate(senders)]
+        assert all(err is None for err in node.submit_many(fund))
+        node.seal_blocks(6)
+        node.WORKER_BIRTH_WINDOW = 3  # births 3+ blocks back are outside what the workers are told
+        head = node.head.number
+        batch, expected = [], []
+        for i, kp in enumerate(senders):
+            signed_at = head - (i % 6)                    # born 0..5 blocks ago: inside and outside the window
+            era = Era.mortal(64, signed_at)
+            birth_hash = node.store.hash_of(era.birth(signed_at))
+            if i % 10 == 9:
+                birth_hash = node.store.hash_of(era.birth(signed_at) - 1)  # a wrong birth hash
+            batch.append(tn.transfer(node, kp, BOB, TAO, nonce=0, era=era, birth_hash=birth_hash))
+            expected.append("InvalidTransaction" if i % 10 == 9 else None)
+        errors = [None if e is None else type(e).__name__ for e in node.submit_many(batch)]
+        assert errors == expected
+        built = node.seal_block()
+        assert len(built.applied) == expected.count(None)
+    finally:
+        node.close_workers()
+        node.store.close()
