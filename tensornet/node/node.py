@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -30,6 +31,8 @@ from tensornet.runtime.validity import TransactionValidityError
 log = logging.getLogger("tensornet.node")
 
 BlockListener = Callable[[BuiltBlock], None]
+#: chunks of a batch being prepared by the workers: (end index in the batch, future of its answer)
+PreparedBatch = list[tuple[int, "Future[list]"]]
 #: every this many blocks the whole pool is revalidated, not only the senders a block touched
 FULL_REVALIDATION_EVERY = 16
 
@@ -201,19 +204,22 @@ class Node:
             self._seal_wanted.set()
         return xt_hash
 
-    def submit_many(self, raws: list[bytes]) -> list[Exception | None]:
+    def submit_many(self, raws: list[bytes], prepared: "PreparedBatch | None" = None) -> list[Exception | None]:
         """Submit a batch; returns, per transaction, None or the error ``submit`` would have raised.
 
         With ``verify_workers`` the batch's stateless checks (decoding, signature, weight and fee)
         run in a process pool, chunk by chunk, and each chunk's transactions are admitted as soon
         as its answer is back (handed over decoded, their signatures found verified) while the
         workers prepare the next chunks; the order of admission is the batch's, exactly as
-        without workers."""
+        without workers. ``prepared``: what ``prepare(raws)`` started earlier for these very bytes
+        (the workers then ran while the node did something else, such as sealing a block)."""
         out: list[Exception | None] = []
+        if prepared is None:
+            prepared = self.prepare(raws)
         with paused_gc():  # a batch is bounded work, like a block (see paused_gc)
-            if self.config.verify_workers > 0 and len(raws) >= 64:
+            if prepared is not None:
                 done = 0
-                for end in self._prepare(raws):
+                for end in self._collect(prepared):
                     self._submit_each(raws[done:end], out)
                     done = end
             else:
@@ -243,17 +249,24 @@ class Node:
                                                  self.genesis_hash)
         return self._verifier
 
-    def _prepare(self, raws: list[bytes]) -> Iterator[int]:
-        """Run the stateless checks of ``raws`` in the worker processes; yields ``end`` each time
-        every transaction before ``raws[end]`` is prepared (and handed over to validation)."""
+    def prepare(self, raws: list[bytes]) -> "PreparedBatch | None":
+        """Start the stateless checks of ``raws`` in the worker processes and return at once; None
+        without workers or for a batch too small to be worth it. Hand the result to ``submit_many``
+        with the same bytes: anything that changed meanwhile (a new head) is checked again there."""
+        if self.config.verify_workers <= 0 or len(raws) < 64:
+            return None
         workers = self._workers()
         current = self.head.number + 1
         recent = {n: self.store.hash_of(n) for n in range(max(0, current - self.WORKER_BIRTH_WINDOW), current)}
         chunk = self.PREVERIFY_CHUNK
-        pending = [(min(start + chunk, len(raws)), workers.start(raws[start:start + chunk], current, recent))
-                   for start in range(0, len(raws), chunk)]
+        return [(min(start + chunk, len(raws)), workers.start(raws[start:start + chunk], current, recent))
+                for start in range(0, len(raws), chunk)]
+
+    def _collect(self, prepared: "PreparedBatch") -> Iterator[int]:
+        """Hand each prepared chunk over to validation as its answer arrives; yields ``end`` each time
+        every transaction before ``raws[end]`` is ready to be submitted."""
         handoff = self.query_executive.handoff
-        for end, future in pending:
+        for end, future in prepared:
             for xt in future.result():
                 if xt is not None:
                     handoff.put(xt)

@@ -145,7 +145,7 @@ class Pallet:
         for item in self.storage_items:
             attr = _attr_name(type(self), item)
             if attr:
-                setattr(self, attr, BoundItem(item, env))
+                setattr(self, attr, item.bound(env))
 
     # helpers for pallet code -----------------------------------------------------------------
     @property

@@ -220,10 +220,14 @@ class StorageItem:
         return f"<storage {self.pallet}.{self.name}>"
 
     # pallets get bound views --------------------------------------------------------------------
+    def bound(self, env) -> "BoundItem":
+        """This item bound to a runtime environment (an item may bind to a faster view of itself)."""
+        return BoundItem(self, env)
+
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        return BoundItem(self, instance.env)
+        return self.bound(instance.env)
 
 
 def StorageValue(value: ScaleType, **kw) -> StorageItem:

@@ -68,3 +68,23 @@ def test_overriding_items_are_called() -> None:
     first = b.get(who)
     first["data"]["free"] = 123  # AccountMap hands out a fresh default each time
     assert b.get(who)["data"]["free"] == 0 and b.try_get(who) is None
+
+
+def test_the_bound_account_map_reads_and_writes_what_the_account_map_does() -> None:
+    from tensornet.pallets.system_account import BoundAccountMap
+
+    accounts = AccountMap()
+    accounts.name = "Account"
+    accounts.bind("System")
+    fast, plain = Overlay(MemoryBackend()), Overlay(MemoryBackend())
+    b = accounts.bound(SimpleNamespace(state=fast))
+    assert isinstance(b, BoundAccountMap)
+    who = os.urandom(32)
+    assert b.get(who) == accounts.get(plain, who) and b.try_get(who) is None is accounts.try_get(plain, who)
+    info = b.get(who)
+    info["data"]["free"], info["nonce"], info["providers"] = 10**12, 3, 1
+    b.set(who, info)
+    accounts.set(plain, who, info)
+    assert fast._writes == plain._writes
+    assert b.get(who) == accounts.get(plain, who) == b.try_get(who) == info
+    assert b.get(who) is not b.get(who)  # callers mutate what they read
