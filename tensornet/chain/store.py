@@ -12,7 +12,7 @@ import os
 import threading
 from typing import Iterator, Mapping
 
-from tensornet.primitives.scale import Bytes, Option, ScaleError, Tuple, U32, Vec, decode_compact
+from tensornet.primitives.scale import Bytes, Option, ScaleError, Tuple, U32, Vec, decode_compact, encode_compact
 from tensornet.storage import schema
 from tensornet.storage.backend import KVBackend, LevelDBBackend, MemoryBackend, PrefixedBackend
 from tensornet.storage.trie import apply_changes, get as trie_get, iter_items as trie_iter_items
@@ -20,6 +20,23 @@ from tensornet.storage.trie import apply_changes, get as trie_get, iter_items as
 from .block import Block, Header, decode_body
 
 _UNDO = Vec(Tuple(Bytes, Option(Bytes)))
+
+
+def encode_undo(undo: list[tuple[bytes, bytes | None]]) -> bytes:
+    """``_UNDO.encode(undo)`` written out for its one shape (a block's journal has an entry per
+    changed key, and the generic codec walks its types for each)."""
+    parts = [encode_compact(len(undo))]
+    append = parts.append
+    for key, old in undo:
+        append(encode_compact(len(key)))
+        append(key)
+        if old is None:
+            append(b"\x00")
+        else:
+            append(b"\x01")
+            append(encode_compact(len(old)))
+            append(old)
+    return b"".join(parts)
 
 
 class DatabaseError(RuntimeError):
@@ -236,7 +253,7 @@ class ChainStore:
         puts[schema.HEADER + h] = block.header.encode()
         puts[schema.BODY + h] = block.encode_body()
         puts[schema.number_key(block.header.number)] = h
-        puts[schema.UNDO + h] = _UNDO.encode(undo)
+        puts[schema.UNDO + h] = encode_undo(undo)
         from tensornet.primitives.hashing import blake2_256
 
         for i, xt in enumerate(block.extrinsics):

@@ -1,5 +1,6 @@
-"""The head state's read cache never answers differently from the flat column under it: across
-committed blocks, deleted keys, a rewind, a full cache and a reopened database."""
+"""The head state as the store keeps it: its read cache never answers differently from the flat
+column under it (across committed blocks, deleted keys, a rewind, a full cache and a reopened
+database), and the undo journal that makes a rewind possible encodes as its declared codec does."""
 from __future__ import annotations
 
 from tensornet.chain.store import ChainStore, FlatState
@@ -51,3 +52,17 @@ def test_a_full_cache_starts_again_instead_of_growing():
     flat.committed({bytes([9]): b"new", bytes([0]): None})
     backend.write({schema.STATE + bytes([9]): b"new"}, [schema.STATE + bytes([0])])
     assert flat.get(bytes([9])) == b"new" and flat.get(bytes([0])) is None
+
+
+def test_the_undo_journal_encoding_equals_the_codecs():
+    import os
+    import random
+
+    from tensornet.chain.store import _UNDO, encode_undo
+
+    rng = random.Random(7)
+    for n in (0, 1, 70, 300):
+        undo = [(os.urandom(rng.choice((0, 1, 32, 80))), None if rng.random() < 0.3 else os.urandom(rng.choice((0, 5, 70, 20000))))
+                for _ in range(n)]
+        assert encode_undo(undo) == _UNDO.encode(undo)
+        assert _UNDO.decode_all(encode_undo(undo)) == undo
