@@ -34,6 +34,8 @@ class BuiltBlock:
     rejected: list[tuple[bytes, Exception]] = field(default_factory=list)
     #: pool transactions left out because the block was full (or a dependency was rejected)
     deferred: int = 0
+    #: position in the block -> hash of each signed extrinsic (the store indexes them by hash)
+    tx_hashes: dict[int, bytes] = field(default_factory=dict)
 
     @property
     def hash(self) -> bytes:
@@ -113,15 +115,18 @@ class BlockBuilder:
                     continue
                 state.commit()
                 exhausted = 0
+                built.tx_hashes[len(extrinsics)] = tx.hash
                 extrinsics.append(tx.data)
                 length += len(tx.data)
                 built.applied.append((tx.hash, outcome))
                 if shielded is not None:  # the wrapper is in: its inner extrinsic follows it
                     inner = shield.apply_inner(executive, state, shielded)  # type: ignore[union-attr]
                     if inner is not None:
+                        inner_hash = blake2_256(inner.raw)
+                        built.tx_hashes[len(extrinsics)] = inner_hash
                         extrinsics.append(inner.raw)
                         length += len(inner.raw)
-                        built.applied.append((blake2_256(inner.raw), inner.outcome))
+                        built.applied.append((inner_hash, inner.outcome))
         built.block = run.seal(extrinsics)
         built.changes = run.changes
         built.trie_nodes = run.trie_nodes

@@ -228,11 +228,14 @@ class ChainStore:
         self._commit(Block(header), changes, trie_nodes, puts)
         self.genesis_hash = header.hash
 
-    def commit_block(self, block: Block, changes: Mapping[bytes, bytes | None], trie_nodes: dict) -> None:
-        self._commit(block, changes, trie_nodes, {})
+    def commit_block(self, block: Block, changes: Mapping[bytes, bytes | None], trie_nodes: dict,
+                     tx_hashes: Mapping[int, bytes] | None = None) -> None:
+        """``tx_hashes``: position -> hash of the block's signed extrinsics when the caller knows them
+        (the builder does); otherwise they are found and hashed here."""
+        self._commit(block, changes, trie_nodes, {}, tx_hashes)
 
     def _commit(self, block: Block, changes: Mapping[bytes, bytes | None], trie_nodes: dict,
-                extra: dict[bytes, bytes]) -> None:
+                extra: dict[bytes, bytes], tx_hashes: Mapping[int, bytes] | None = None) -> None:
         h = block.hash
         backend = self.backend
         puts = dict(extra)
@@ -256,9 +259,10 @@ class ChainStore:
         puts[schema.UNDO + h] = encode_undo(undo)
         from tensornet.primitives.hashing import blake2_256
 
-        for i, xt in enumerate(block.extrinsics):
-            if _is_signed(xt):  # inherents repeat byte for byte (the shield key), so only transactions
-                puts[schema.TX_INDEX + blake2_256(xt)] = h + U32.encode(i)
+        if tx_hashes is None:  # inherents repeat byte for byte (the shield key), so only transactions
+            tx_hashes = {i: blake2_256(xt) for i, xt in enumerate(block.extrinsics) if _is_signed(xt)}
+        for i, xt_hash in tx_hashes.items():
+            puts[schema.TX_INDEX + xt_hash] = h + U32.encode(i)
         puts[schema.META_HEAD] = h
         puts[schema.META_FINALIZED] = h  # single-authority instant finality
         with self._lock:

@@ -290,7 +290,7 @@ class Node:
         """Build, commit and announce one block now."""
         built = self.builder.build(self.pool.ready(), self._timestamp())
         self.next_timestamp_ms = None  # a pinned time (dev_setTime) holds for one block only
-        self.store.commit_block(built.block, built.changes, built.trie_nodes)
+        self.store.commit_block(built.block, built.changes, built.trie_nodes, built.tx_hashes)
         self._after_block(built)
         return built
 

@@ -66,3 +66,19 @@ def test_the_undo_journal_encoding_equals_the_codecs():
                 for _ in range(n)]
         assert encode_undo(undo) == _UNDO.encode(undo)
         assert _UNDO.decode_all(encode_undo(undo)) == undo
+
+
+def test_the_builders_transaction_hashes_are_the_ones_the_store_would_index(tn):
+    from tensornet.chain.store import _is_signed
+    from tensornet.primitives.hashing import blake2_256
+
+    node = tn.make_node()
+    for value in (1, 2, 3):
+        node.submit(tn.transfer(node, "Alice", BOB, value * 10**9))
+    built = node.seal_block()
+    xts = built.block.extrinsics
+    assert built.tx_hashes == {i: blake2_256(xt) for i, xt in enumerate(xts) if _is_signed(xt)}
+    assert len(built.tx_hashes) == 3
+    for i, h in built.tx_hashes.items():
+        assert node.store.tx_location(h) == (built.hash, i)
+    node.store.close()
