@@ -77,9 +77,14 @@ class Balances(Pallet):
 
     @staticmethod
     def _reducible(data: dict, keep_alive: bool) -> int:
-        spendable = max(data["free"] - data["frozen"], 0)
-        if keep_alive:
-            spendable = min(spendable, max(data["free"] - EXISTENTIAL_DEPOSIT, 0))
+        """Free minus frozen, and above the existential deposit when the account must stay alive
+        (comparisons rather than min/max calls: every signed transaction asks two or three times)."""
+        free = data["free"]
+        spendable = free - data["frozen"]
+        if spendable < 0:
+            spendable = 0
+        if keep_alive and free - EXISTENTIAL_DEPOSIT < spendable:
+            spendable = free - EXISTENTIAL_DEPOSIT if free > EXISTENTIAL_DEPOSIT else 0
         return spendable
 
     # --- the one place account balances change -----------------------------------------------

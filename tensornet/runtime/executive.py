@@ -225,11 +225,12 @@ class Executive:
         xt.checked = (additional, info, fee)
         return Checked(xt, extra, info, fee, resolved)
 
-    def _check_account(self, checked: Checked, for_block: bool, block_limits=None) -> dict:
+    def _check_account(self, checked: Checked, for_block: bool) -> dict:
         """Nonce and fee checks against the current state (CheckNonce, ChargeTransactionPayment).
 
-        ``block_limits`` (a callable) runs between the two, where CheckWeight sits in the extension
-        order: a transaction that does not fit the block is deferred before its fee is looked at."""
+        For a block, the block limits (CheckWeight) are checked between the two, where CheckWeight
+        sits in the extension order: a transaction that does not fit the block is deferred before
+        its fee is looked at."""
         system = self.runtime.pallets["System"]
         who = checked.xt.signer
         account = system.Account.get(who)
@@ -242,10 +243,11 @@ class Executive:
         # fee-paying calls, so a fresh hotkey can set weights or serve an axon (Pays::No)
         if checked.info.pays_fee == "Yes" and account["providers"] == 0 and account["sufficients"] == 0:
             raise InvalidTransaction("Payment")
-        if block_limits is not None:
-            block_limits()
+        if for_block and (self._block_weight + checked.info.weight.ref_time > MAX_NORMAL_WEIGHT
+                          or self._block_length + checked.xt.length > MAX_NORMAL_LENGTH):
+            raise InvalidTransaction("ExhaustsResources")
         if checked.fee:
-            # the account just read is the payer's current state (block_limits writes nothing)
+            # the account just read is the payer's current state (the limits check writes nothing)
             balances = self.runtime.pallets["Balances"]
             if nonce == account["nonce"] and balances._reducible(account["data"], True) < checked.fee:
                 raise InvalidTransaction("Payment")
@@ -318,13 +320,7 @@ class Executive:
         env = self.env
         checked = self.check(xt, env.block_number)
         info = checked.info
-
-        def block_limits() -> None:  # CheckWeight
-            if self._block_weight + info.weight.ref_time > MAX_NORMAL_WEIGHT or \
-                    self._block_length + xt.length > MAX_NORMAL_LENGTH:
-                raise InvalidTransaction("ExhaustsResources")
-
-        account = self._check_account(checked, for_block=True, block_limits=block_limits)
+        account = self._check_account(checked, for_block=True)
         rt = self.runtime
         system, balances = rt.pallets["System"], rt.pallets["Balances"]
         who = xt.signer
