@@ -308,6 +308,9 @@ class TxPool:
         self._best: dict[bytes, PooledTx] = {}  # ready txs that no other ready tx must precede
         self._ready_bytes = 0
         self._worst: list[tuple[int, int, bytes]] = []  # lazy min-heap (priority, -insertion_id, hash)
+        #: entries not yet pushed onto ``_worst``: it is needed only to evict, so an insertion
+        #: appends here and the heap takes them in when an eviction looks (see ``_worst_heap``)
+        self._worst_new: list[tuple[int, int, bytes]] = []
         self._next_insertion = 0
         # future queue (dict order = import order, oldest first)
         self._future: dict[bytes, PooledTx] = {}
@@ -636,11 +639,11 @@ class TxPool:
             self._best[xt_hash] = tx
         ready[xt_hash] = tx
         self._ready_bytes += tx.length
-        worst = self._worst
-        heappush(worst, (tx.priority, -tx.insertion_id, xt_hash))
-        if len(worst) > 2 * len(ready) + 4096:
+        self._worst_new.append((tx.priority, -tx.insertion_id, xt_hash))
+        if len(self._worst) + len(self._worst_new) > 2 * len(ready) + 4096:  # mostly stale entries
             self._worst = [(t.priority, -t.insertion_id, h) for h, t in ready.items()]
             heapify(self._worst)
+            self._worst_new = []
         return replaced
 
     def _remove_ready_subtree(
@@ -813,12 +816,26 @@ class TxPool:
 
     # ---- internals: limits ---------------------------------------------------------------------
 
+    def _worst_heap(self) -> list[tuple[int, int, bytes]]:
+        """``_worst`` with the pending entries taken in: pushed one by one when they are few, else
+        one heapify of the lot."""
+        new, heap = self._worst_new, self._worst
+        if new:
+            if len(new) > len(heap) // 8:
+                heap.extend(new)
+                heapify(heap)
+            else:
+                for entry in new:
+                    heappush(heap, entry)
+            new.clear()
+        return heap
+
     def _worst_evictable(self, protected: set[bytes]) -> PooledTx | None:
         """Lowest-priority ready tx not in ``protected``, the newest among equals.
 
         The heap is lazy: entries of removed or re-prioritised txs are dropped when met.
         """
-        heap, ready = self._worst, self._ready
+        heap, ready = self._worst_heap(), self._ready
         skipped = []
         found = None
         while heap:
@@ -925,7 +942,7 @@ class TxPool:
         if validity.priority != tx.priority:
             tx.priority = validity.priority
             if tx.hash in self._ready:
-                heappush(self._worst, (tx.priority, -tx.insertion_id, tx.hash))
+                self._worst_new.append((tx.priority, -tx.insertion_id, tx.hash))
         tx.valid_till = valid_till
         tx.propagate = validity.propagate
         return True
