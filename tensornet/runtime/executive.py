@@ -47,16 +47,23 @@ class ApplyOutcome:
     info: DispatchInfo
 
 
-@dataclass
 class Checked:
     """An extrinsic whose signature and extensions have been checked against a state."""
 
-    xt: Extrinsic
-    extra: Extra
-    info: DispatchInfo
-    fee: int
-    #: ``Runtime.resolve_call(xt.call)``: (pallet, call declaration, args), reused by the dispatch
-    resolved: tuple | None = None
+    __slots__ = ("xt", "extra", "info", "fee", "_runtime", "_resolved")
+
+    def __init__(self, xt: Extrinsic, extra: Extra, info: DispatchInfo, fee: int, runtime: Runtime,
+                 resolved: tuple | None = None) -> None:
+        self.xt, self.extra, self.info, self.fee = xt, extra, info, fee
+        self._runtime, self._resolved = runtime, resolved
+
+    @property
+    def resolved(self) -> tuple:
+        """``Runtime.resolve_call(xt.call)`` against the checking runtime: (pallet, call declaration,
+        args), for the dispatch. Resolved when first asked: validating a transaction never does."""
+        if self._resolved is None:
+            self._resolved = self._runtime.resolve_call(self.xt.call)
+        return self._resolved
 
 
 class VerifiedSignatures:
@@ -205,7 +212,7 @@ class Executive:
         rt = self.runtime
         memo = xt.checked
         if memo is not None and memo[0] == additional:
-            return Checked(xt, xt.extra, memo[1], memo[2], rt.resolve_call(xt.call))  # type: ignore[arg-type]
+            return Checked(xt, xt.extra, memo[1], memo[2], rt)  # type: ignore[arg-type]
         payload = signing_payload(xt.call_bytes, xt.extra_bytes, additional)
         if not self.signatures.verify(xt.signer, payload, sig):
             raise InvalidTransaction("BadProof")
@@ -223,7 +230,7 @@ class Executive:
             raise InvalidTransaction("ExhaustsResources")
         fee = compute_fee(xt.length, info, extra.tip)
         xt.checked = (additional, info, fee)
-        return Checked(xt, extra, info, fee, resolved)
+        return Checked(xt, extra, info, fee, rt, resolved)
 
     def _check_account(self, checked: Checked, for_block: bool) -> dict:
         """Nonce and fee checks against the current state (CheckNonce, ChargeTransactionPayment).
