@@ -124,6 +124,10 @@ class DecodedHandoff:
     def take(self, raw: bytes) -> Extrinsic | None:
         return self._items.pop(raw, None)
 
+    def peek(self, raw: bytes) -> Extrinsic | None:
+        """The extrinsic without handing it out: validation reads it and leaves it for the block."""
+        return self._items.get(raw)
+
 
 def nonce_tag(who: bytes, nonce: int) -> bytes:
     """The pool tag a signed transaction provides: SCALE (AccountId, Nonce), as CheckNonce."""
@@ -263,7 +267,11 @@ class Executive:
     # --- pool validation -------------------------------------------------------------------------
     def validate_transaction(self, raw: bytes, state, best_number: int) -> tuple[Extrinsic, ValidTransaction]:
         """Validate ``raw`` against ``state`` (the best block's), as TaggedTransactionQueue does."""
-        xt = (self.handoff.take(raw) if self.handoff is not None else None) or self.decode(raw)
+        handoff = self.handoff
+        xt = handoff.peek(raw) if handoff is not None else None
+        decoded = xt is None
+        if decoded:
+            xt = self.decode(raw)
         current = best_number + 1
         # Runtime.at inlined (one validation per submitted transaction): point the environment at
         # ``state`` and restore it whatever happens
@@ -278,8 +286,8 @@ class Executive:
             longevity = IMMORTAL_LONGEVITY if checked.extra.era.immortal else \
                 checked.extra.era.death(current) - current
             priority = checked.extra.tip
-            if self.handoff is not None:
-                self.handoff.put(xt)
+            if decoded and handoff is not None:
+                handoff.put(xt)
             return xt, ValidTransaction(priority, requires, (nonce_tag(who, nonce),), longevity)
         finally:
             env.state, env.block_number, env.phase = saved
