@@ -47,7 +47,8 @@ class NodeConfig:
     rpc_methods: str = "auto"
     rpc_cors: list[str] | None = field(default_factory=lambda: __import__("tensornet.rpc.server", fromlist=["DEFAULT_CORS"]).DEFAULT_CORS)
     rpc_max_connections: int = 100
-    #: processes that pre-verify the signatures of batches submitted with ``submit_many`` (0 = in process)
+    #: processes that run the stateless checks (decoding, signature, fee) of batches submitted with
+    #: ``submit_many`` (0 = in process)
     verify_workers: int = 0
 
 
@@ -90,7 +91,7 @@ class Node:
                                    signatures=self.signatures, handoff=handoff)
         self.query_executive = Executive(self.query_runtime, self.genesis_hash, self.store.hash_of, author,
                                          signatures=self.signatures, handoff=handoff)
-        self._verifier = None
+        self._preparer = None
         if config.verify_workers > 0:
             self._workers().warm()  # at boot, not in the middle of the first batch
         #: the MEV shield's author key and proposer steps; only an author has them
@@ -236,18 +237,18 @@ class Node:
 
     #: transactions per worker job: small enough that the first answer comes back soon, large enough
     #: that pickling and scheduling stay a small part of a job
-    PREVERIFY_CHUNK = 256
+    PREPARE_CHUNK = 256
     #: how many blocks before the current one a worker knows the hashes of (mortal eras sign their
     #: birth block's; a transaction born earlier is checked by the node itself)
     WORKER_BIRTH_WINDOW = 256
 
     def _workers(self):
-        from tensornet.node.verifier import TransactionPreparer
+        from tensornet.node.preparer import TransactionPreparer
 
-        if self._verifier is None:
-            self._verifier = TransactionPreparer(self.config.verify_workers, self.runtime.config,
+        if self._preparer is None:
+            self._preparer = TransactionPreparer(self.config.verify_workers, self.runtime.config,
                                                  self.genesis_hash)
-        return self._verifier
+        return self._preparer
 
     def prepare(self, raws: list[bytes]) -> "PreparedBatch | None":
         """Start the stateless checks of ``raws`` in the worker processes and return at once; None
@@ -258,7 +259,7 @@ class Node:
         workers = self._workers()
         current = self.head.number + 1
         recent = {n: self.store.hash_of(n) for n in range(max(0, current - self.WORKER_BIRTH_WINDOW), current)}
-        chunk = self.PREVERIFY_CHUNK
+        chunk = self.PREPARE_CHUNK
         return [(min(start + chunk, len(raws)), workers.start(raws[start:start + chunk], current, recent))
                 for start in range(0, len(raws), chunk)]
 
@@ -273,9 +274,9 @@ class Node:
             yield end
 
     def close_workers(self) -> None:
-        if self._verifier is not None:
-            self._verifier.close()
-            self._verifier = None
+        if self._preparer is not None:
+            self._preparer.close()
+            self._preparer = None
 
     # --- sealing ----------------------------------------------------------------------------------
     def _timestamp(self) -> int:

@@ -33,7 +33,7 @@ def _run(workers: int, fund: list[bytes], batch: list[bytes]) -> tuple[list, lis
         assert all(err is None for err in node.submit_many(fund))
         node.next_timestamp_ms = 1_700_000_000_000  # pinned: the two runs' state roots must match
         node.seal_block()
-        node.PREVERIFY_CHUNK = 64  # several chunks in flight
+        node.PREPARE_CHUNK = 64  # several chunks in flight
         errors = [None if e is None else (type(e).__name__, str(e)) for e in node.submit_many(batch)]
         blocks = []
         for n in range(2):
