@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -260,15 +261,30 @@ class Node:
         current = self.head.number + 1
         recent = {n: self.store.hash_of(n) for n in range(max(0, current - self.WORKER_BIRTH_WINDOW), current)}
         chunk = self.PREPARE_CHUNK
-        return [(min(start + chunk, len(raws)), workers.start(raws[start:start + chunk], current, recent))
-                for start in range(0, len(raws), chunk)]
+        try:
+            return [(min(start + chunk, len(raws)), workers.start(raws[start:start + chunk], current, recent))
+                    for start in range(0, len(raws), chunk)]
+        except BrokenProcessPool:  # a worker died since the last batch: this one is checked in process
+            self._drop_broken_workers()
+            return None
+
+    def _drop_broken_workers(self) -> None:
+        """Forget a pool whose worker died; the next batch starts new workers."""
+        if self._preparer is not None:
+            log.warning("a transaction worker died; the next batch starts new ones")
+            self.close_workers()
 
     def _collect(self, prepared: "PreparedBatch") -> Iterator[int]:
         """Hand each prepared chunk over to validation as its answer arrives; yields ``end`` each time
         every transaction before ``raws[end]`` is ready to be submitted."""
         handoff = self.query_executive.handoff
         for end, future in prepared:
-            for xt in future.result():
+            try:
+                xts = future.result()
+            except BrokenProcessPool:  # a worker died: the node checks this chunk itself
+                self._drop_broken_workers()
+                xts = ()
+            for xt in xts:
                 if xt is not None:
                     handoff.put(xt)
             yield end

@@ -88,3 +88,27 @@ def test_workers_check_mortal_eras_and_leave_older_births_to_the_node(tn):
     finally:
         node.close_workers()
         node.store.close()
+
+
+def test_a_dead_worker_costs_speed_not_transactions(tn):
+    import os
+    import signal
+
+    node = _node(1)
+    try:
+        senders = [keypair_from_uri(f"//d{i}") for i in range(100)]
+        fund = [tn.transfer(node, "Alice", kp.public, 100 * TAO, nonce=i) for i, kp in enumerate(senders)]
+        assert all(err is None for err in node.submit_many(fund))
+        node.seal_block()
+        for pid in list(node._preparer._pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        batch = [tn.transfer(node, kp, BOB, TAO, nonce=0) for kp in senders]
+        assert all(err is None for err in node.submit_many(batch))   # checked by the node itself
+        node.seal_blocks(2)
+        assert len(node.pool) == 0
+        assert all(err is None for err in node.submit_many([tn.transfer(node, kp, BOB, TAO, nonce=1)
+                                                            for kp in senders]))  # new workers
+        assert node._preparer is not None
+    finally:
+        node.close_workers()
+        node.store.close()
