@@ -39,6 +39,8 @@ Errors from the pool maths (``AmmError``) are turned into the owning pallet's di
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from tensornet.amm.errors import AmmError
 from tensornet.amm.fixed import U64F64
 from tensornet.amm.pool import MIN_PRICE_RAO, PoolState, SwapResult, spot_price
@@ -61,6 +63,7 @@ def sub_account(pallet_id: bytes, index: int) -> bytes:
     return (b"modl" + pallet_id + index.to_bytes(2, "little")).ljust(32, b"\x00")
 
 
+@lru_cache(maxsize=1024)  # a pure function of a u16; every trade pays from or into the account
 def subnet_account(netuid: int) -> bytes:
     """The account holding a subnet's TAO (``get_subnet_account_id`` without the existence check)."""
     return sub_account(_SUBTENSOR_PALLET_ID, netuid)
@@ -234,8 +237,9 @@ class StakeOps:
 
     # --- accounts ---------------------------------------------------------------------------------
     def get_subnet_account_id(self, netuid: int) -> bytes | None:
-        if netuid == ROOT or self.NetworksAdded.contains(netuid):
-            return sub_account(_SUBTENSOR_PALLET_ID, netuid)
+        # (try_get: ``contains`` without its generic argument handling; a stored value never decodes to None)
+        if netuid == ROOT or self.NetworksAdded.try_get(netuid) is not None:
+            return subnet_account(netuid)
         return None
 
     def is_subnet_account_id(self, account: bytes) -> int | None:
@@ -244,7 +248,7 @@ class StakeOps:
         return None
 
     def hotkey_account_exists(self, hotkey: bytes) -> bool:
-        return self.Owner.contains(hotkey)
+        return self.Owner.try_get(hotkey) is not None  # (contains, as in get_subnet_account_id)
 
     def coldkey_owns_hotkey(self, coldkey: bytes, hotkey: bytes) -> bool:
         return self.hotkey_account_exists(hotkey) and self.Owner.get(hotkey) == coldkey
@@ -353,9 +357,13 @@ class StakeOps:
         mutate-if-non-zero writes it; the trades between touch none of these items, so one write
         per item leaves the state each trade's own writes would."""
         before, after = pools[0], pools[-1]
-        if any(a.tao_reserve != b.tao_reserve for a, b in zip(pools, pools[1:])):
+        tao_moved = alpha_moved = False
+        for a, b in zip(pools, pools[1:]):
+            tao_moved = tao_moved or a.tao_reserve != b.tao_reserve
+            alpha_moved = alpha_moved or a.alpha_reserve != b.alpha_reserve
+        if tao_moved:
             self.SubnetTAO.set(netuid, after.tao_reserve)
-        if any(a.alpha_reserve != b.alpha_reserve for a, b in zip(pools, pools[1:])):
+        if alpha_moved:
             self.SubnetAlphaIn.set(netuid, after.alpha_reserve)
         _add_clamped(self.SubnetAlphaOut, netuid, alpha_out)
         _add_clamped(self.TotalStake, None, stake)
