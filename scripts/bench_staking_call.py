@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from bench_common import submit_and_seal
 from bench_staking import build, setup
+
 from tensornet.runtime.runtime import Runtime
 
 

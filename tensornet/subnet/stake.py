@@ -40,6 +40,7 @@ Errors from the pool maths (``AmmError``) are turned into the owning pallet's di
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
 
 from tensornet.amm.errors import AmmError
 from tensornet.amm.fixed import U64F64
@@ -322,7 +323,8 @@ class StakeOps:
         if burned > 0:
             self.TotalIssuance.mutate(lambda t: max(t - burned, 0))
 
-    def transfer_tao_from_subnet(self, netuid: int, dest: bytes, amount: int, account: bytes | None = None) -> bytes:
+    def transfer_tao_from_subnet(self, netuid: int, dest: bytes, amount: int,
+                                 account: bytes | None = None) -> bytes:
         """Pay ``amount`` out of the subnet account; returns that account (``account``: as resolved
         earlier in this call)."""
         account = self._subnet_account(netuid, account)
@@ -358,7 +360,7 @@ class StakeOps:
         per item leaves the state each trade's own writes would."""
         before, after = pools[0], pools[-1]
         tao_moved = alpha_moved = False
-        for a, b in zip(pools, pools[1:]):
+        for a, b in pairwise(pools):
             tao_moved = tao_moved or a.tao_reserve != b.tao_reserve
             alpha_moved = alpha_moved or a.alpha_reserve != b.alpha_reserve
         if tao_moved:
@@ -449,17 +451,17 @@ class StakeOps:
         if refund:
             self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, refund)
         account = self.transfer_tao_from_subnet(netuid, beneficiary, result.amount_paid_out)
-        pools, sold, fee_outflow = (pool, result.pool), result.amount_paid_in, 0
+        sales = [result]
         author = self.block_author()
         if author is not None:
             # the fee's sale starts from result.pool; shares and TAO moved since, no pool item
-            fee_sale = self._maths(amm_swap_alpha_for_tao, result.pool, result.fee_to_block_author, MIN_PRICE_RAO,
-                                 True)
-            self.transfer_tao_from_subnet(netuid, author, fee_sale.amount_paid_out, account)
-            pools, sold, fee_outflow = pools + (fee_sale.pool,), sold + fee_sale.amount_paid_in, \
-                fee_sale.amount_paid_out
-        tao_out = result.amount_paid_out + fee_outflow
-        self._write_trades(netuid, pools, -sold, -tao_out, tao_out)  # the sales' pool writes, as one
+            fee = result.fee_to_block_author
+            sales.append(self._maths(amm_swap_alpha_for_tao, result.pool, fee, MIN_PRICE_RAO, True))
+            self.transfer_tao_from_subnet(netuid, author, sales[-1].amount_paid_out, account)
+        tao_out = sum(sale.amount_paid_out for sale in sales)
+        # both sales' pool writes at once (see _write_trades)
+        self._write_trades(netuid, (pool, *(sale.pool for sale in sales)),
+                           -sum(sale.amount_paid_in for sale in sales), -tao_out, tao_out)
         if netuid == ROOT:
             self.remove_stake_adjust_root_claimed_for_hotkey_and_coldkey(hotkey, coldkey, alpha)
             if not self.coldkey_has_root_stake(coldkey):
@@ -537,4 +539,4 @@ def _add_clamped(item, key: int | None, delta: int) -> None:
     generic argument handling."""
     keys = () if key is None else (key,)
     value = item.get(*keys) + delta
-    item.set(*keys, U64_MAX if value > U64_MAX else (value if value > 0 else 0))
+    item.set(*keys, min(max(value, 0), U64_MAX))

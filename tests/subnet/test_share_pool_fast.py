@@ -4,9 +4,9 @@ sequences of deposits, withdrawals and pro-rata changes."""
 from __future__ import annotations
 
 import reference_share_pool as ref
-from test_share_pool import MemoryPool
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_share_pool import MemoryPool
 
 from tensornet.subnet.share_pool import SafeFloat, SharePool
 
