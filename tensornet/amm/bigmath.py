@@ -130,19 +130,19 @@ def _ln1p_fixed(x_fp: int, precision: int, max_iters: int) -> int:
     factor, shift = x_fp >> zeros, precision - zeros
     upper, lower = _GUARD_FACTOR, -_GUARD_FACTOR
     term = result = x_fp
-    n = 2
-    while n <= max_iters:  # terms alternate: n even subtracts, n odd adds
+    for n in range(2, max_iters, 2):  # terms n (even: subtracted) and n + 1 (odd: added)
         term = (term * factor) >> shift
         step = term // n
         result -= step
-        if lower < step < upper or n == max_iters:
+        if lower < step < upper:
             return result
         term = (term * factor) >> shift
         step = term // (n + 1)
         result += step
         if lower < step < upper:
             return result
-        n += 2
+    if max_iters >= 2 and max_iters % 2 == 0:  # an even cap leaves its last term unpaired
+        result -= ((term * factor) >> shift) // max_iters
     return result
 
 
