@@ -80,9 +80,13 @@ def exp_scaled_bits(quote_weight: int, reserve: int, delta: int, base_quote: boo
     reserve_plus_delta = sat_u64(reserve + delta)
     if reserve_plus_delta == 0:
         return 0
-    base_weight = max(ACCURACY - quote_weight, 0)
-    exp_num, exp_den = (base_weight, quote_weight) if base_quote else (quote_weight, base_weight)
-    result = pow_ratio_scaled(reserve, reserve_plus_delta, exp_num, exp_den, EXP_PRECISION, ACCURACY)
+    if quote_weight == HALF_WEIGHT and reserve >= 0:
+        # exponent 1: pow_ratio_scaled's exact path (integer power, first root) is this one division
+        result = reserve * ACCURACY // reserve_plus_delta
+    else:
+        base_weight = max(ACCURACY - quote_weight, 0)
+        exp_num, exp_den = (base_weight, quote_weight) if base_quote else (quote_weight, base_weight)
+        result = pow_ratio_scaled(reserve, reserve_plus_delta, exp_num, exp_den, EXP_PRECISION, ACCURACY)
     if result is None or not 0 <= result <= U64_MAX:
         return 0
     value = (result << 64) // ACCURACY  # fx_div(fx_from_int(result), 10^18 as U64F64) for 0 ≤ result ≤ u64::MAX

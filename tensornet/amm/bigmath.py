@@ -62,16 +62,13 @@ def pow_ratio_scaled(
     if max_iters is None:
         max_iters = min(DEFAULT_MAX_ITERS, internal_precision + 128)
     max_iters = max(max_iters, 1)
-    guard_factor = 1 << GUARD_BITS
-    internal_scale = 1 << internal_precision
-
     ln_two = _ln_two(internal_precision, max_iters)
     ln_base = _ln_int(base_numerator, internal_precision, ln_two, max_iters) - _ln_int(
         base_denominator, internal_precision, ln_two, max_iters
     )
     ln_scaled = (ln_base * exp_num) // exp_den
-    exp_fp = _exp_fixed(ln_scaled, internal_scale, max_iters)
-    exp_requested = _round_to_precision(exp_fp, guard_factor)
+    exp_fp = _exp_fixed(ln_scaled, internal_precision, max_iters)
+    exp_requested = _round_to_precision(exp_fp, _GUARD_FACTOR)
     return (exp_requested * scale) // (1 << requested_precision)
 
 
@@ -110,53 +107,54 @@ def _round_to_precision(value: int, guard_factor: int) -> int:
     return truncated
 
 
-# The series below round their running sum to the requested precision after every term (the
-# crate stops when that rounding stops changing). Rounding half away from zero by the guard bits,
-# and dividing by the power-of-two scale, are shifts: ``(v + half) >> bits`` for v ≥ 0 and its
-# mirror for v < 0 equal ``_round_to_precision``; ``v >> p`` equals ``v // 2**p`` (both floor).
+# The series below stop, like the crate's, at the first term (after adding it) that is below the
+# guard factor in magnitude or that leaves the running sum unchanged once rounded to the requested
+# precision. The second test never decides: rounding half away from zero by the guard bits is
+# monotone and moves by at least one whenever the sum moves by a whole guard factor, so a term that
+# leaves the rounded sum unchanged is already below the guard factor. Only the first is made (a zero
+# term, where the crate stops before adding it, adds nothing). Division by the power-of-two scale is
+# a shift: ``v >> p`` equals ``v // 2**p`` (both floor), and ``(v >> p) // n`` equals
+# ``v // (2**p · n)`` (nested floor divisions by positive integers compose).
 _GUARD_FACTOR = 1 << GUARD_BITS
-_GUARD_HALF = _GUARD_FACTOR >> 1
 
 
 def _ln1p_fixed(x_fp: int, precision: int, max_iters: int) -> int:
-    """ln(1 + x) by its Taylor series in fixed point (scale 2**precision), stopping like the crate does."""
-    bits, half, guard = GUARD_BITS, _GUARD_HALF, _GUARD_FACTOR
-    term = x_fp
-    result = term
-    prev_rounded = (result + half) >> bits if result >= 0 else -((half - result) >> bits)
-    for n in range(2, max_iters + 1):
-        term = (term * x_fp) >> precision
-        if term == 0:
-            break
+    """ln(1 + x) by its Taylor series in fixed point (scale 2**precision), stopping like the crate does.
+
+    x is a normalised mantissa minus one: a u64-sized integer times a large power of two. Each term
+    is ``(term · x) >> precision``, i.e. ``(term · d) >> (precision − k)`` for x = d·2^k, so the
+    products are taken with the short factor d (the same floor of the same exact product)."""
+    if x_fp == 0:
+        return 0
+    zeros = min((x_fp & -x_fp).bit_length() - 1, precision)
+    factor, shift = x_fp >> zeros, precision - zeros
+    upper, lower = _GUARD_FACTOR, -_GUARD_FACTOR
+    term = result = x_fp
+    for n in range(2, max_iters, 2):  # terms n (even: subtracted) and n + 1 (odd: added)
+        term = (term * factor) >> shift
         step = term // n
-        if step == 0:
-            break
-        if n % 2 == 0:
-            result -= step
-        else:
-            result += step
-        rounded = (result + half) >> bits if result >= 0 else -((half - result) >> bits)
-        if -guard < step < guard or rounded == prev_rounded:
-            break
-        prev_rounded = rounded
+        result -= step
+        if lower < step < upper:
+            return result
+        term = (term * factor) >> shift
+        step = term // (n + 1)
+        result += step
+        if lower < step < upper:
+            return result
+    if max_iters >= 2 and max_iters % 2 == 0:  # an even cap leaves its last term unpaired
+        result -= ((term * factor) >> shift) // max_iters
     return result
 
 
-def _exp_fixed(x_fp: int, scale: int, max_iters: int) -> int:
-    """exp(x) by its Taylor series in fixed point, stopping like the crate does."""
-    bits, half, guard = GUARD_BITS, _GUARD_HALF, _GUARD_FACTOR
-    term = scale
-    result = term
-    prev_rounded = (result + half) >> bits if result >= 0 else -((half - result) >> bits)
+def _exp_fixed(x_fp: int, precision: int, max_iters: int) -> int:
+    """exp(x) by its Taylor series in fixed point (scale 2**precision), stopping like the crate does."""
+    upper, lower = _GUARD_FACTOR, -_GUARD_FACTOR
+    term = result = 1 << precision
     for n in range(1, max_iters + 1):
-        term = (term * x_fp) // (scale * n)
-        if term == 0:
-            break
+        term = ((term * x_fp) >> precision) // n
         result += term
-        rounded = (result + half) >> bits if result >= 0 else -((half - result) >> bits)
-        if -guard < term < guard or rounded == prev_rounded:
+        if lower < term < upper:
             break
-        prev_rounded = rounded
     return result
 
 

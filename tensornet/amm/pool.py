@@ -8,9 +8,10 @@ reserves; see `tensornet.amm` for who writes what).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 
 from tensornet.amm import errors
 from tensornet.amm.balancer import (
@@ -54,13 +55,16 @@ class Order(Enum):
     SELL = "sell"
 
 
-@dataclass(frozen=True)
-class PoolState:
+class PoolState(NamedTuple):
     """Everything the maths needs about one subnet's pool.
 
     tao_reserve = SubnetTAO, alpha_reserve = SubnetAlphaIn, quote_weight = SwapBalancer
     (Perquintill parts), fee_rate = FeeRate (u16 over 65535), initialized = PalSwapInitialized,
     mechanism = SubnetMechanism (0 = stable/root: 1:1, no fee).
+
+    Immutable and compared by value; a NamedTuple rather than a frozen dataclass because every
+    trade builds a few (the dataclass's per-field ``object.__setattr__`` cost as much as a curve
+    step). ``_replace`` is ``dataclasses.replace``.
     """
 
     tao_reserve: int
@@ -79,9 +83,8 @@ class PoolState:
         return self.mechanism == MECHANISM_DYNAMIC
 
 
-@dataclass(frozen=True)
-class SwapResult:
-    """The chain's SwapResult plus the pool after the trade.
+class SwapResult(NamedTuple):
+    """The chain's SwapResult plus the pool after the trade (a NamedTuple, as ``PoolState``).
 
     amount_paid_in: input that entered the curve (net of fee); amount_paid_out: output paid;
     fee_paid: fee charged in the input token; fee_to_block_author: the part of it owed to the
@@ -185,7 +188,7 @@ def initialize(pool: PoolState, price: U64F64 | None = None) -> PoolState:
     if pool.initialized:
         return pool
     if price is None:
-        return replace(pool, quote_weight=HALF_WEIGHT, initialized=True)
+        return pool._replace(quote_weight=HALF_WEIGHT, initialized=True)
     px_high = price.to_u64() * pool.alpha_reserve
     px_low = U64F64.from_int(pool.alpha_reserve).saturating_mul(price.frac()).to_u128()
     px_plus_y = px_high + px_low + pool.tao_reserve
@@ -194,7 +197,7 @@ def initialize(pool: PoolState, price: U64F64 | None = None) -> PoolState:
     weight = perquintill_from_rational(pool.tao_reserve, px_plus_y)
     if not weights_are_valid(weight):
         raise errors.ReservesOutOfBalance()
-    return replace(pool, quote_weight=weight, initialized=True)
+    return pool._replace(quote_weight=weight, initialized=True)
 
 
 def swap(
@@ -283,14 +286,9 @@ def _swap_step(pool: PoolState, buying: bool, amount: int, limit: int, drop_fees
         if delta_out == 0:
             raise errors.ReservesTooLow()
         fee_to_author = fee
-    return SwapResult(
-        amount_paid_in=delta_in,
-        amount_paid_out=delta_out,
-        fee_paid=fee,
-        fee_to_block_author=fee_to_author,
-        amount_in=amount,
-        pool=apply_trade(pool, buying, delta_in, delta_out),
-    )
+    # (amount_paid_in, amount_paid_out, fee_paid, fee_to_block_author, amount_in, pool)
+    return _tuple_new(SwapResult, (delta_in, delta_out, fee, fee_to_author, amount,
+                                   apply_trade(pool, buying, delta_in, delta_out)))
 
 
 def _convert(pool: PoolState, buying: bool, delta_in: int) -> int:
@@ -349,10 +347,12 @@ def apply_trade(pool: PoolState, buying: bool, paid_in: int, paid_out: int) -> P
 
 
 def with_reserves(pool: PoolState, tao_reserve: int, alpha_reserve: int) -> PoolState:
-    """``replace(pool, tao_reserve=…, alpha_reserve=…)`` without ``dataclasses.replace``'s field
-    introspection (it costs as much as a swap's curve maths; every trade and every subnet's
-    block emission re-reserves a pool)."""
-    return PoolState(tao_reserve, alpha_reserve, pool.quote_weight, pool.fee_rate, pool.initialized, pool.mechanism)
+    """``pool._replace(tao_reserve=…, alpha_reserve=…)`` without ``_replace``'s keyword handling
+    (every trade and every subnet's block emission re-reserves a pool)."""
+    return _tuple_new(PoolState, (tao_reserve, alpha_reserve) + pool[2:])
+
+
+_tuple_new = tuple.__new__  # a NamedTuple from its fields' tuple, without argument handling
 
 
 @dataclass(frozen=True)

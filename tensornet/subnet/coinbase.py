@@ -11,7 +11,7 @@ The maths is in ``coinbase_math``; this part only moves values between storage a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from tensornet.amm.errors import AmmError
 from tensornet.amm.pool import (
@@ -243,7 +243,7 @@ class CoinbasePart:
             initialized = True
         if after.quote_weight != before.quote_weight:
             swap.SwapBalancer.set(netuid, {"quote": after.quote_weight})
-        return after if after.initialized == initialized else replace(after, initialized=initialized)
+        return after if after.initialized == initialized else after._replace(initialized=initialized)
 
     def adjust_protocol_liquidity(self, netuid: int, tao: int, alpha: int,
                                   pool: PoolState) -> tuple[int, int, PoolState]:
@@ -267,7 +267,7 @@ class CoinbasePart:
             return None
         self.SubnetVolume.set(netuid, self.SubnetVolume.get(netuid) + tao)
         stored = self._store_pool_params(netuid, pool, result.pool)
-        return result if stored is result.pool else replace(result, pool=stored)
+        return result if stored is result.pool else result._replace(pool=stored)
 
     # --- epochs ---------------------------------------------------------------------------------
     def should_run_epoch(self, netuid: int, block: int) -> bool:

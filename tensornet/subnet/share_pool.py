@@ -11,8 +11,7 @@ Pure: storage access goes through a ``PoolOps`` object supplied by the caller.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 SAFE_FLOAT_MAX = 10**21
 SAFE_FLOAT_MAX_EXP = 21
@@ -21,6 +20,7 @@ _U256 = 2**256 - 1
 _U64 = 2**64 - 1
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _POW10 = [10**i for i in range(80)]
+_tuple_new = tuple.__new__  # builds a SafeFloat from a pair without NamedTuple's argument handling
 
 
 def _cappow10(e: int) -> int:
@@ -129,9 +129,11 @@ def _to_u64(a: _Pair) -> int:
     return min(q, _U64)
 
 
-@dataclass(frozen=True)
-class SafeFloat:
-    """mantissa × 10^exponent; ``{"mantissa", "exponent"}`` in storage (types.SafeFloat)."""
+class SafeFloat(NamedTuple):
+    """mantissa × 10^exponent; ``{"mantissa", "exponent"}`` in storage (types.SafeFloat).
+
+    A named (mantissa, exponent) pair: immutable, compared by value, and its own ``pair`` (a
+    staking call builds a dozen of them; a frozen dataclass cost more than the arithmetic)."""
 
     mantissa: int = 0
     exponent: int = 0
@@ -141,11 +143,11 @@ class SafeFloat:
     def _of(pair: _Pair | None) -> SafeFloat | None:
         if pair is None:
             return None
-        return ZERO if pair[0] == 0 else SafeFloat(pair[0], pair[1])
+        return ZERO if pair[0] == 0 else _tuple_new(SafeFloat, pair)
 
     @property
     def pair(self) -> _Pair:
-        return self.mantissa, self.exponent
+        return self
 
     @staticmethod
     def normalized(mantissa: int, exponent: int) -> SafeFloat | None:
@@ -172,7 +174,7 @@ class SafeFloat:
     @staticmethod
     def from_value(value) -> SafeFloat:
         """From the storage dict ``{"mantissa", "exponent"}``."""
-        return SafeFloat(value["mantissa"], value["exponent"])
+        return _tuple_new(SafeFloat, (value["mantissa"], value["exponent"]))
 
     def to_value(self) -> dict:
         return {"mantissa": self.mantissa, "exponent": self.exponent}
@@ -221,14 +223,28 @@ class PoolOps(Protocol):
 
 
 class SharePool:
-    """``SharePool``: value per key from shares, and the two ways the pool changes."""
+    """``SharePool``: value per key from shares, and the two ways the pool changes.
+
+    A staking call asks the same question twice (the stake, then again before burning it; the
+    shares a deposit mints, in validation, before the trade and when minting): the last value and
+    the last mint are remembered with every input they depend on, so a repeat is a comparison and a
+    changed pool is never answered from the memo."""
 
     def __init__(self, ops: PoolOps) -> None:
         self.ops = ops
+        self._last_value: tuple | None = None  # ((share, shared value, denominator), value)
+        self._last_shares: tuple | None = None  # ((update, shared value, denominator), shares)
 
     def value_of_shares(self, share: SafeFloat) -> int:
-        total = _new(self.ops.get_shared_value(), 0) or _ZERO_PAIR
-        return _to_u64(_mul_div(total, share.pair, self.ops.get_denominator().pair) or _ZERO_PAIR)
+        shared_value = self.ops.get_shared_value()
+        arguments = (share.pair, shared_value, self.ops.get_denominator().pair)
+        last = self._last_value
+        if last is not None and last[0] == arguments:
+            return last[1]
+        total = _new(shared_value, 0) or _ZERO_PAIR
+        value = _to_u64(_mul_div(total, arguments[0], arguments[2]) or _ZERO_PAIR)
+        self._last_value = (arguments, value)
+        return value
 
     def get_value(self, key) -> int:
         return self.value_of_shares(self.ops.get_share(key))
@@ -242,10 +258,15 @@ class SharePool:
         value = self.ops.get_shared_value()
         self.ops.set_shared_value(min(value + update, _U64) if update >= 0 else max(value + update, 0))
 
-    @staticmethod
-    def _shares_per_update(update: int, shared_value: int, denominator: _Pair) -> _Pair:
+    def _shares_per_update(self, update: int, shared_value: int, denominator: _Pair) -> _Pair:
+        arguments = (update, shared_value, denominator)
+        last = self._last_shares
+        if last is not None and last[0] == arguments:
+            return last[1]
         total = _new(shared_value, 0) or _ZERO_PAIR
-        return _mul_div(_new(abs(update), 0) or _ZERO_PAIR, denominator, total) or _ZERO_PAIR
+        shares = _mul_div(_new(abs(update), 0) or _ZERO_PAIR, denominator, total) or _ZERO_PAIR
+        self._last_shares = (arguments, shares)
+        return shares
 
     def sim_update_value_for_one(self, update: int) -> bool:
         """Whether adding ``update`` would mint a non-zero number of shares."""

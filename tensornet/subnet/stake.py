@@ -39,6 +39,9 @@ Errors from the pool maths (``AmmError``) are turned into the owning pallet's di
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from itertools import pairwise
+
 from tensornet.amm.errors import AmmError
 from tensornet.amm.fixed import U64F64
 from tensornet.amm.pool import MIN_PRICE_RAO, PoolState, SwapResult, spot_price
@@ -61,6 +64,7 @@ def sub_account(pallet_id: bytes, index: int) -> bytes:
     return (b"modl" + pallet_id + index.to_bytes(2, "little")).ljust(32, b"\x00")
 
 
+@lru_cache(maxsize=1024)  # a pure function of a u16; every trade pays from or into the account
 def subnet_account(netuid: int) -> bytes:
     """The account holding a subnet's TAO (``get_subnet_account_id`` without the existence check)."""
     return sub_account(_SUBTENSOR_PALLET_ID, netuid)
@@ -234,8 +238,9 @@ class StakeOps:
 
     # --- accounts ---------------------------------------------------------------------------------
     def get_subnet_account_id(self, netuid: int) -> bytes | None:
-        if netuid == ROOT or self.NetworksAdded.contains(netuid):
-            return sub_account(_SUBTENSOR_PALLET_ID, netuid)
+        # (try_get: ``contains`` without its generic argument handling; a stored value never decodes to None)
+        if netuid == ROOT or self.NetworksAdded.try_get(netuid) is not None:
+            return subnet_account(netuid)
         return None
 
     def is_subnet_account_id(self, account: bytes) -> int | None:
@@ -244,7 +249,7 @@ class StakeOps:
         return None
 
     def hotkey_account_exists(self, hotkey: bytes) -> bool:
-        return self.Owner.contains(hotkey)
+        return self.Owner.try_get(hotkey) is not None  # (contains, as in get_subnet_account_id)
 
     def coldkey_owns_hotkey(self, coldkey: bytes, hotkey: bytes) -> bool:
         return self.hotkey_account_exists(hotkey) and self.Owner.get(hotkey) == coldkey
@@ -269,34 +274,63 @@ class StakeOps:
     def _balances(self):
         return self.pallet("Balances")
 
-    def transfer_tao_to_subnet(self, netuid: int, coldkey: bytes, amount: int) -> int:
-        """Move up to ``amount`` (never below the existential deposit) into the subnet account."""
-        if amount == 0:
-            return 0
-        account = self.get_subnet_account_id(netuid)
+    def _subnet_account(self, netuid: int, known: bytes | None = None) -> bytes:
+        """``get_subnet_account_id`` or SubnetNotExists; ``known``: the account this call already
+        resolved (a subnet cannot vanish within a call)."""
+        account = known if known is not None else self.get_subnet_account_id(netuid)
         if account is None:
             raise self.error("SubnetNotExists")
-        moved = min(amount, self._balances().reducible_balance(coldkey, True))
+        return account
+
+    def transfer_tao_to_subnet(self, netuid: int, coldkey: bytes, amount: int) -> int:
+        """Move up to ``amount`` (never below the existential deposit) into the subnet account."""
+        return self._transfer_to_subnet(netuid, coldkey, amount)[0]
+
+    def _transfer_to_subnet(self, netuid: int, coldkey: bytes, amount: int) -> tuple[int, bytes | None]:
+        """``transfer_tao_to_subnet`` and the subnet account (None when nothing moved: not resolved).
+
+        The chain moves min(amount, reducible keeping the account alive). A keep-alive transfer of
+        ``amount`` succeeds exactly when ``amount`` is within that (or fails for the destination's
+        sake, as the chain's would); a refused transfer writes nothing. So the whole amount is tried
+        first and the balance read only when it is refused (the transfer reads the account itself)."""
+        if amount == 0:
+            return 0, None
+        account = self._subnet_account(netuid)
+        balances = self._balances()
+        try:
+            balances.transfer(coldkey, account, amount, True)
+            return amount, account
+        except DispatchError:
+            moved = min(amount, balances.reducible_balance(coldkey, True))
+            if moved == amount:
+                raise
         if moved == 0:
             raise self.error("InsufficientBalance")
-        self._balances().transfer(coldkey, account, moved, True)
-        return moved
+        balances.transfer(coldkey, account, moved, True)
+        return moved, account
 
     def transfer_tao(self, source: bytes, dest: bytes, amount: int) -> None:
         """``transfer_tao``: expendable transfer; dust lost by a reaped source leaves TotalIssuance too."""
         balances = self._balances()
-        if amount > balances.free_balance(source):
-            raise self.error("InsufficientBalance")
-        burned = balances.transfer(source, dest, amount, False)  # Balances.TotalIssuance before − after
+        try:
+            burned = balances.transfer(source, dest, amount, False)  # Balances.TotalIssuance before − after
+        except DispatchError:
+            # the chain checks the free balance first; the transfer reads the account anyway, and
+            # more than the free balance is more than the reducible, which it refuses before writing
+            if amount > balances.free_balance(source):
+                raise self.error("InsufficientBalance") from None
+            raise
         if burned > 0:
             self.TotalIssuance.mutate(lambda t: max(t - burned, 0))
 
-    def transfer_tao_from_subnet(self, netuid: int, dest: bytes, amount: int) -> None:
-        account = self.get_subnet_account_id(netuid)
-        if account is None:
-            raise self.error("SubnetNotExists")
+    def transfer_tao_from_subnet(self, netuid: int, dest: bytes, amount: int,
+                                 account: bytes | None = None) -> bytes:
+        """Pay ``amount`` out of the subnet account; returns that account (``account``: as resolved
+        earlier in this call)."""
+        account = self._subnet_account(netuid, account)
         if amount:
             self.transfer_tao(account, dest, amount)
+        return account
 
     def burn_tao(self, account: bytes, amount: int) -> None:
         """Subtensor "burns" by sending to the burn pallet account (issuance unchanged)."""
@@ -307,15 +341,37 @@ class StakeOps:
     def pool_state(self, netuid: int) -> PoolState:
         return self.pallet("Swap").pool_state(netuid)
 
-    def _amm_error(self, exc: AmmError) -> DispatchError:
-        return self.pallet(exc.pallet).error(exc.name)
+    def _maths(self, fn, *args):
+        """Run pool maths, turning its errors into the owning pallet's dispatch errors."""
+        try:
+            return fn(*args)
+        except AmmError as exc:
+            raise self.pallet(exc.pallet).error(exc.name) from None
 
-    def _write_reserves(self, netuid: int, before: PoolState, after: PoolState) -> None:
-        """Write SubnetTAO / SubnetAlphaIn only where the trade moved them (as the chain's mutate-if-non-zero)."""
-        if after.tao_reserve != before.tao_reserve:
+    def _write_trades(self, netuid: int, pools: tuple[PoolState, ...], alpha_out: int, stake: int,
+                      volume: int) -> None:
+        """Store what back-to-back trades on one pool changed: ``pools`` is the pool before them, then
+        after each; ``alpha_out`` / ``stake`` are the signed changes of SubnetAlphaOut / TotalStake
+        (clamped to u64 as each trade's own clamp would leave them: the trades move them one way) and
+        ``volume`` the SubnetVolume added.
+
+        A reserve is written (with its final value) if any trade moved it, as the chain's
+        mutate-if-non-zero writes it; the trades between touch none of these items, so one write
+        per item leaves the state each trade's own writes would."""
+        before, after = pools[0], pools[-1]
+        tao_moved = alpha_moved = False
+        for a, b in pairwise(pools):
+            tao_moved = tao_moved or a.tao_reserve != b.tao_reserve
+            alpha_moved = alpha_moved or a.alpha_reserve != b.alpha_reserve
+        if tao_moved:
             self.SubnetTAO.set(netuid, after.tao_reserve)
-        if after.alpha_reserve != before.alpha_reserve:
+        if alpha_moved:
             self.SubnetAlphaIn.set(netuid, after.alpha_reserve)
+        _add_clamped(self.SubnetAlphaOut, netuid, alpha_out)
+        _add_clamped(self.TotalStake, None, stake)
+        item = self.SubnetVolume
+        item.set(netuid, item.get(netuid) + volume)
+        self.pallet("Swap").write_pool(netuid, after, before)
 
     def swap_tao_for_alpha(self, netuid: int, tao: int, price_limit: int, drop_fees: bool = False,
                            pool: PoolState | None = None) -> SwapResult:
@@ -325,15 +381,8 @@ class StakeOps:
         written since (one read serves validation and trade)."""
         if pool is None:
             pool = self.pool_state(netuid)
-        try:
-            result = amm_swap_tao_for_alpha(pool, tao, price_limit, drop_fees)
-        except AmmError as exc:
-            raise self._amm_error(exc) from None
-        self._write_reserves(netuid, pool, result.pool)
-        self.SubnetAlphaOut.mutate(netuid, lambda v: min(v + result.amount_paid_out, U64_MAX))
-        self.TotalStake.mutate(lambda v: min(v + tao, U64_MAX))
-        self.SubnetVolume.mutate(netuid, lambda v: v + tao)
-        self.pallet("Swap").write_pool(netuid, result.pool, pool)
+        result = self._maths(amm_swap_tao_for_alpha, pool, tao, price_limit, drop_fees)
+        self._write_trades(netuid, (pool, result.pool), result.amount_paid_out, tao, tao)
         return result
 
     def swap_alpha_for_tao(self, netuid: int, alpha: int, price_limit: int, drop_fees: bool = False,
@@ -345,20 +394,15 @@ class StakeOps:
         may pass that on instead of reading the pool again."""
         if pool is None:
             pool = self.pool_state(netuid)
-        try:
-            result = amm_swap_alpha_for_tao(pool, alpha, price_limit, drop_fees)
-        except AmmError as exc:
-            raise self._amm_error(exc) from None
-        self._write_reserves(netuid, pool, result.pool)
-        self.SubnetAlphaOut.mutate(netuid, lambda v: max(v - result.amount_paid_in, 0))
-        self.TotalStake.mutate(lambda v: max(v - result.amount_paid_out, 0))
-        self.SubnetVolume.mutate(netuid, lambda v: v + result.amount_paid_out)
-        self.pallet("Swap").write_pool(netuid, result.pool, pool)
+        result = self._maths(amm_swap_alpha_for_tao, pool, alpha, price_limit, drop_fees)
+        self._write_trades(netuid, (pool, result.pool), -result.amount_paid_in, -result.amount_paid_out,
+                           result.amount_paid_out)
         return result
 
     def record_tao_flow(self, netuid: int, amount: int) -> None:
         """``record_tao_inflow`` / ``record_tao_outflow`` (negative ``amount``): SubnetTaoFlow."""
-        self.SubnetTaoFlow.mutate(netuid, lambda v: max(min(v + amount, 2**63 - 1), -(2**63)))
+        item = self.SubnetTaoFlow
+        item.set(netuid, max(min(item.get(netuid) + amount, 2**63 - 1), -(2**63)))
 
     def stake_into_subnet(self, hotkey: bytes, coldkey: bytes, netuid: int, tao: int, price_limit: int,
                           drop_fees: bool = False, pool: PoolState | None = None,
@@ -367,7 +411,7 @@ class StakeOps:
 
         ``pool`` / ``shares``: ``pool_state(netuid)`` and the (hotkey, netuid) share pool object
         the caller's validation just used (moving TAO and trading touch neither)."""
-        staked = self.transfer_tao_to_subnet(netuid, coldkey, tao)
+        staked, account = self._transfer_to_subnet(netuid, coldkey, tao)
         result = self.swap_tao_for_alpha(netuid, staked, price_limit, drop_fees, pool)
         alpha = result.amount_paid_out
         if alpha == 0:
@@ -380,7 +424,7 @@ class StakeOps:
         shares.update_value_for_one(coldkey, alpha)
         author = self.block_author()
         if author is not None:
-            self.transfer_tao_from_subnet(netuid, author, result.fee_to_block_author)
+            self.transfer_tao_from_subnet(netuid, author, result.fee_to_block_author, account)
         else:
             self.burn_tao(self.get_subnet_account_id(netuid), result.fee_to_block_author)
         self.record_tao_flow(netuid, result.amount_paid_in)
@@ -400,24 +444,29 @@ class StakeOps:
         caller's validation just read (burning shares touches no pool item; ``shares`` is not used
         after the burn)."""
         self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, alpha, shares)
-        result = self.swap_alpha_for_tao(netuid, alpha, price_limit, drop_fees, pool)
+        if pool is None:
+            pool = self.pool_state(netuid)
+        result = self._maths(amm_swap_alpha_for_tao, pool, alpha, price_limit, drop_fees)
         refund = max(alpha - result.amount_paid_in - result.fee_paid, 0)
         if refund:
             self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, refund)
-        self.transfer_tao_from_subnet(netuid, beneficiary, result.amount_paid_out)
-        fee_outflow = 0
+        account = self.transfer_tao_from_subnet(netuid, beneficiary, result.amount_paid_out)
+        sales = [result]
         author = self.block_author()
         if author is not None:
-            # storage holds result.pool now (see swap_alpha_for_tao); shares and TAO moved since
-            fee_sale = self.swap_alpha_for_tao(netuid, result.fee_to_block_author, MIN_PRICE_RAO, True,
-                                               result.pool)
-            self.transfer_tao_from_subnet(netuid, author, fee_sale.amount_paid_out)
-            fee_outflow = fee_sale.amount_paid_out
+            # the fee's sale starts from result.pool; shares and TAO moved since, no pool item
+            fee = result.fee_to_block_author
+            sales.append(self._maths(amm_swap_alpha_for_tao, result.pool, fee, MIN_PRICE_RAO, True))
+            self.transfer_tao_from_subnet(netuid, author, sales[-1].amount_paid_out, account)
+        tao_out = sum(sale.amount_paid_out for sale in sales)
+        # both sales' pool writes at once (see _write_trades)
+        self._write_trades(netuid, (pool, *(sale.pool for sale in sales)),
+                           -sum(sale.amount_paid_in for sale in sales), -tao_out, tao_out)
         if netuid == ROOT:
             self.remove_stake_adjust_root_claimed_for_hotkey_and_coldkey(hotkey, coldkey, alpha)
             if not self.coldkey_has_root_stake(coldkey):
                 self.maybe_remove_coldkey_index(coldkey)
-        self.record_tao_flow(netuid, -(result.amount_paid_out + fee_outflow))
+        self.record_tao_flow(netuid, -tao_out)
         self.LastColdkeyHotkeyStakeBlock.set(coldkey, hotkey, self.block_number)
         self.deposit_event("StakeRemoved", (coldkey, hotkey, result.amount_paid_out, result.amount_paid_in,
                                             netuid, result.fee_paid))
@@ -483,3 +532,11 @@ class StakeOps:
             self.env.truncate_events(mark)
             return False
         return True
+
+
+def _add_clamped(item, key: int | None, delta: int) -> None:
+    """``item[key] += delta`` clamped to u64 (``key`` None: a StorageValue); ``mutate`` without its
+    generic argument handling."""
+    keys = () if key is None else (key,)
+    value = item.get(*keys) + delta
+    item.set(*keys, min(max(value, 0), U64_MAX))

@@ -42,13 +42,6 @@ class StakingCalls:
     """Part class: the staking extrinsics and their validation."""
 
     # --- helpers ------------------------------------------------------------------------------
-    def _maths(self, fn, *args):
-        """Run pool maths, turning its errors into the owning pallet's dispatch errors."""
-        try:
-            return fn(*args)
-        except AmmError as exc:
-            raise self.pallet(exc.pallet).error(exc.name) from None
-
     def _is_stable(self, netuid: int) -> bool:
         return netuid == ROOT or self.SubnetMechanism.get(netuid) == 0
 

@@ -7,6 +7,7 @@ import reference_bigmath as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tensornet.amm import bigmath
 from tensornet.amm.bigmath import pow_ratio_scaled
 
 PERQUINTILL = 10**18
@@ -35,3 +36,34 @@ def test_a_pool_trading_repeatedly_matches(reserve: int, delta: int, weight: int
             assert pow_ratio_scaled(reserve, new, w, PERQUINTILL - w, 256, PERQUINTILL) == \
                 ref.pow_ratio_scaled(reserve, new, w, PERQUINTILL - w, 256, PERQUINTILL)
         reserve = new
+
+
+_PRECISIONS = st.sampled_from([256 + 24, 1024 + 24, 56])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(1, 2**64 - 1), st.integers(1, 2**130)), _PRECISIONS)
+def test_ln_series_of_a_mantissa_matches_the_plain_series(value: int, precision: int) -> None:
+    """The short-factor products and the single stopping test of ``_ln1p_fixed`` give the plain
+    series' sum to the bit, for the mantissas ``_ln_int`` feeds it (and for ln 2's −1/2)."""
+    scale = 1 << precision
+    shift = value.bit_length() - 1
+    mantissa = (value << precision) >> shift
+    if mantissa >= scale + (scale >> 1):
+        mantissa >>= 1
+    max_iters = precision + 128
+    for x in (mantissa - scale, -(scale >> 1)):
+        assert bigmath._ln1p_fixed(x, precision, max_iters) == \
+            ref._ln1p_fixed(x, scale, 1 << ref.GUARD_BITS, max_iters)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), _PRECISIONS, st.sampled_from([None, 1, 2, 7]))
+def test_series_of_any_argument_match_the_plain_series(data, precision: int, max_iters: int | None) -> None:
+    """Both series on arbitrary arguments (any bits, either sign, iteration caps that bite)."""
+    scale = 1 << precision
+    iters = precision + 128 if max_iters is None else max_iters
+    x = data.draw(st.integers(-(scale >> 1), scale >> 1))
+    assert bigmath._ln1p_fixed(x, precision, iters) == ref._ln1p_fixed(x, scale, 1 << ref.GUARD_BITS, iters)
+    y = data.draw(st.integers(-48 * scale, 48 * scale))
+    assert bigmath._exp_fixed(y, precision, iters) == ref._exp_fixed(y, scale, 1 << ref.GUARD_BITS, iters)

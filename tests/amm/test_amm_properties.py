@@ -144,8 +144,8 @@ def test_no_swap_starts_below_minimum_reserve_or_drains_a_pool(pool: PoolState, 
     """Weights 0.5 only: with skewed weights the chain's factor floors to 0 and a huge trade
     can empty the output reserve (see test_skewed_weights_can_drain_like_the_chain)."""
     buying = order is Order.BUY
-    low = replace(pool, alpha_reserve=MINIMUM_RESERVE - 1) if buying else replace(
-        pool, tao_reserve=MINIMUM_RESERVE - 1
+    low = pool._replace(alpha_reserve=MINIMUM_RESERVE - 1) if buying else pool._replace(
+        tao_reserve=MINIMUM_RESERVE - 1
     )
     try:
         swap(low, order, amount, _market(order))

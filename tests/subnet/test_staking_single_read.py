@@ -9,6 +9,7 @@ import random
 import time as real_time
 
 import pytest
+import reference_stake
 import test_staking_invariants as inv
 from stake_net import SM
 
@@ -109,4 +110,21 @@ def test_handed_on_reads_equal_fresh_reads(monkeypatch: pytest.MonkeyPatch, seed
     plain = _run(ops, seed, emission)
     assert len(fast) == len(plain)
     for block, (a, b) in enumerate(zip(fast, plain)):
+        assert a == b, f"block {block} differs"
+
+
+@pytest.mark.parametrize(("seed", "emission", "ops"), [(7, False, 160), (4, True, 120)])
+def test_stake_ops_equal_their_step_by_step_reference(monkeypatch: pytest.MonkeyPatch, seed: int, emission: bool,
+                                                     ops: int) -> None:
+    """A sale and its fee's sale write the pool once, payouts skip the balance pre-reads: the state
+    and events equal those of the step-by-step versions (``reference_stake``)."""
+    monkeypatch.setattr(node_module, "time", _Clock())
+    fast = _run(ops, seed, emission)
+    assert sum(ok for outcomes, _, _ in fast for ok, _, _ in outcomes) > ops // 5
+    monkeypatch.setattr(node_module, "time", _Clock())
+    for step in reference_stake.STEPS:
+        monkeypatch.setattr(SubtensorModule, step.__name__, step)
+    reference = _run(ops, seed, emission)
+    assert len(fast) == len(reference)
+    for block, (a, b) in enumerate(zip(fast, reference)):
         assert a == b, f"block {block} differs"

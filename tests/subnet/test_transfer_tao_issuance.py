@@ -4,8 +4,10 @@ after; both ways must agree, including a Balances issuance smaller than the dust
 from __future__ import annotations
 
 import pytest
+import reference_stake
 from stake_net import SM, StakeNet, acc
 
+from tensornet.runtime.dispatch import DispatchError
 from tensornet.storage.overlay import Overlay
 
 ED = 500
@@ -53,5 +55,50 @@ def test_burned_dust_equals_the_issuance_difference(free: int, amount: int, issu
         assert results[0] == results[1]
         if 0 < free - amount < ED:
             assert results[0][2] is None  # reaped: the dust path ran
+    finally:
+        n.close()
+
+
+def _outcome(fn, *args) -> object:
+    try:
+        return fn(*args)
+    except DispatchError as exc:
+        return exc.name or exc.value
+
+
+@pytest.mark.parametrize(("free", "frozen", "amount"), [
+    (10_000, 0, 10_001),      # more than the free balance
+    (10_000, 0, 10_000),      # all of it (to a subnet: capped to keep the account alive)
+    (10_000, 0, 9_600),       # would leave less than ED
+    (10_000, 3_000, 8_000),   # within the free balance, beyond the reducible one
+    (10_000, 3_000, 7_000),
+    (10_000, 10_000, 1),      # nothing reducible
+    (400, 0, 300),            # below ED from the start
+    (10_000, 0, 0),
+])
+@pytest.mark.parametrize("step", ["transfer_tao", "transfer_tao_to_subnet"])
+def test_refused_or_cut_transfers_equal_the_step_by_step_reference(free: int, frozen: int, amount: int,
+                                                                    step: str) -> None:
+    """transfer_tao tries the transfer before reading the free balance, transfer_tao_to_subnet the
+    whole amount before reading the reducible one: results, errors, balances and events are those
+    of the pre-reading versions (``reference_stake``)."""
+    n = StakeNet()
+    try:
+        source = acc("dust_src")
+        results = []
+        for version in ("live", "reference"):
+            with n.node.query_runtime.at(Overlay(n.node.store.state_at(None)), n.block) as rt:
+                sm, system = rt.pallets[SM], rt.pallets["System"]
+                info = system.Account.get(source)
+                info["data"]["free"], info["data"]["frozen"], info["providers"] = free, frozen, 1
+                system.Account.set(source, info)
+                fn = getattr(reference_stake, step) if version == "reference" else getattr(type(sm), step)
+                args = (source, acc("Bob"), amount) if step == "transfer_tao" else (1, source, amount)
+                outcome = _outcome(fn, sm, *args)
+                results.append((outcome, system.Account.try_get(source), system.Account.try_get(acc("Bob")),
+                                system.Account.try_get(sm.get_subnet_account_id(1)),
+                                [(e.pallet, e.name, repr(e.payload)) for e in rt.env.events]))
+                rt.env.reset_events()
+        assert results[0] == results[1]
     finally:
         n.close()
