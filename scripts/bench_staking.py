@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from bench_common import submit_and_seal, verify_rate
 from tensornet.chain.spec import GenesisConfig, preset
+from tensornet.node.heap import settle_startup_heap
 from tensornet.node.node import Node, NodeConfig
 from tensornet.primitives.keys import dev_keypair, keypair_from_seed, keypair_from_uri
 from tensornet.runtime.signer import sign_extrinsic
@@ -85,6 +86,7 @@ def main() -> None:
         t0 = time.perf_counter()
         node, keys, netuid, hotkey = setup(args.accounts, os.path.join(d, "db"), args.workers)
         txs = build(node, keys, netuid, hotkey, args.tx)
+        settle_startup_heap()  # as `tnet node` does once its node is built
         print(f"setup: subnet {netuid}, {len(keys)} coldkeys, {len(txs)} signed add/remove_stake "
               f"in {time.perf_counter() - t0:.1f} s")
         try:
