@@ -1238,96 +1238,59 @@ def _csr_clean(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray,
 
 
 # ------------------------------------------------------------------ JSON sparse rows
-# ``validate`` has the rows rendered as compact JSON text in native code and reads the text here:
-# walking 30k Python pair lists element by element costs several times more than both steps.
+# ``validate`` has CPython's ``marshal`` (C, one pass, exact types) write the JSON face's rows
+# and reads the bytes here: walking 30k Python pair lists element by element costs several times
+# more than both steps.
 
-_OPEN = np.uint8(ord("["))
-_CLOSE = np.uint8(ord("]"))
-_COMMA = np.uint8(ord(","))
-_MINUS = np.uint8(ord("-"))
-_ZERO = np.uint8(ord("0"))
-_U10 = np.uint64(10)
-_U48 = np.uint64(ord("0"))
+_M_LIST = np.uint8(ord("["))
+_M_TUPLE = np.uint8(ord("("))
+_M_INT = np.uint8(ord("i"))
 
 
 @njit(**_JIT)
-def _json_int(buf: np.ndarray, p: np.int64) -> tuple[np.int64, np.int64]:
-    """The integer starting at ``p`` and the position after it; position −1 when there is none
-    or it does not fit in i64 (the range of ``array('q')``, which the plain path uses).  The
-    caller guarantees a non-digit after ``p`` (the text's closing bracket), so the digit loop
-    needs no bounds check."""
-    neg = buf[p] == _MINUS
-    if neg:
-        p += 1
-    start = p
-    acc = _U0
-    while True:
-        d = np.uint64(buf[p]) - _U48  # wraps above 9 for every non-digit
-        if d >= _U10:
-            break
-        acc = acc * _U10 + d  # exact up to 19 digits (below 2^64); longer numbers are refused
-        p += 1
-    digits = p - start
-    if (digits == 0 or digits > 19 or (digits > 1 and buf[start] == _ZERO)
-            or acc > (_U_2_63 if neg else _U_2_63 - _U1)):  # JSON has no leading zeros
-        return np.int64(0), np.int64(-1)
-    return (np.int64(_U0 - acc) if neg else np.int64(acc)), p
+def _le_i32(buf: np.ndarray, p: np.int64) -> np.int64:
+    """The little-endian int32 at ``buf[p:p + 4]`` (marshal's lengths and small ints)."""
+    u = (np.uint32(buf[p]) | (np.uint32(buf[p + 1]) << np.uint32(8))
+         | (np.uint32(buf[p + 2]) << np.uint32(16)) | (np.uint32(buf[p + 3]) << np.uint32(24)))
+    return np.int64(np.int32(u))
 
 
 @njit(**_JIT)
 def parse_pair_rows(buf: np.ndarray, n: np.int64
                     ) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray]:
-    """CSR arrays of ``n`` rows of ``[uid, value]`` pairs written as compact JSON (no spaces),
-    e.g. ``[[[0,5],[2,7]],[]]``; False (and empty arrays) for any other text, including an
-    integer outside i64.  Uid and value ranges are left to ``csr_first_problems``.
+    """CSR arrays from ``marshal.dumps(rows, 2)`` of a list of ``n`` lists of ``[uid, value]``
+    pairs (lists or tuples) of int32 integers; False (and empty arrays) for anything else —
+    a boolean, float, other container, or an integer beyond int32, which marshal writes with
+    other type codes.  Uid and value ranges are left to ``csr_first_problems``.
 
-    The last byte is checked first: a closing bracket there stops every scan before the end,
-    so reads need no bounds checks."""
+    Version 2 of the format has no back-references: a list is ``[`` and an int32 length, then
+    its items; a tuple the same with ``(``; an int32 integer ``i`` and its four bytes."""
     m = buf.shape[0]
     indptr = np.zeros(n + 1, np.int64)
-    cap = m // 6 + 1  # "[u,v]" plus a separator: at least six bytes per pair
+    cap = m // 15  # "[" n, "i" u, "i" v: fifteen bytes per pair
     indices = np.empty(cap, np.int64)
     values = np.empty(cap, np.int64)
     fail = (False, indptr, indices[:0], values[:0])
-    if m < 2 or buf[0] != _OPEN or buf[m - 1] != _CLOSE:
+    if m < 5 or buf[0] != _M_LIST or _le_i32(buf, 1) != n:
         return fail
-    p = 1
+    p = 5
     k = 0
     for i in range(n):
-        if i > 0:
-            if buf[p] != _COMMA:
-                return fail
-            p += 1
-        if buf[p] != _OPEN:
+        if p + 5 > m or buf[p] != _M_LIST:
             return fail
-        p += 1
-        if buf[p] == _CLOSE:
-            if p == m - 1:
+        length = _le_i32(buf, p + 1)
+        p += 5
+        if length < 0 or length > (m - p) // 15:
+            return fail
+        for _ in range(length):
+            if ((buf[p] != _M_LIST and buf[p] != _M_TUPLE) or _le_i32(buf, p + 1) != 2
+                    or buf[p + 5] != _M_INT or buf[p + 10] != _M_INT):
                 return fail
-            p += 1
-            indptr[i + 1] = k
-            continue
-        while True:
-            if buf[p] != _OPEN:
-                return fail
-            uid, p = _json_int(buf, p + 1)
-            if p < 0 or buf[p] != _COMMA:
-                return fail
-            value, p = _json_int(buf, p + 1)
-            if p < 0 or buf[p] != _CLOSE or p == m - 1:
-                return fail
-            indices[k] = uid
-            values[k] = value
+            indices[k] = _le_i32(buf, p + 6)
+            values[k] = _le_i32(buf, p + 11)
             k += 1
-            p += 1
-            if buf[p] == _COMMA:
-                p += 1
-            elif buf[p] == _CLOSE and p < m - 1:
-                p += 1
-                break
-            else:
-                return fail
+            p += 15
         indptr[i + 1] = k
-    if p != m - 1:
+    if p != m:
         return fail
     return True, indptr, indices[:k], values[:k]
