@@ -1221,20 +1221,25 @@ def _csr_clean(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray,
                n: np.int64) -> bool:
     """True when every value is a u16, every uid is below n and every row is strictly
     increasing (so free of duplicates): the usual input, checked with branch-free reductions
-    instead of ``csr_first_problems``' per-entry search (which then runs only on bad input)."""
+    instead of ``csr_first_problems``' per-entry search (which then runs only on bad input).
+
+    Row order is checked over the whole array at once (a per-row loop does not vectorise):
+    every descent must sit where a non-empty row starts."""
     un = np.uint64(n)
     wide = _U0
     for e in range(values.shape[0]):
         wide |= (np.uint64(values[e]) >> np.uint64(16)) | np.uint64(np.uint64(indices[e]) >= un)
     if wide != _U0:
         return False
-    for i in range(indptr.shape[0] - 1):
-        unsorted = _U0
-        for e in range(indptr[i] + 1, indptr[i + 1]):
-            unsorted |= np.uint64(indices[e] <= indices[e - 1])
-        if unsorted != _U0:
-            return False
-    return True
+    descents = np.int64(0)
+    for e in range(1, indices.shape[0]):
+        descents += np.int64(indices[e] <= indices[e - 1])
+    at_row_starts = np.int64(0)
+    for i in range(1, indptr.shape[0] - 1):
+        s = indptr[i]
+        if 0 < s < indptr[i + 1]:
+            at_row_starts += np.int64(indices[s] <= indices[s - 1])
+    return descents == at_row_starts
 
 
 # ------------------------------------------------------------------ JSON sparse rows
