@@ -146,6 +146,15 @@ def _epoch_checked(inp: EpochInputs, engine: str, split: bool = True) -> EpochOu
 _SPLIT_PARTS = max(1, min(int(os.environ.get("NUMBA_NUM_THREADS") or os.cpu_count() or 1), 4))
 _SPLIT_LOCK = threading.Lock()
 
+#: After a split step OpenMP's (libgomp's) idle workers spin GOMP_SPINCOUNT times before they
+#: sleep; the default, 300,000, keeps a core busy for milliseconds per step.  One 256 × 128
+#: epoch every 10 ms on 2 busy cores cost 11–17 ms of CPU that way, 5–7 ms with 60,000, at the
+#: same best latency (≈ 2 ms): 60,000 still spans the gap between an epoch's two split steps
+#: (at 5,000 the worker sleeps in between and waking it costs more than the split saves).
+#: libgomp reads it when it loads (numba's first parallel kernel, after this import); a value
+#: already in the environment wins.
+os.environ.setdefault("GOMP_SPINCOUNT", "60000")
+
 
 _POOL: tuple[ThreadPoolExecutor, int] | None = None
 _POOL_LOCK = threading.Lock()
