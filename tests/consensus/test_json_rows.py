@@ -184,3 +184,23 @@ def test_parse_pair_rows_agrees_with_marshal_loads_on_corrupted_bytes(seed: int)
             data = (data[:k] + c + data[k:] if op == 0 else data[:k] + data[k + 1:] if op == 1
                     else data[:k] + c + data[k + 1:])
         assert _parse(data, n) == _marshal_rows(data, n), data
+
+
+@pytest.mark.parametrize("pair", [{1, 2}, {1: 2, 3: 4}, b"\x01\x02"], ids=repr)
+def test_json_face_names_non_pair_containers(pair) -> None:
+    """Through the face: a container that is no list or tuple is refused under its row's key
+    (the former C-level flattening read sets, dict keys and bytes as pairs)."""
+    from tensornet.consensus.errors import ScenarioError
+    from tensornet.consensus.validate import inputs_from_json
+    doc = {"n": 3, "stake": [1, 1, 1], "weights": [[[0, 1]], [[1, 5], pair], []]}
+    with pytest.raises(ScenarioError) as e:
+        inputs_from_json(doc)
+    assert e.value.key.startswith("weights[1]")
+
+
+def test_json_face_reads_int_subclasses_and_numpy_integers_as_their_values() -> None:
+    from tensornet.consensus.validate import inputs_from_json
+    plain = {"n": 3, "stake": [1, 1, 1], "weights": [[[2, 7]], [[1, 5]], []]}
+    odd = {**plain, "weights": [[[_Uid.TWO, np.int64(7)]], [(np.int32(1), 5)], []]}
+    a, b = inputs_from_json(plain).weights, inputs_from_json(odd).weights
+    assert _same(a, b)
