@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 from tensornet.consensus.types import Csr, EpochInputs
+from tensornet.consensus.validate import inputs_from_json
 from tensornet.consensus.yuma import epoch, epoch_json, epoch_many, outputs_to_json, warm_up
 
 
@@ -103,6 +104,9 @@ def main() -> None:
     j_ms, j_cpu = timed_cpu(lambda: epoch_json(doc), 30)
     print(f"256 uids x 128 validators, Yuma3 + liquid alpha: engine {e_ms:.2f} ms "
           f"(goal 2; cpu {e_cpu:.2f}), epoch_json {j_ms:.2f} ms (goal 10; cpu {j_cpu:.2f})")
+    out = epoch(inp)
+    print(f"  of which JSON in (inputs_from_json) {timed(lambda: inputs_from_json(doc), 30):.2f} ms,"
+          f" JSON out (outputs_to_json) {timed(lambda: outputs_to_json(out), 30):.2f} ms")
     inp2 = dense_inputs(256, 128, 2)
     inp2.yuma3_enabled = inp2.liquid_alpha_enabled = False
     print(f"256 x 128, Yuma2 (default): engine {timed(lambda: epoch(inp2), 50):.2f} ms")

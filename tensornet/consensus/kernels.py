@@ -1221,17 +1221,81 @@ def _csr_clean(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray,
                n: np.int64) -> bool:
     """True when every value is a u16, every uid is below n and every row is strictly
     increasing (so free of duplicates): the usual input, checked with branch-free reductions
-    instead of ``csr_first_problems``' per-entry search (which then runs only on bad input)."""
+    instead of ``csr_first_problems``' per-entry search (which then runs only on bad input).
+
+    Row order is checked over the whole array at once (a per-row loop does not vectorise):
+    every descent must sit where a non-empty row starts."""
     un = np.uint64(n)
     wide = _U0
     for e in range(values.shape[0]):
         wide |= (np.uint64(values[e]) >> np.uint64(16)) | np.uint64(np.uint64(indices[e]) >= un)
     if wide != _U0:
         return False
-    for i in range(indptr.shape[0] - 1):
-        unsorted = _U0
-        for e in range(indptr[i] + 1, indptr[i + 1]):
-            unsorted |= np.uint64(indices[e] <= indices[e - 1])
-        if unsorted != _U0:
-            return False
-    return True
+    descents = np.int64(0)
+    for e in range(1, indices.shape[0]):
+        descents += np.int64(indices[e] <= indices[e - 1])
+    at_row_starts = np.int64(0)
+    for i in range(1, indptr.shape[0] - 1):
+        s = indptr[i]
+        if 0 < s < indptr[i + 1]:
+            at_row_starts += np.int64(indices[s] <= indices[s - 1])
+    return descents == at_row_starts
+
+
+# ------------------------------------------------------------------ JSON sparse rows
+# ``validate`` has CPython's ``marshal`` (C, one pass, exact types) write the JSON face's rows
+# and reads the bytes here: walking 30k Python pair lists element by element costs several times
+# more than both steps.
+
+_M_LIST = np.uint8(ord("["))
+_M_TUPLE = np.uint8(ord("("))
+_M_INT = np.uint8(ord("i"))
+
+
+@njit(**_JIT)
+def _le_i32(buf: np.ndarray, p: np.int64) -> np.int64:
+    """The little-endian int32 at ``buf[p:p + 4]`` (marshal's lengths and small ints)."""
+    u = (np.uint32(buf[p]) | (np.uint32(buf[p + 1]) << np.uint32(8))
+         | (np.uint32(buf[p + 2]) << np.uint32(16)) | (np.uint32(buf[p + 3]) << np.uint32(24)))
+    return np.int64(np.int32(u))
+
+
+@njit(**_JIT)
+def parse_pair_rows(buf: np.ndarray, n: np.int64
+                    ) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays from ``marshal.dumps(rows, 2)`` of a list of ``n`` lists of ``[uid, value]``
+    pairs (lists or tuples) of int32 integers; False (and empty arrays) for anything else —
+    a boolean, float, other container, or an integer beyond int32, which marshal writes with
+    other type codes.  Uid and value ranges are left to ``csr_first_problems``.
+
+    Version 2 of the format has no back-references: a list is ``[`` and an int32 length, then
+    its items; a tuple the same with ``(``; an int32 integer ``i`` and its four bytes."""
+    m = buf.shape[0]
+    indptr = np.zeros(n + 1, np.int64)
+    cap = m // 15  # "[" n, "i" u, "i" v: fifteen bytes per pair
+    indices = np.empty(cap, np.int64)
+    values = np.empty(cap, np.int64)
+    fail = (False, indptr, indices[:0], values[:0])
+    if m < 5 or buf[0] != _M_LIST or _le_i32(buf, 1) != n:
+        return fail
+    p = 5
+    k = 0
+    for i in range(n):
+        if p + 5 > m or buf[p] != _M_LIST:
+            return fail
+        length = _le_i32(buf, p + 1)
+        p += 5
+        if length < 0 or length > (m - p) // 15:
+            return fail
+        for _ in range(length):
+            if ((buf[p] != _M_LIST and buf[p] != _M_TUPLE) or _le_i32(buf, p + 1) != 2
+                    or buf[p + 5] != _M_INT or buf[p + 10] != _M_INT):
+                return fail
+            indices[k] = _le_i32(buf, p + 6)
+            values[k] = _le_i32(buf, p + 11)
+            k += 1
+            p += 15
+        indptr[i + 1] = k
+    if p != m:
+        return fail
+    return True, indptr, indices[:k], values[:k]

@@ -9,11 +9,13 @@ off the block path, so that the first real epoch only runs.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -144,6 +146,15 @@ def _epoch_checked(inp: EpochInputs, engine: str, split: bool = True) -> EpochOu
 _SPLIT_PARTS = max(1, min(int(os.environ.get("NUMBA_NUM_THREADS") or os.cpu_count() or 1), 4))
 _SPLIT_LOCK = threading.Lock()
 
+#: After a split step OpenMP's (libgomp's) idle workers spin GOMP_SPINCOUNT times before they
+#: sleep; the default, 300,000, keeps a core busy for milliseconds per step.  One 256 × 128
+#: epoch every 10 ms on 2 busy cores cost 11–17 ms of CPU that way, 5–7 ms with 60,000, at the
+#: same best latency (≈ 2 ms): 60,000 still spans the gap between an epoch's two split steps
+#: (at 5,000 the worker sleeps in between and waking it costs more than the split saves).
+#: libgomp reads it when it loads (numba's first parallel kernel, after this import); a value
+#: already in the environment wins.
+os.environ.setdefault("GOMP_SPINCOUNT", "60000")
+
 
 _POOL: tuple[ThreadPoolExecutor, int] | None = None
 _POOL_LOCK = threading.Lock()
@@ -188,10 +199,35 @@ def epoch_many(inputs: Sequence[EpochInputs], *, threads: int | None = None
     return results  # type: ignore[return-value]
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold off the cyclic collector while building many small lists that cannot form cycles.
+
+    Every 700 new lists start a collection of the young ones (and every tenth of those, of the
+    older ones too): up to a third of the cost of the bond rows' 30k pair lists.  Nothing is
+    lost by waiting; the collector runs at its next trigger after this.  The switch is
+    process-wide, so it is left alone when collection is already off on entry.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _bond_rows_json(bonds: Csr) -> list[list[list[int]]]:
+    """The rows as ``[[uid, value], ...]`` lists, through one ``tolist`` of all pairs."""
+    ip = bonds.indptr.tolist()
+    with _gc_paused():
+        pairs = np.stack((bonds.indices, bonds.values), axis=1).astype(np.int64).tolist()
+        return [pairs[ip[i]:ip[i + 1]] for i in range(len(ip) - 1)]
+
+
 def outputs_to_json(out: EpochOutputs) -> dict[str, Any]:
     """The JSON face's output object (``spec/yuma-scenario.md``)."""
-    ip = out.bonds.indptr.tolist()
-    pairs = np.stack((out.bonds.indices, out.bonds.values), axis=1).astype(np.int64).tolist()
     return {
         "active": out.active.tolist(),
         "new_validator_permit": out.new_validator_permit.tolist(),
@@ -203,13 +239,19 @@ def outputs_to_json(out: EpochOutputs) -> dict[str, Any]:
         "emission": out.emission.tolist(),
         "server_emission": out.server_emission.tolist(),
         "validator_emission": out.validator_emission.tolist(),
-        "bonds": [pairs[ip[i]:ip[i + 1]] for i in range(len(ip) - 1)],
+        "bonds": _bond_rows_json(out.bonds),
     }
 
 
 def epoch_json(inputs: dict, *, engine: str = "kernel") -> dict:
-    """One epoch, JSON-able dicts in and out, exactly as ``spec/yuma-scenario.md`` says."""
-    return outputs_to_json(_epoch_checked(inputs_from_json(inputs), engine))
+    """One epoch, JSON-able dicts in and out, exactly as ``spec/yuma-scenario.md`` says.
+
+    The kernel stays on the calling thread: two thirds of the time here is JSON conversion on
+    one thread, and after a split step numba's OpenMP worker spins for milliseconds, taking
+    the second core from that conversion (on 2 busy cores: ~8 ms CPU per call unsplit against
+    ~22 ms split, for at best 0.5 ms less kernel time).
+    """
+    return outputs_to_json(_epoch_checked(inputs_from_json(inputs), engine, split=False))
 
 
 def run_scenario(doc: Any, *, engine: str = "kernel") -> dict:

@@ -254,3 +254,36 @@ def test_epoch_split_over_threads_equals_one_thread_and_reference(yuma3, liquid)
     for parts in (2, 3):
         assert yuma.outputs_to_json(yuma._run_kernel(inp, parts)) == want
     assert yuma.outputs_to_json(yuma.epoch(inp, engine="reference")) == want
+
+
+def _clean_py(ip: list, ix: list, vs: list, n: int) -> bool:
+    rows_sorted = all(ix[e] > ix[e - 1] for i in range(len(ip) - 1)
+                      for e in range(ip[i] + 1, ip[i + 1]))
+    return rows_sorted and all(0 <= v <= 65535 for v in vs) and all(0 <= j < n for j in ix)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_csr_clean_equals_its_definition(seed: int) -> None:
+    """The reduction path's verdict itself (a wrong "not clean" would only cost time, so the
+    search-agreement test above cannot see it): empty rows, rows starting below the previous
+    row's end, a repeat or descent inside a row (also right after empty rows), n = 1."""
+    rng = np.random.default_rng(1000 + seed)
+    n = int(rng.choice([1, 2, rng.integers(3, 30)]))
+    rows = [np.sort(rng.choice(n, size=int(rng.choice([0, 0, 1, rng.integers(0, n + 1)])),
+                               replace=False)) for _ in range(n)]
+    ip = np.concatenate([[0], np.cumsum([r.size for r in rows])]).astype(np.int64)
+    ix = np.concatenate(rows + [np.zeros(0)]).astype(np.int64)
+    vs = rng.integers(0, 65536, size=ix.size).astype(np.int64)
+    if seed % 3 == 1 and ix.size > 1:
+        inner = [e for i in range(n) for e in range(ip[i] + 1, ip[i + 1])]
+        if inner:
+            e = int(rng.choice(inner))
+            ix[e] = ix[e - 1] - int(rng.integers(0, 2))
+    if seed % 3 == 2 and ix.size:
+        e = int(rng.integers(ix.size))
+        if rng.random() < 0.5:
+            vs[e] = rng.choice([65536, -1])
+        else:
+            ix[e] = rng.choice([n, -1])
+    want = _clean_py(ip.tolist(), ix.tolist(), vs.tolist(), n)
+    assert bool(nb._csr_clean(ip, ix, vs, np.int64(n))) == want
