@@ -161,10 +161,8 @@ class SubmissionBatcher:
 
     def _give_up_helper(self) -> None:
         """The helper died or hangs: stop it and verify its batch (and all later ones) in place."""
-        batch = self._out[0] if self._out is not None else []
-        self._out = None
         self.close()
-        self._admit(batch)
+        self._process = False  # not started again
         self._flush()
 
     def _admit(self, batch: list[_Pending]) -> None:
@@ -210,9 +208,12 @@ class SubmissionBatcher:
         asyncio.get_running_loop().add_reader(parent.fileno(), self._on_answer)
 
     def close(self) -> None:
-        """Stop the helper; later batches are verified in place."""
+        """Stop the helper (a later flood starts another); a batch it had is verified in place."""
         conn, process = self._conn, self._process
-        self._conn, self._process, self._ready = None, False, False
+        self._conn, self._process, self._ready = None, None, False
+        if self._out is not None:
+            batch, self._out = self._out[0], None
+            self._admit(batch)
         if conn is not None:
             try:
                 asyncio.get_running_loop().remove_reader(conn.fileno())

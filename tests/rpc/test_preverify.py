@@ -100,3 +100,20 @@ async def test_a_lost_helper_means_verifying_in_place():
         assert node.submitted[2:] == raws
     finally:
         batcher.close()
+
+
+async def test_closing_with_a_batch_out_admits_it_in_place():
+    node = FakeNode()
+    batcher = SubmissionBatcher(node.submit, node.job, node.record, min_batch=2)
+    try:
+        await flood(batcher, [signed(b"a"), signed(b"b")])
+        await until(lambda: batcher._ready)
+        raws = [signed(os.urandom(8)) for _ in range(3)]
+        futures = [batcher.submit(raw) for raw in raws]
+        await asyncio.sleep(0)  # the flush sends the batch; the answer is not read yet
+        assert batcher._out is not None
+        batcher.close()
+        assert [f.result() for f in futures] == [raw[64:].hex() for raw in raws]
+        assert batcher.submit(signed(b"c")) is not None and batcher._out is None
+    finally:
+        batcher.close()
