@@ -19,7 +19,8 @@ import asyncio
 import logging
 import multiprocessing
 import pickle
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def _serve(conn: Any) -> None:
 class _Pending:
     """One submission waiting for its batch: the raw bytes and the future its RPC call awaits."""
 
-    __slots__ = ("raw", "future")
+    __slots__ = ("future", "raw")
 
     def __init__(self, raw: bytes, future: asyncio.Future[Any]) -> None:
         self.raw = raw
@@ -172,7 +173,7 @@ class SubmissionBatcher:
             future = pending.future
             try:
                 result = self._submit(pending.raw)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever it is, it is this call's answer
                 if not future.cancelled():
                     future.set_exception(exc)
             else:
@@ -182,7 +183,7 @@ class SubmissionBatcher:
     def _job_or_none(self, raw: bytes) -> Job | None:
         try:
             return self._job(raw)
-        except Exception:  # malformed, unsigned, stale era…: `submit` reports it
+        except Exception:  # noqa: BLE001 - malformed, unsigned, stale era…: `submit` reports it
             return None
 
     # ------------------------------------------------------------------ the helper process
