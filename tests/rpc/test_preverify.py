@@ -117,3 +117,68 @@ async def test_closing_with_a_batch_out_admits_it_in_place():
         assert batcher.submit(signed(b"c")) is not None and batcher._out is None
     finally:
         batcher.close()
+
+
+# ---------------------------------------------------------------------------- through a live node
+
+def _burst(ws, raws: list[bytes], first_id: int) -> None:
+    """Send one author_submitExtrinsic per raw in a single TCP write, so the node reads them in one turn."""
+    import websocket
+
+    frames = [websocket.ABNF.create_frame(
+        f'{{"jsonrpc":"2.0","id":{first_id + i},"method":"author_submitExtrinsic","params":["0x{raw.hex()}"]}}',
+        websocket.ABNF.OPCODE_TEXT).format() for i, raw in enumerate(raws)]
+    ws.sock.sendall(b"".join(frames))
+
+
+def _answers(ws, count: int) -> dict:
+    import json
+
+    out = {}
+    while len(out) < count:
+        msg = json.loads(ws.recv())
+        out[msg["id"]] = msg
+    return out
+
+
+def test_a_flood_over_rpc_is_answered_and_included_as_without_the_helper():
+    import multiprocessing
+    import time
+
+    import websocket
+
+    from tensornet.primitives.hashing import blake2_256
+    from tensornet.runtime.signer import sign_extrinsic
+    from tests.conftest import LiveNode
+
+    live = LiveNode().start()
+    try:
+        node = live.node
+        rt = node.runtime
+        bob = dev_keypair("Bob").public
+        call = rt.encode_call("Balances", "transfer_keep_alive", {"dest": {"Id": bob}, "value": 10**6})
+        raws = [sign_extrinsic(rt, call, ALICE, nonce, node.genesis_hash) for nonce in range(80)]
+        forged = raws[-1][:-80] + bytes(80)  # not a valid signature (nor, maybe, a valid extrinsic)
+        ws = websocket.create_connection(live.url, timeout=30)
+        try:
+            _burst(ws, raws[:40], 0)  # one turn of 40: a flood, which starts the helper
+            assert all("result" in a for a in _answers(ws, 40).values())
+            deadline = time.monotonic() + 30
+            while not any(p.name == "tensornet-sigverify" for p in multiprocessing.active_children()):
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            time.sleep(0.5)  # let it start answering
+            _burst(ws, raws[40:] + [forged], 40)
+            answers = _answers(ws, 41)
+            assert [answers[40 + i].get("result") for i in range(40)] == \
+                ["0x" + blake2_256(raw).hex() for raw in raws[40:]]
+            assert answers[80]["error"]["code"] in (1001, 1010)
+            deadline = time.monotonic() + 30
+            while live.rpc("account_nextIndex", [ALICE.ss58])["result"] != 80 or len(node.pool):
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        finally:
+            ws.close()
+    finally:
+        live.stop()
+    assert not any(p.name == "tensornet-sigverify" for p in multiprocessing.active_children())
