@@ -10,9 +10,7 @@ from tensornet.chain.txpool import PoolError, validity_rpc_error
 from tensornet.primitives.hashing import blake2_256
 from tensornet.rpc.errors import RpcError
 from tensornet.rpc.params import parse_hex, to_hex
-from tensornet.rpc.preverify import Job, SubmissionBatcher
 from tensornet.rpc.registry import MethodRegistry
-from tensornet.runtime.executive import VerifiedSignatures
 from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.validity import TransactionValidityError
 
@@ -32,17 +30,6 @@ def submit_error(exc: Exception) -> RpcError:
     raise exc
 
 
-def signature_job(node, raw: bytes) -> Job:
-    """(signer, payload, signature) that `raw` must carry to enter the pool on the current head; the
-    decoded extrinsic is handed on, so the submission that follows does not decode it again."""
-    executive = node.query_executive
-    xt = executive.decode(raw)
-    payload, signature = executive.signed_payload(xt, node.head.number + 1)
-    if executive.handoff is not None:
-        executive.handoff.put(xt)
-    return xt.signer, payload, signature
-
-
 def register(registry: MethodRegistry, node) -> None:
     pool = node.pool
 
@@ -52,13 +39,9 @@ def register(registry: MethodRegistry, node) -> None:
         except (TransactionValidityError, PoolError, MalformedExtrinsic) as exc:
             raise submit_error(exc) from None
 
-    batcher = SubmissionBatcher(lambda raw: to_hex(submit(raw)), lambda raw: signature_job(node, raw),
-                                lambda job: node.signatures.add(VerifiedSignatures.key(*job)))
-    registry.on_close(batcher.close)
-
     @registry.method("author_submitExtrinsic")
     def submit_extrinsic(ctx, extrinsic):
-        return batcher.submit(parse_hex(extrinsic, "extrinsic"))
+        return to_hex(submit(parse_hex(extrinsic, "extrinsic")))
 
     @registry.subscription("author_submitAndWatchExtrinsic", "author_unwatchExtrinsic", "author_extrinsicUpdate")
     def submit_and_watch(ctx, sub, extrinsic):

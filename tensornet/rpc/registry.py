@@ -112,16 +112,6 @@ class MethodRegistry:
 
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
-        self._closers: list[Callable[[], None]] = []
-
-    def on_close(self, callback: Callable[[], None]) -> None:
-        """Run `callback` when the server stops: for what a namespace holds while serving (a helper
-        process, say)."""
-        self._closers.append(callback)
-
-    def close(self) -> None:
-        for callback in self._closers:
-            callback()
 
     def _add(self, *groups: tuple[Sequence[str], Entry]) -> None:
         """Register every (names, entry) group, or none of them if any name is unusable."""

@@ -223,7 +223,6 @@ class RpcServer:
         try:
             await asyncio.gather(*(self._close_for_shutdown(c) for c in list(self._websockets)))
             await runner.cleanup()
-            self.registry.close()
         finally:
             self._stopping = False
             self._port = None
