@@ -358,20 +358,20 @@ class Node:
     INSTANT_GATHER_S = 0.05
     #: …or once this many transactions wait, so that a steady flood still gets blocks
     INSTANT_GATHER_MAX = 1024
-    #: a pause this long in submissions ends the gathering (a frame on its way in, or a batch whose
-    #: signatures the RPC layer is verifying on its helper, arrives well within it)
-    INSTANT_QUIET_S = 0.004
+    #: event-loop turns a frame already read from a socket needs to reach ``submit`` (read, dispatch)
+    _TURNS_TO_SUBMIT = 3
 
     async def _until_submissions_pause(self) -> None:
         """Under instant sealing, let the submissions already on their way in (read from the RPC
         sockets, not yet dispatched) reach the pool before building: a burst then makes one block
         instead of one per event-loop turn, and every per-block cost is paid once for the burst.
-        Returns after a pause in submissions, or at the bounds above."""
+        Returns when some turns pass without a submission, or at the bounds above."""
         assert self._seal_wanted is not None
         deadline = time.monotonic() + self.INSTANT_GATHER_S
         while len(self.pool) < self.INSTANT_GATHER_MAX and time.monotonic() < deadline:
             self._seal_wanted.clear()
-            await asyncio.sleep(self.INSTANT_QUIET_S)
+            for _ in range(self._TURNS_TO_SUBMIT):
+                await asyncio.sleep(0)
             if not self._seal_wanted.is_set():
                 return
         self._seal_wanted.clear()
