@@ -64,18 +64,6 @@ def _cors(value: str | None):
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def freeze_startup_heap() -> None:
-    """Take everything a started node holds (runtimes, genesis state, metadata: ~100k objects) out
-    of the cyclic collector's view. Otherwise the first flood of transactions triggers a full
-    collection that walks all of it (0.1-0.6 s with the loop stalled) and young-generation passes
-    cost more: ~10-15 us of node CPU per transfer in bench_rpc part 2. Only for a node that lives
-    as long as its process: what is frozen is never collected."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
 def run_node(config, banner=None, setup=None, prepare=None) -> None:
     """Start a node with RPC and serve until interrupted; ``prepare(node)`` runs before the RPC
     server starts (to add RPC namespaces), ``setup(node)`` after (to seal set-up blocks)."""
@@ -111,7 +99,6 @@ def run_node(config, banner=None, setup=None, prepare=None) -> None:
                 click.echo(f"Error: {exc.format_message()}", err=True)
                 await node.stop()
                 sys.exit(1)
-        freeze_startup_heap()
         if banner is not None:
             banner(node)
         else:
