@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from http.client import HTTPConnection
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, REPO)
@@ -46,6 +47,25 @@ def http(port: int, method: str, params=None):
     if "error" in out:
         raise RuntimeError(out["error"])
     return out["result"]
+
+
+class KeepAlive:
+    """JSON-RPC over one persistent HTTP connection: the inclusion monitor polls the node every 10 ms,
+    and a new TCP connection per poll (urllib) is load on the node under test that no client makes."""
+
+    def __init__(self, port: int) -> None:
+        self._conn = HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def __call__(self, method: str, params=None):
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []})
+        self._conn.request("POST", "/", body, {"Content-Type": "application/json"})
+        out = json.loads(self._conn.getresponse().read())
+        if "error" in out:
+            raise RuntimeError(out["error"])
+        return out["result"]
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 def start_node(port: int) -> subprocess.Popen:
@@ -166,17 +186,19 @@ def bench_transfers(port: int, clients: int, n: int, window: int) -> tuple[float
         p.start()
     while time.time() < start_at:
         time.sleep(0.001)
+    rpc = KeepAlive(port)
     t0 = time.perf_counter()
     included = 0
     checked = start_number
     while included < count and time.perf_counter() - t0 < 300:
-        head = int(http(port, "chain_getHeader")["number"], 16)
+        head = int(rpc("chain_getHeader")["number"], 16)
         for number in range(checked + 1, head + 1):
-            block = http(port, "chain_getBlock", [http(port, "chain_getBlockHash", [number])])
+            block = rpc("chain_getBlock", [rpc("chain_getBlockHash", [number])])
             included += len(block["block"]["extrinsics"]) - 1
         checked = head
         time.sleep(0.01)
     wall = time.perf_counter() - t0
+    rpc.close()
     errors = sum(q.get(timeout=60) for _ in procs)
     for p in procs:
         p.join()

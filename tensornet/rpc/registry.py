@@ -94,11 +94,10 @@ class Entry:
             raise RpcError.invalid_params(str(exc)) from None
         return bound.args, bound.kwargs
 
-    async def invoke(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        result = self.handler(*args, **kwargs)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+    def call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run the handler. An async handler's awaitable is returned as it is, for the server to
+        await; a plain one is answered without a task or an await (almost every handler is plain)."""
+        return self.handler(*args, **kwargs)
 
 
 def _unsubscribe_signature(sub_id: Any) -> None:

@@ -3,24 +3,27 @@
 Framing (batches, ids, error objects) and the limits live here; what each method does lives in the
 namespace modules that fill a `MethodRegistry`. The server runs inside the node's asyncio loop
 (`await server.start()` / `await server.stop()`), and nothing a client does can block that loop:
-requests are served in tasks, and everything a connection sends goes through its bounded `Outbox`.
+synchronous handlers are answered inline as their frames are read, async ones in tasks, and everything
+a connection sends goes through its bounded `Outbox`, whose frames are written a batch at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import ipaddress
 import itertools
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from typing import Any, Awaitable, Literal, Sequence
 
 from aiohttp import WSMsgType, web
 
 from tensornet.rpc.errors import RpcError, to_rpc_error
 from tensornet.rpc.registry import CallContext, MethodRegistry
 from tensornet.rpc.subscriptions import Outbox, Subscription, SubscriptionTable, encode_json
+from tensornet.rpc.wire import write_text_frames
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,44 @@ def _valid_id(value: Any) -> bool:
 
 def _error_frame(req_id: Any, error: RpcError) -> str:
     return encode_json({"jsonrpc": _VERSION, "error": error.to_json(), "id": req_id})
+
+
+#: what one frame or body produces: the frame to send back (if any) and the subscriptions it opened
+Outcome = tuple[str | None, list[Subscription]]
+
+
+@dataclass(slots=True)
+class _Answer:
+    """Where one request's response goes: its id, whether it wants one, and the frame's subscriptions."""
+
+    req_id: Any
+    has_id: bool
+    method: str
+    subs: list[Subscription]
+
+    def error(self, exc: Exception) -> str | None:
+        return _error_frame(self.req_id, to_rpc_error(exc, method=self.method)) if self.has_id else None
+
+
+async def _resolved(value: Any) -> Any:
+    """`value`, awaited if it is an awaitable (what `_call` and `_process` may return)."""
+    return await value if inspect.isawaitable(value) else value
+
+
+def _activate(subs: list[Subscription]) -> None:
+    """Release the notifications held back until the response carrying the ids was queued."""
+    for sub in subs:
+        sub.activate()
+
+
+async def _subscribed_later(started: Awaitable[Any], sub: Subscription) -> str:
+    """An async subscribe handler's result: the id once it has registered, or its error."""
+    try:
+        await started
+    except BaseException:
+        sub.close()
+        raise
+    return sub.id
 
 
 @dataclass(eq=False)
@@ -251,7 +292,8 @@ class RpcServer:
         when the node is not syncing and has peers (or needs none), else 500."""
         conn = _Connection(id=next(self._ids), remote=request.remote)
         try:
-            health, _ = await self._call("system_health", [], conn)
+            health, _ = self._call("system_health", [], conn)
+            health = await _resolved(health)
         except Exception as exc:
             error = to_rpc_error(exc, method="system_health")
             return web.Response(status=404 if error.code == -32601 else 500, text=error.message)
@@ -281,7 +323,7 @@ class RpcServer:
             except web.HTTPRequestEntityTooLarge:
                 return web.Response(status=413, text=too_big, content_type="application/json")
             conn = _Connection(id=next(self._ids), remote=request.remote)
-            frame, _ = await self._process(body, conn)
+            frame, _ = await _resolved(self._process(body, conn))
             return web.Response(text=frame or "", content_type="application/json")
         finally:
             self._open -= 1
@@ -297,14 +339,10 @@ class RpcServer:
         self._open += 1
         self._websockets.add(conn)
         writer = asyncio.create_task(self._write_loop(conn))
-        slots = asyncio.Semaphore(self.max_concurrent_requests)
         try:
             async for msg in ws:
                 if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-                    await slots.acquire()
-                    task = asyncio.create_task(self._serve_frame(conn, msg.data))
-                    conn.tasks.add(task)
-                    task.add_done_callback(lambda t: (conn.tasks.discard(t), slots.release()))
+                    await self._serve_frame(conn, msg.data)
                 elif msg.type == WSMsgType.ERROR:
                     log.info("RPC connection %d closed: %s", conn.id, ws.exception())
                     break
@@ -336,10 +374,14 @@ class RpcServer:
         conn.drop()
 
     async def _write_loop(self, conn: _Connection) -> None:
-        assert conn.outbox is not None and conn.ws is not None
+        """Send whatever the outbox holds, all of it in one write: a client pipelining requests gets
+        the answers to everything read in one turn of the loop together."""
+        assert conn.outbox is not None and conn.ws is not None and conn.request is not None
         try:
-            while (frame := await conn.outbox.get()) is not None:
-                await conn.ws.send_str(frame)
+            while (frames := await conn.outbox.get_all()) is not None:
+                transport = conn.request.transport
+                if conn.ws.closed or transport is None or not await write_text_frames(transport, frames):
+                    raise ConnectionResetError("the connection is closing")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the peer went away while we were writing
@@ -347,19 +389,50 @@ class RpcServer:
             conn.drop()
 
     async def _serve_frame(self, conn: _Connection, data: str | bytes) -> None:
+        """Answer one incoming frame. Synchronous handlers are answered right here, in order; an
+        async one gets a task, and at most `max_concurrent_requests` of those run per connection
+        (the connection is not read meanwhile)."""
+        while len(conn.tasks) >= self.max_concurrent_requests:
+            await asyncio.wait(conn.tasks, return_when=asyncio.FIRST_COMPLETED)
+        outcome = self._process(data, conn)
+        if inspect.isawaitable(outcome):
+            task = asyncio.create_task(self._serve_later(conn, outcome))
+            conn.tasks.add(task)
+            task.add_done_callback(conn.tasks.discard)
+        elif not self._queue_now(conn, outcome):
+            await self._queue(conn, outcome)
+
+    async def _serve_later(self, conn: _Connection, pending: Awaitable[Outcome]) -> None:
+        await self._queue(conn, await pending)
+
+    @staticmethod
+    def _queue_now(conn: _Connection, outcome: Outcome) -> bool:
+        """Queue a response if the outbox has room, then release its subscriptions' notifications;
+        False (and nothing done) if it has none."""
+        frame, subs = outcome
         assert conn.outbox is not None
-        frame, subs = await self._process(data, conn)
+        if frame is not None and not conn.outbox.put_nowait(frame):
+            return False
+        _activate(subs)
+        return True
+
+    @staticmethod
+    async def _queue(conn: _Connection, outcome: Outcome) -> None:
+        """Queue a response, waiting for room (back-pressure on the client's own requests)."""
+        frame, subs = outcome
+        assert conn.outbox is not None
         if frame is not None:
             await conn.outbox.put(frame)
-        for sub in subs:
-            sub.activate()
+        _activate(subs)
 
     # ------------------------------------------------------------------ JSON-RPC
 
-    async def _process(self, data: str | bytes, conn: _Connection) -> tuple[str | None, list[Subscription]]:
+    def _process(self, data: str | bytes, conn: _Connection) -> Outcome | Awaitable[Outcome]:
         """One frame or body in, at most one frame out, plus the subscriptions it opened.
 
-        The subscriptions are activated by the caller only after the frame is queued.
+        Answered at once when every handler involved is synchronous (the usual case: no task, no
+        await); otherwise an awaitable of the same outcome is returned. The subscriptions are
+        activated by the caller only after the frame is queued.
         """
         try:
             text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
@@ -367,26 +440,50 @@ class RpcServer:
         except (ValueError, RecursionError) as exc:  # also UnicodeDecodeError, JSONDecodeError
             return _error_frame(None, RpcError.parse_error(str(exc)[:200])), []
         subs: list[Subscription] = []
-        if not isinstance(payload, list):
-            return await self._process_one(payload, conn, subs), subs
-        if not payload:
+        if isinstance(payload, list):
+            return self._process_batch(payload, conn, subs)
+        frame = self._process_one(payload, conn, subs)
+        if inspect.isawaitable(frame):
+            return self._single_later(frame, subs)
+        return frame, subs
+
+    @staticmethod
+    async def _single_later(pending: Awaitable[str | None], subs: list[Subscription]) -> Outcome:
+        return await pending, subs
+
+    def _process_batch(self, items: list[Any], conn: _Connection, subs: list[Subscription]
+                       ) -> Outcome | Awaitable[Outcome]:
+        """A batch's requests run in order, each finishing before the next starts."""
+        if not items:
             return _error_frame(None, RpcError.invalid_request("empty batch")), []
-        frames = []
-        size = 2
-        for item in payload:
-            frame = await self._process_one(item, conn, subs)
-            if frame is not None:
-                frames.append(frame)
-                size += len(frame) + 1
+        frames: list[str | None] = []
+        for i, item in enumerate(items):
+            frame = self._process_one(item, conn, subs)
+            if inspect.isawaitable(frame):
+                return self._batch_later(frame, items[i + 1:], frames, conn, subs)
+            frames.append(frame)
+        return self._join_batch(frames, subs)
+
+    async def _batch_later(self, pending: Awaitable[str | None], rest: list[Any], frames: list[str | None],
+                           conn: _Connection, subs: list[Subscription]) -> Outcome:
+        frames.append(await pending)
+        for item in rest:
+            frame = self._process_one(item, conn, subs)
+            frames.append(await frame if inspect.isawaitable(frame) else frame)
+        return self._join_batch(frames, subs)
+
+    def _join_batch(self, answers: list[str | None], subs: list[Subscription]) -> Outcome:
+        frames = [frame for frame in answers if frame is not None]
         if not frames:
             return None, subs
-        if size > self.max_response_bytes:
+        if 2 + sum(len(frame) + 1 for frame in frames) > self.max_response_bytes:
             for sub in subs:
                 sub.close()
             return _error_frame(None, RpcError.oversized_response(self.max_response_bytes)), []
         return "[" + ",".join(frames) + "]", subs
 
-    async def _process_one(self, request: Any, conn: _Connection, subs: list[Subscription]) -> str | None:
+    def _process_one(self, request: Any, conn: _Connection, subs: list[Subscription]
+                     ) -> str | None | Awaitable[str | None]:
         if not isinstance(request, dict):
             return _error_frame(None, RpcError.invalid_request("a request must be a JSON object"))
         has_id = "id" in request
@@ -397,29 +494,46 @@ class RpcServer:
         if request.get("jsonrpc") != _VERSION or not isinstance(method, str):
             return _error_frame(req_id, RpcError.invalid_request(
                 'a request needs "jsonrpc": "2.0" and a string "method"'))
+        answer = _Answer(req_id, has_id, method, subs)
         try:
-            result, sub = await self._call(method, request.get("params"), conn)
+            result, sub = self._call(method, request.get("params"), conn)
         except Exception as exc:
-            return _error_frame(req_id, to_rpc_error(exc, method=method)) if has_id else None
-        if not has_id:  # a notification: no answer, so nobody could learn a subscription's id
+            return answer.error(exc)
+        if inspect.isawaitable(result):
+            return self._respond_later(answer, result, sub)
+        return self._respond(answer, result, sub)
+
+    async def _respond_later(self, answer: _Answer, pending: Awaitable[Any], sub: Subscription | None
+                             ) -> str | None:
+        try:
+            result = await pending
+        except Exception as exc:
+            return answer.error(exc)
+        return self._respond(answer, result, sub)
+
+    def _respond(self, answer: _Answer, result: Any, sub: Subscription | None) -> str | None:
+        """The response frame for a handler's result (None for a notification)."""
+        if not answer.has_id:  # a notification: no answer, so nobody could learn a subscription's id
             if sub is not None:
                 sub.close()
             return None
         try:
-            frame = encode_json({"jsonrpc": _VERSION, "result": result, "id": req_id})
+            frame = encode_json({"jsonrpc": _VERSION, "result": result, "id": answer.req_id})
         except (TypeError, ValueError) as exc:
             if sub is not None:
                 sub.close()
-            return _error_frame(req_id, to_rpc_error(exc, method=method))
+            return answer.error(exc)
         if len(frame) > self.max_response_bytes:
             if sub is not None:
                 sub.close()
-            return _error_frame(req_id, RpcError.oversized_response(self.max_response_bytes))
+            return _error_frame(answer.req_id, RpcError.oversized_response(self.max_response_bytes))
         if sub is not None:
-            subs.append(sub)
+            answer.subs.append(sub)
         return frame
 
-    async def _call(self, method: str, params: Any, conn: _Connection) -> tuple[Any, Subscription | None]:
+    def _call(self, method: str, params: Any, conn: _Connection) -> tuple[Any, Subscription | None]:
+        """Run a method: (result, the subscription it opened). The result is an awaitable when the
+        handler is async; a subscription whose async handler fails is closed by that awaitable."""
         if method == "rpc_methods":
             return {"methods": self.method_names(), "version": 1}, None
         entry = self.registry.lookup(method)
@@ -430,7 +544,7 @@ class RpcServer:
         table = conn.subscriptions
         if entry.kind == "call":
             ctx = CallContext(method, conn.remote, conn.ws is not None, conn.id, table)
-            return await entry.invoke(*entry.bind((ctx,), params)), None
+            return entry.call(*entry.bind((ctx,), params)), None
         if table is None:
             raise RpcError.internal("Subscriptions are only available over WebSocket")
         if entry.kind == "unsubscribe":
@@ -439,10 +553,12 @@ class RpcServer:
         sub = table.open(entry.subscription_kind or method, entry.notification or method)
         try:
             ctx = CallContext(method, conn.remote, True, conn.id, table)
-            await entry.invoke(*entry.bind((ctx, sub), params))
+            started = entry.call(*entry.bind((ctx, sub), params))
         except BaseException:
             sub.close()
             raise
+        if inspect.isawaitable(started):
+            return _subscribed_later(started, sub), sub
         return sub.id, sub
 
     def method_names(self) -> list[str]:

@@ -94,19 +94,37 @@ class Outbox:
         self._append(frame)
         return True
 
-    async def get(self) -> str | None:
-        """Next frame to write, or None once the outbox is closed."""
+    async def _wait_readable(self) -> bool:
+        """Wait until a frame is queued; False once the outbox is closed and empty."""
         while not self._frames:
             if self.closed:
-                return None
+                return False
             self._readable.clear()
             await self._readable.wait()
+        return True
+
+    async def get(self) -> str | None:
+        """Next frame to write, or None once the outbox is closed."""
+        if not await self._wait_readable():
+            return None
         frame = self._frames.popleft()
         self._bytes -= len(frame)
         if not self._frames:
             self._readable.clear()
         self._room.set()
         return frame
+
+    async def get_all(self) -> list[str] | None:
+        """Every queued frame at once (so the writer can send them in one write), or None once the
+        outbox is closed."""
+        if not await self._wait_readable():
+            return None
+        frames = list(self._frames)
+        self._frames.clear()
+        self._bytes = 0
+        self._readable.clear()
+        self._room.set()
+        return frames
 
     def close(self) -> None:
         """Drop everything queued and wake all waiters."""

@@ -240,3 +240,42 @@ async def test_stop_is_prompt_even_with_clients_that_never_answer_the_close():
     finally:
         for client in clients:
             client.shutdown()
+
+
+async def test_outbox_get_all_takes_every_frame_and_frees_the_room():
+    box = Outbox(max_messages=2, max_bytes=100)
+    assert box.put_nowait("a") and box.put_nowait("b") and not box.put_nowait("c")
+    assert await box.get_all() == ["a", "b"]
+    assert box.queued_bytes == 0 and box.put_nowait("c")
+    box.close()
+    assert await box.get_all() is None
+
+
+def test_text_frames_use_the_shortest_length_encoding():
+    from tensornet.rpc.wire import encode_text_frames
+
+    for size, header in ((0, b"\x81\x00"), (125, b"\x81\x7d"), (126, b"\x81\x7e\x00\x7e"),
+                         (65535, b"\x81\x7e\xff\xff"), (65536, b"\x81\x7f" + (65536).to_bytes(8, "big"))):
+        assert encode_text_frames(["x" * size]) == header + b"x" * size
+    assert encode_text_frames(["a", "bc"]) == b"\x81\x01a\x81\x02bc"
+
+
+async def test_pipelined_requests_are_answered_in_order_with_async_ones_bounded():
+    gate = {"open": asyncio.Event()}
+    srv = RpcServer(make_registry(gate), port=0, max_concurrent_requests_per_connection=2)
+    await srv.start()
+    try:
+        async with aiohttp.ClientSession() as session, session.ws_connect(srv.url) as ws:
+            for i in range(2):
+                await ws.send_json(req("test_wait", [], f"slow{i}"))
+            for i in range(50):
+                await ws.send_json(req("test_add", [i, 1], i))
+            # both async slots are taken: nothing after them is read until one frees
+            with pytest.raises(asyncio.TimeoutError):
+                await ws.receive_json(timeout=0.2)
+            gate["open"].set()
+            answers = [await ws.receive_json(timeout=5) for _ in range(52)]
+            assert {a["id"] for a in answers[:2]} == {"slow0", "slow1"}
+            assert [a["result"] for a in answers[2:]] == [i + 1 for i in range(50)]
+    finally:
+        await srv.stop()
