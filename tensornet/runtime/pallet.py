@@ -45,9 +45,22 @@ class CallDef:
     docs: tuple[str, ...] = ()
 
     def info(self, args: dict, extension_weight: Weight = Weight()) -> DispatchInfo:
-        """The call's DispatchInfo; a signed extrinsic's also carries its extensions' weight."""
-        w = self.weight(**args) if callable(self.weight) else self.weight
-        return DispatchInfo(w, self.dispatch_class, self.pays_fee, extension_weight)
+        """The call's DispatchInfo; a signed extrinsic's also carries its extensions' weight. A call
+        of constant weight shares one (immutable) DispatchInfo per extension weight, so a chunk of
+        transactions coming back from a worker carries it once, not once per transaction."""
+        if callable(self.weight):
+            return DispatchInfo(self.weight(**args), self.dispatch_class, self.pays_fee, extension_weight)
+        shared = _CONSTANT_INFOS.get((id(self), extension_weight))
+        if shared is None:
+            if len(_CONSTANT_INFOS) >= 4096:
+                _CONSTANT_INFOS.clear()
+            shared = _CONSTANT_INFOS[(id(self), extension_weight)] = DispatchInfo(
+                self.weight, self.dispatch_class, self.pays_fee, extension_weight)
+        return shared
+
+
+#: (id of a call declaration, extension weight) -> the DispatchInfo of a constant-weight call
+_CONSTANT_INFOS: dict[tuple[int, Weight], DispatchInfo] = {}  # keyed by id: declarations live as long as the process
 
 
 def call(index: int, args: Sequence = (), *, weight: Weight | Callable[..., Weight] = Weight(),
