@@ -56,7 +56,8 @@ def main() -> None:
     ap.add_argument("--tx", type=int, default=20_000)
     ap.add_argument("--accounts", type=int, default=1_000)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--chunk", type=int, default=8_000, help="transactions submitted between two blocks")
+    ap.add_argument("--chunk", type=int, default=4_096,
+                    help="transactions submitted between two blocks (about one block of transfers)")
     args = ap.parse_args()
 
     baseline = verify_rate()

@@ -13,8 +13,13 @@ alone.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
+
+#: workers yield to the node's own thread, the pipeline's critical path: on a machine with as many
+#: workers as cores, the node keeps a core while they use what it leaves
+WORKER_NICENESS = 10
 
 _executive: Any = None
 _recent_hashes: dict[int, bytes] = {}
@@ -22,6 +27,7 @@ _recent_hashes: dict[int, bytes] = {}
 
 def _init_worker(runtime_config: Any, genesis_hash: bytes) -> None:
     global _executive
+    os.nice(WORKER_NICENESS)
     from tensornet.chain.runtime_def import build_runtime
     from tensornet.runtime.executive import Executive
 
