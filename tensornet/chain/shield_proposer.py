@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from tensornet.primitives.scale import ScaleError, decode_compact
 from tensornet.primitives.shielded_tx import ShieldedTransaction, ShieldKeyPair, ShieldParseError
@@ -57,6 +58,8 @@ class ShieldProposer:
 
     def __init__(self, keypair: ShieldKeyPair) -> None:
         self.keypair = keypair
+        #: (runtime, its submit_encrypted (pallet index, call index) as bytes, or None without the pallet)
+        self._marker: tuple[Any, bytes | None] = (None, None)
 
     # --- the inherent -------------------------------------------------------------------------------
     def inherent(self, executive: Executive) -> bytes | None:
@@ -71,17 +74,22 @@ class ShieldProposer:
     def shielded(self, executive: Executive, raw: bytes) -> ShieldedTransaction | None:
         """The parsed ciphertext if ``raw`` is a signed ``MevShield.submit_encrypted``, else None. Reads
         only the extrinsic's envelope, and only when its bytes contain the call's two index bytes."""
-        pallet = executive.runtime.pallets.get(SHIELD_PALLET)
-        if pallet is None:
-            return None
-        call_index = pallet.calls_by_name["submit_encrypted"].index
-        if bytes((pallet.INDEX, call_index)) not in raw:  # one C-level scan rules out nearly every transaction
+        marker = self._call_marker(executive.runtime)
+        if marker is None or marker not in raw:  # one C-level scan rules out nearly every transaction
             return None
         try:
-            ciphertext = _submit_encrypted_ciphertext(executive, raw, pallet.INDEX, call_index)
+            ciphertext = _submit_encrypted_ciphertext(executive, raw, marker[0], marker[1])
             return None if ciphertext is None else ShieldedTransaction.parse(ciphertext)
         except (ScaleError, IndexError, ShieldParseError):
             return None
+
+    def _call_marker(self, runtime: Any) -> bytes | None:
+        """``submit_encrypted``'s (pallet index, call index) bytes in ``runtime``, worked out once."""
+        if self._marker[0] is not runtime:
+            pallet = runtime.pallets.get(SHIELD_PALLET)
+            marker = None if pallet is None else bytes((pallet.INDEX, pallet.calls_by_name["submit_encrypted"].index))
+            self._marker = (runtime, marker)
+        return self._marker[1]
 
     def can_open(self, executive: Executive, shielded: ShieldedTransaction) -> bool:
         """Whether this author should include the wrapper now: it is encrypted to this author's key and
