@@ -194,7 +194,7 @@ def bench_transfers(port: int, clients: int, n: int, window: int) -> tuple[float
         head = int(rpc("chain_getHeader")["number"], 16)
         for number in range(checked + 1, head + 1):
             block = rpc("chain_getBlock", [rpc("chain_getBlockHash", [number])])
-            included += len(block["block"]["extrinsics"]) - 1
+            included += sum(map(_is_signed_hex, block["block"]["extrinsics"]))  # not the inherents
         checked = head
         time.sleep(0.01)
     wall = time.perf_counter() - t0
@@ -203,6 +203,15 @@ def bench_transfers(port: int, clients: int, n: int, window: int) -> tuple[float
     for p in procs:
         p.join()
     return included / wall, errors, wall
+
+
+def _is_signed_hex(xt: str) -> bool:
+    """Whether a hex extrinsic from chain_getBlock is a signed transaction (version byte 0x84)."""
+    from tensornet.primitives.scale import decode_compact
+
+    raw = bytes.fromhex(xt[2:])
+    _, offset = decode_compact(raw, 0)
+    return bool(raw[offset] & 0x80)
 
 
 def _account_key(pub: bytes) -> str:
