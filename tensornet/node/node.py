@@ -13,7 +13,7 @@ import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from tensornet.chain.builder import BlockBuilder, BuiltBlock, paused_gc
 from tensornet.chain.genesis import genesis_block
@@ -28,6 +28,9 @@ from tensornet.runtime.executive import DecodedHandoff, Executive, VerifiedSigna
 from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.runtime import RuntimeConfig
 from tensornet.runtime.validity import TransactionValidityError
+
+if TYPE_CHECKING:
+    from tensornet.node.preparer import TransactionPreparer
 
 log = logging.getLogger("tensornet.node")
 
@@ -243,7 +246,8 @@ class Node:
     #: birth block's; a transaction born earlier is checked by the node itself)
     WORKER_BIRTH_WINDOW = 256
 
-    def _workers(self):
+    def _workers(self) -> "TransactionPreparer":
+        """The transaction workers, started on first use (or at boot, see ``__init__``)."""
         from tensornet.node.preparer import TransactionPreparer
 
         if self._preparer is None:
