@@ -26,7 +26,7 @@ from tensornet.consensus.errors import ScenarioError
 from tensornet.consensus.types import NO_COMMIT, Csr, EpochInputs, EpochOutputs
 from tensornet.consensus.validate import check_inputs, inputs_from_json
 
-__all__ = ["Csr", "EpochInputs", "EpochOutputs", "ScenarioError", "epoch", "epoch_json",
+__all__ = ["SMALL_EPOCH_NEURONS", "Csr", "EpochInputs", "EpochOutputs", "ScenarioError", "epoch", "epoch_json",
            "epoch_many",
            "keep_freed_memory", "run_scenario", "warm_up", "outputs_to_json"]
 
@@ -112,11 +112,20 @@ def _run_kernel(inp: EpochInputs, parts: int = 1) -> EpochOutputs:
         server_emission=server, validator_emission=validator, bonds=bonds)
 
 
+#: Up to this many neurons the chain's epoch (``engine="auto"``) takes the exact pure-Python path: it
+#: costs well under a millisecond there, and a devnet whose subnets are that small never loads numba
+#: (about 100 MB of resident memory and half a second). Larger epochs run the kernel.
+SMALL_EPOCH_NEURONS = 4
+
+
 def epoch(inputs: EpochInputs, *, engine: str = "kernel") -> EpochOutputs:
-    """Run one epoch; ``engine="reference"`` forces the pure-Python path (tests, comparisons).
+    """Run one epoch; ``engine="reference"`` forces the pure-Python path (tests, comparisons),
+    ``"auto"`` takes it only up to ``SMALL_EPOCH_NEURONS`` (the chain's choice).
 
     Raises ``ScenarioError`` (a ``ValueError``) naming the key of any bad input.
     """
+    if engine == "auto":
+        engine = "reference" if inputs.n <= SMALL_EPOCH_NEURONS else "kernel"
     return _epoch_checked(check_inputs(inputs), engine)
 
 

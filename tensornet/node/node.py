@@ -24,6 +24,7 @@ from tensornet.chain.spec import ChainSpec, account_id
 from tensornet.chain.store import ChainStore, DatabaseError
 from tensornet.chain.txpool import PooledTx, PoolError, TxPool
 from tensornet.primitives.hashing import blake2_256
+from tensornet.node.warm import KernelWarmUp
 from tensornet.runtime.executive import DecodedHandoff, Executive, VerifiedSignatures, nonce_tag
 from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.runtime import RuntimeConfig
@@ -110,6 +111,8 @@ class Node:
         self._seal_wanted: asyncio.Event | None = None
         self._sealing_task: asyncio.Task | None = None
         self._rpc = None
+        #: loads the Yuma kernels before the first epoch needs them, from ``start`` on
+        self.kernel_warm_up: KernelWarmUp | None = None
 
     # --- genesis -------------------------------------------------------------------------------
     def _init_genesis(self) -> None:
@@ -464,6 +467,10 @@ class Node:
             self._rpc = build_server(self)
             await self._rpc.start()
         self._sealing_task = asyncio.create_task(self._sealing_loop(), name="sealing")
+        if self.kernel_warm_up is None:
+            self.kernel_warm_up = KernelWarmUp(self)
+            self.block_listeners.append(self.kernel_warm_up)
+        self.kernel_warm_up()
 
     @property
     def rpc_port(self) -> int | None:

@@ -222,7 +222,7 @@ class EpochPart:
         for mecid, emission in enumerate(parts):
             bond_raws: dict[int, bytes] = {}
             inp, hotkeys = self.epoch_inputs(netuid, mecid, emission, bond_raws, stored_keys)
-            out = yuma.epoch(inp)
+            out = yuma.epoch(inp, engine="auto")
             uids = [u for u, hk in enumerate(hotkeys) if hk is not None]
             self.persist_mechanism(netuid, mecid, out, hotkeys, bond_raws)
             weight = (emission << 64) // rao_emission if rao_emission else (1 << 64 if mecid == 0 else 0)
