@@ -70,7 +70,7 @@ class KeepAlive:
 
 def start_node(port: int) -> subprocess.Popen:
     proc = subprocess.Popen([PYTHON, "-m", "tensornet.cli.main", "node", "--tmp", "--preset", "test",
-                             "--sealing", "instant", "--rpc-port", str(port), "--rpc-max-connections", "1000"],
+                             "--sealing", "instant", "--rpc-port", str(port), "--rpc-max-connections", "1000", "--tx-workers", str(os.cpu_count() or 1)],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -54,6 +54,12 @@ def rpc_options(func=None, *, methods_default: str = "auto"):
     return func
 
 
+tx_workers_option = click.option(
+    "--tx-workers", type=click.IntRange(0, 64), default=0, show_default=True,
+    help="Processes that check bursts of submitted transactions (decoding, signature, fee) off the node's "
+         "thread; 0 checks each in the node's own process.")
+
+
 def _cors(value: str | None):
     from tensornet.rpc.server import DEFAULT_CORS
 
@@ -119,7 +125,9 @@ def run_node(config, banner=None, setup=None, prepare=None) -> None:
 @click.option("--sealing", callback=lambda c, p, v: _sealing(v), default=None, help="instant | manual | <ms> (default: the spec's).")
 @click.option("--tmp", is_flag=True, help="Keep the chain in memory only.")
 @rpc_options
-def node(base_path, chain, preset_name, sealing, tmp, rpc_port, rpc_external, rpc_cors, rpc_methods, rpc_max_connections):
+@tx_workers_option
+def node(base_path, chain, preset_name, sealing, tmp, rpc_port, rpc_external, rpc_cors, rpc_methods, rpc_max_connections,
+         tx_workers):
     """Run a tensornet node."""
     from tensornet.node.node import NodeConfig
 
@@ -127,7 +135,7 @@ def node(base_path, chain, preset_name, sealing, tmp, rpc_port, rpc_external, rp
         base_path = os.path.join(os.path.expanduser("~"), ".tensornet", "chains", "node")
     spec = _load_spec(chain, preset_name)
     config = NodeConfig(spec, None if tmp else base_path, sealing, "0.0.0.0" if rpc_external else "127.0.0.1",
-                        rpc_port, rpc_methods, _cors(rpc_cors), rpc_max_connections)
+                        rpc_port, rpc_methods, _cors(rpc_cors), rpc_max_connections, verify_workers=tx_workers)
     run_node(config)
 
 
@@ -211,8 +219,9 @@ def print_devnet_banner(node, funded=(), subnets=()) -> None:
               help="Create subnets up to netuid N, started, commit-reveal off, owned by Alice.")
 @click.option("--allow-loopback-axons", is_flag=True, help="Let serve_axon accept 127.0.0.1 / ::1.")
 @rpc_options(methods_default="unsafe")
+@tx_workers_option
 def devnet(preset_name, chain, base_path, tmp, purge, sealing, fund, wallet_path, subnets, allow_loopback_axons,
-           rpc_port, rpc_external, rpc_cors, rpc_methods, rpc_max_connections):
+           rpc_port, rpc_external, rpc_cors, rpc_methods, rpc_max_connections, tx_workers):
     """Start a local devnet: dev accounts funded, blocks every 250 ms (fast preset), dev_* RPC powers."""
     from tensornet.node.node import NodeConfig
     from tensornet.wallet.wallet import DEFAULT_WALLET_PATH
@@ -236,7 +245,7 @@ def devnet(preset_name, chain, base_path, tmp, purge, sealing, fund, wallet_path
         spec = spec.model_copy(update={"allow_loopback_axons": True})
     config = NodeConfig(spec, None if (tmp or base_path is None) else base_path, sealing,
                         "0.0.0.0" if rpc_external else "127.0.0.1", rpc_port, rpc_methods, _cors(rpc_cors),
-                        rpc_max_connections)
+                        rpc_max_connections, verify_workers=tx_workers)
     ready: list[int] = []
 
     def prepare(node) -> None:

@@ -24,6 +24,7 @@ from tensornet.chain.spec import ChainSpec, account_id
 from tensornet.chain.store import ChainStore, DatabaseError
 from tensornet.chain.txpool import PooledTx, PoolError, TxPool
 from tensornet.primitives.hashing import blake2_256
+from tensornet.node.intake import SubmissionIntake
 from tensornet.node.warm import KernelWarmUp
 from tensornet.runtime.executive import DecodedHandoff, Executive, VerifiedSignatures, nonce_tag
 from tensornet.runtime.extrinsic import MalformedExtrinsic
@@ -52,8 +53,8 @@ class NodeConfig:
     rpc_methods: str = "auto"
     rpc_cors: list[str] | None = field(default_factory=lambda: __import__("tensornet.rpc.server", fromlist=["DEFAULT_CORS"]).DEFAULT_CORS)
     rpc_max_connections: int = 100
-    #: processes that run the stateless checks (decoding, signature, fee) of batches submitted with
-    #: ``submit_many`` (0 = in process)
+    #: processes that run the stateless checks (decoding, signature, fee) of batches of transactions:
+    #: ``submit_many``'s and bursts of RPC submissions (0 = everything in process)
     verify_workers: int = 0
 
 
@@ -97,8 +98,11 @@ class Node:
         self.query_executive = Executive(self.query_runtime, self.genesis_hash, self.store.hash_of, author,
                                          signatures=self.signatures, handoff=handoff)
         self._preparer = None
+        #: RPC submissions gathered into batches for the workers (None: each is checked in process)
+        self.intake: SubmissionIntake | None = None
         if config.verify_workers > 0:
             self._workers().warm()  # at boot, not in the middle of the first batch
+            self.intake = SubmissionIntake(self)
         #: the MEV shield's author key and proposer steps; only an author has them
         self.shield = ShieldProposer(dev_author_keypair(self.genesis_hash, author)) if author is not None else None
         self.builder = BlockBuilder(self.store, self.executive, shield=self.shield)
@@ -258,16 +262,17 @@ class Node:
                                                  self.genesis_hash)
         return self._preparer
 
-    def prepare(self, raws: list[bytes]) -> "PreparedBatch | None":
-        """Start the stateless checks of ``raws`` in the worker processes and return at once; None
-        without workers or for a batch too small to be worth it. Hand the result to ``submit_many``
-        with the same bytes: anything that changed meanwhile (a new head) is checked again there."""
-        if self.config.verify_workers <= 0 or len(raws) < 64:
+    def prepare(self, raws: list[bytes], chunk: int | None = None, least: int = 64) -> "PreparedBatch | None":
+        """Start the stateless checks of ``raws`` in the worker processes, ``chunk`` transactions per
+        job (``PREPARE_CHUNK`` by default), and return at once; None without workers or for a batch
+        of fewer than ``least``, too small to be worth it. Hand the result to ``submit_many`` with
+        the same bytes: anything that changed meanwhile (a new head) is checked again there."""
+        if self.config.verify_workers <= 0 or len(raws) < least:
             return None
         workers = self._workers()
         current = self.head.number + 1
         recent = {n: self.store.hash_of(n) for n in range(max(0, current - self.WORKER_BIRTH_WINDOW), current)}
-        chunk = self.PREPARE_CHUNK
+        chunk = chunk or self.PREPARE_CHUNK
         try:
             return [(min(start + chunk, len(raws)), workers.start(raws[start:start + chunk], current, recent))
                     for start in range(0, len(raws), chunk)]

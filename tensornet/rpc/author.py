@@ -6,6 +6,8 @@ subscription id is answered.
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from tensornet.chain.txpool import PoolError, validity_rpc_error
 from tensornet.primitives.hashing import blake2_256
 from tensornet.rpc.errors import RpcError
@@ -30,18 +32,36 @@ def submit_error(exc: Exception) -> RpcError:
     raise exc
 
 
+_REFUSALS = (TransactionValidityError, PoolError, MalformedExtrinsic)
+
+
+async def _admitted(pending: Awaitable[bytes]) -> bytes:
+    try:
+        return await pending
+    except _REFUSALS as exc:
+        raise submit_error(exc) from None
+
+
 def register(registry: MethodRegistry, node) -> None:
     pool = node.pool
+    intake = node.intake
 
-    def submit(raw: bytes) -> bytes:
+    def submit(raw: bytes) -> bytes | Awaitable[bytes]:
+        """The hash once in the pool: at once, or awaitable when the node's workers check a burst."""
+        if intake is not None:
+            return _admitted(intake.submit(raw))
         try:
             return node.submit(raw)
-        except (TransactionValidityError, PoolError, MalformedExtrinsic) as exc:
+        except _REFUSALS as exc:
             raise submit_error(exc) from None
+
+    async def _hex_later(pending: Awaitable[bytes]) -> str:
+        return to_hex(await pending)
 
     @registry.method("author_submitExtrinsic")
     def submit_extrinsic(ctx, extrinsic):
-        return to_hex(submit(parse_hex(extrinsic, "extrinsic")))
+        xt_hash = submit(parse_hex(extrinsic, "extrinsic"))
+        return to_hex(xt_hash) if isinstance(xt_hash, bytes) else _hex_later(xt_hash)
 
     @registry.subscription("author_submitAndWatchExtrinsic", "author_unwatchExtrinsic", "author_extrinsicUpdate")
     def submit_and_watch(ctx, sub, extrinsic):
@@ -59,10 +79,12 @@ def register(registry: MethodRegistry, node) -> None:
         pool.watch(xt_hash, on_status)
         sub.on_close(lambda: pool.unwatch(xt_hash, on_status))
         try:
-            submit(raw)
+            admitted = submit(raw)
         except RpcError:
             pool.unwatch(xt_hash, on_status)
             raise
+        if not isinstance(admitted, bytes):
+            return admitted  # refused later: the server closes the subscription, which unwatches
 
     @registry.method("author_pendingExtrinsics")
     def pending_extrinsics(ctx):
