@@ -6,7 +6,7 @@
    transfers/s from the first submission to the last inclusion, with the ratio to the raw sr25519
    verify rate measured in the same run (goal ≥ 0.25).
 
-    .venv/bin/python scripts/bench_rpc.py [--clients 8] [--requests 5000] [--window 32] [--transfers 4000]
+    .venv/bin/python scripts/bench_rpc.py [--clients 8] [--requests 5000] [--window 32] [--transfers 12000]
 """
 from __future__ import annotations
 
@@ -225,7 +225,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--requests", type=int, default=5000, help="state_getStorage requests per client")
     ap.add_argument("--window", type=int, default=32, help="pipelined requests in flight per client")
-    ap.add_argument("--transfers", type=int, default=4000)
+    ap.add_argument("--transfers", type=int, default=12_000)
     args = ap.parse_args()
     baseline = verify_rate()
     port = free_port()
