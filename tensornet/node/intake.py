@@ -80,6 +80,8 @@ class SubmissionIntake:
         """Admit every answered chunk at the head of the queue (a later one waits for the earlier)."""
         while self._chunks and self._chunks[0].answered:
             chunk = self._chunks.popleft()
+            if all(future.done() for _, future in chunk.waiting):
+                continue  # every request went away (their connections closed, the node is stopping)
             raws = [raw for raw, _ in chunk.waiting]
             prepared = None if chunk.answer is None else [(len(raws), chunk.answer)]
             try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -295,6 +295,8 @@ class Node:
                 xts = future.result()
             except BrokenProcessPool:  # a worker died: the node checks this chunk itself
                 self._drop_broken_workers()
+                xts = ()
+            except CancelledError:  # the workers were shut down meanwhile: the node checks it itself
                 xts = ()
             for xt in xts:
                 if xt is not None:
