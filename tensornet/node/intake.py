@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections import deque
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tensornet.primitives.hashing import blake2_256
@@ -35,7 +35,7 @@ LEAST = 16
 class _Chunk:
     waiting: list[tuple[bytes, asyncio.Future]]
     answer: Future | None = None  # the workers' job; None: checked in process
-    answered: bool = field(default=False)
+    answered: bool = False
 
 
 class SubmissionIntake:
@@ -43,11 +43,6 @@ class SubmissionIntake:
         self._node = node
         self._turn: list[tuple[bytes, asyncio.Future]] = []
         self._chunks: deque[_Chunk] = deque()  # in arrival order
-
-    @property
-    def in_flight(self) -> int:
-        """Submissions read but not yet admitted (with the workers or waiting for an earlier chunk)."""
-        return len(self._turn) + sum(len(chunk.waiting) for chunk in self._chunks)
 
     def submit(self, raw: bytes) -> asyncio.Future:
         """The extrinsic's hash once it is in the pool; fails with the error ``Node.submit`` raises."""
