@@ -4,7 +4,7 @@ from __future__ import annotations
 from tensornet.primitives.scale import (
     AccountId, Bool, Bytes, Compact, Field, H256, Option, Str, Struct, Tuple, U16, U32, U64, Vec,
 )
-from tensornet.runtime.dispatch import BLOCK_EXECUTION_WEIGHT, DB_READ, DB_WRITE, DISPATCH_ERROR_TYPE, DISPATCH_INFO_TYPE, WEIGHT_TYPE, Weight
+from tensornet.runtime.dispatch import DB_READ, DB_WRITE, DISPATCH_ERROR_TYPE, DISPATCH_INFO_TYPE, WEIGHT_TYPE, Weight
 from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call
 from tensornet.runtime.types import DIGEST, PHASE
 from tensornet.storage.items import StorageMap, StorageValue
@@ -84,26 +84,12 @@ class System(Pallet):
 
     @classmethod
     def constants(cls, runtime) -> list[ConstantDef]:
-        from tensornet.runtime.dispatch import EXTRINSIC_BASE_WEIGHT, MAX_BLOCK_LENGTH, MAX_BLOCK_REF_TIME
+        from tensornet.runtime.block_limits import MAX_LENGTH, block_weights_value
         from tensornet.runtime.types import RUNTIME_VERSION
 
-        normal_max = MAX_BLOCK_REF_TIME * 75 // 100
-        wpc = lambda max_total, reserved: {  # noqa: E731
-            "base_extrinsic": {"ref_time": EXTRINSIC_BASE_WEIGHT, "proof_size": 0},
-            "max_extrinsic": {"ref_time": max_total - EXTRINSIC_BASE_WEIGHT, "proof_size": 5 * 2**20} if max_total else None,
-            "max_total": {"ref_time": max_total, "proof_size": 5 * 2**20} if max_total else None,
-            "reserved": reserved}
-        block_weights = {
-            "base_block": {"ref_time": BLOCK_EXECUTION_WEIGHT, "proof_size": 0},
-            "max_block": {"ref_time": MAX_BLOCK_REF_TIME, "proof_size": 5 * 2**20},
-            "per_class": {"normal": wpc(normal_max, None),
-                          "operational": wpc(MAX_BLOCK_REF_TIME, {"ref_time": MAX_BLOCK_REF_TIME - normal_max, "proof_size": 0}),
-                          "mandatory": wpc(0, None)}}
         return [
-            ConstantDef("BlockWeights", BLOCK_WEIGHTS, block_weights, "Block & extrinsics weights: base values and limits."),
-            ConstantDef("BlockLength", BLOCK_LENGTH, {"max": {"normal": MAX_BLOCK_LENGTH * 75 // 100,
-                                                              "operational": MAX_BLOCK_LENGTH,
-                                                              "mandatory": MAX_BLOCK_LENGTH}}, "The maximum length of a block (in bytes)."),
+            ConstantDef("BlockWeights", BLOCK_WEIGHTS, block_weights_value(), "Block & extrinsics weights: base values and limits."),
+            ConstantDef("BlockLength", BLOCK_LENGTH, {"max": dict(MAX_LENGTH)}, "The maximum length of a block (in bytes)."),
             ConstantDef("BlockHashCount", U32, BLOCK_HASH_COUNT, "Maximum number of block number to block hash mappings to keep (oldest pruned first)."),
             ConstantDef("DbWeight", DB_WEIGHT_TYPE, {"read": DB_READ, "write": DB_WRITE}, "The weight of runtime database operations the runtime can invoke."),
             ConstantDef("Version", RUNTIME_VERSION, runtime.version_value(), "Get the chain's in-code version."),
@@ -169,7 +155,10 @@ class System(Pallet):
         self.ExecutionPhase.set("Initialization")
         self.EventCount.set(0)
 
-    def finalize(self) -> None:
+    def finalize(self, consumed: dict | None = None) -> None:
+        """``consumed``: the block's ``BlockWeight`` (per class), kept in state after the block."""
+        if consumed is not None:
+            self.BlockWeight.set(consumed)
         self.ExecutionPhase.remove()
         self.ExtrinsicCount.remove()
         self.AllExtrinsicsLen.remove()

@@ -19,10 +19,8 @@ from typing import Callable
 from tensornet.primitives.era import Era
 from tensornet.primitives.keys import verify
 
-from .dispatch import (
-    DispatchError, DispatchInfo, MAX_BLOCK_LENGTH, MAX_BLOCK_REF_TIME, NORMAL_DISPATCH_RATIO_PERCENT, Origin,
-    compute_fee, transaction_extension_weight,
-)
+from .block_limits import BASE_BLOCK, MAX_LENGTH, ConsumedWeight, dispatch_class, exceeds_max_extrinsic
+from .dispatch import DispatchError, DispatchInfo, Origin, compute_fee, transaction_extension_weight
 from .extensions import ExtensionCodec, Extra
 from .extrinsic import Extrinsic, decode_extrinsic, encode_unsigned, signing_payload
 from .runtime import Runtime
@@ -32,8 +30,7 @@ ZERO_ACCOUNT = bytes(32)
 _U32_LE = struct.Struct("<I")
 #: frame_system BlockHashCount in subtensor's runtime (mortality window)
 BLOCK_HASH_COUNT = 2400
-MAX_NORMAL_WEIGHT = MAX_BLOCK_REF_TIME * NORMAL_DISPATCH_RATIO_PERCENT // 100
-MAX_NORMAL_LENGTH = MAX_BLOCK_LENGTH * NORMAL_DISPATCH_RATIO_PERCENT // 100
+MAX_NORMAL_LENGTH = MAX_LENGTH["normal"]
 IMMORTAL_LONGEVITY = 2**64 - 1
 
 
@@ -147,7 +144,7 @@ class Executive:
         # pallets that pay the author themselves (SubtensorModule swap fees) read it from the runtime
         runtime.block_author = author
         self.codec = codec or ExtensionCodec()
-        self._block_weight = 0
+        self._consumed = ConsumedWeight()  # System.BlockWeight of the block being executed
         self._block_length = 0
         self._extrinsic_index = 0
 
@@ -230,18 +227,20 @@ class Executive:
         resolved[0].validate_signed(resolved[1].name, resolved[2], extra.era)
         if info.dispatch_class == "Mandatory":
             raise InvalidTransaction("MandatoryValidation")
-        if info.weight.ref_time > MAX_NORMAL_WEIGHT or xt.length > MAX_NORMAL_LENGTH:
+        if exceeds_max_extrinsic(info, xt.length) or xt.length > MAX_LENGTH[dispatch_class(info.dispatch_class)]:
             raise InvalidTransaction("ExhaustsResources")
         fee = compute_fee(xt.length, info, extra.tip)
         xt.checked = (additional, info, fee)
         return Checked(xt, extra, info, fee, rt, resolved)
 
-    def _check_account(self, checked: Checked, for_block: bool) -> dict:
-        """Nonce and fee checks against the current state (CheckNonce, ChargeTransactionPayment).
+    def _check_account(self, checked: Checked, for_block: bool) -> tuple[dict, tuple | None]:
+        """Nonce and fee checks against the current state (CheckNonce, ChargeTransactionPayment):
+        (the sender's account, the block weight the transaction takes).
 
         For a block, the block limits (CheckWeight) are checked between the two, where CheckWeight
         sits in the extension order: a transaction that does not fit the block is deferred before
-        its fee is looked at."""
+        its fee is looked at. Its weight is accrued only once the fee is withdrawn (a transaction
+        turned away leaves the block as it was)."""
         system = self.runtime.pallets["System"]
         who = checked.xt.signer
         account = system.Account.get(who)
@@ -254,15 +253,21 @@ class Executive:
         # fee-paying calls, so a fresh hotkey can set weights or serve an axon (Pays::No)
         if checked.info.pays_fee == "Yes" and account["providers"] == 0 and account["sufficients"] == 0:
             raise InvalidTransaction("Payment")
-        if for_block and (self._block_weight + checked.info.weight.ref_time > MAX_NORMAL_WEIGHT
-                          or self._block_length + checked.xt.length > MAX_NORMAL_LENGTH):
-            raise InvalidTransaction("ExhaustsResources")
+        if for_block:  # CheckWeight: the block's length, then its weight (accrued once the fee is paid)
+            info, length = checked.info, checked.xt.length
+            if self._block_length + length > MAX_LENGTH[dispatch_class(info.dispatch_class)]:
+                raise InvalidTransaction("ExhaustsResources")
+            fit = self._consumed.fit(info, length)
+            if fit is None:
+                raise InvalidTransaction("ExhaustsResources")
+        else:
+            fit = None
         if checked.fee:
             # the account just read is the payer's current state (the limits check writes nothing)
             balances = self.runtime.pallets["Balances"]
             if nonce == account["nonce"] and balances._reducible(account["data"], True) < checked.fee:
                 raise InvalidTransaction("Payment")
-        return account
+        return account, fit
 
     # --- pool validation -------------------------------------------------------------------------
     def validate_transaction(self, raw: bytes, state, best_number: int) -> tuple[Extrinsic, ValidTransaction]:
@@ -280,7 +285,7 @@ class Executive:
         env.state, env.block_number = state, current
         try:
             checked = self.check(xt, current)
-            account = self._check_account(checked, for_block=False)
+            account, _ = self._check_account(checked, for_block=False)
             who, nonce = xt.signer, checked.extra.nonce
             requires = (nonce_tag(who, nonce - 1),) if nonce > account["nonce"] else ()
             longevity = IMMORTAL_LONGEVITY if checked.extra.era.immortal else \
@@ -298,12 +303,13 @@ class Executive:
         env.reset_events()
         env.block_number = number
         env.phase = "Initialization"
-        self._block_weight = 0
+        self._consumed = consumed = ConsumedWeight()
         self._block_length = 0
         self._extrinsic_index = 0
         self.runtime.pallets["System"].initialize(number, parent_hash)
+        consumed.register(BASE_BLOCK)
         for pallet in self.runtime.pallets.values():
-            pallet.on_initialize(number)
+            consumed.register(pallet.on_initialize(number))
 
     def timestamp_inherent(self, now_ms: int) -> bytes:
         return encode_unsigned(self.runtime.encode_call("Timestamp", "set", {"now": now_ms}))
@@ -323,6 +329,7 @@ class Executive:
         except DispatchError as exc:
             raise InvalidTransaction("BadMandatory", exc.describe()) from None
         self.runtime.pallets["System"].deposit_event("ExtrinsicSuccess", {"dispatch_info": info.value()})
+        self._consumed.accrue(self._consumed.fit(info, xt.length))  # type: ignore[arg-type]  (Mandatory: unlimited)
         self._block_length += xt.length
         self._extrinsic_index += 1
 
@@ -335,7 +342,7 @@ class Executive:
         env = self.env
         checked = self.check(xt, env.block_number)
         info = checked.info
-        account = self._check_account(checked, for_block=True)
+        account, fit = self._check_account(checked, for_block=True)
         rt = self.runtime
         system, balances = rt.pallets["System"], rt.pallets["Balances"]
         who = xt.signer
@@ -349,6 +356,7 @@ class Executive:
                 raise InvalidTransaction("Payment") from None
         else:
             system.Account.set(who, account)
+        self._consumed.accrue(fit)  # type: ignore[arg-type]
         # dispatch in its own layer
         error: DispatchError | None = None
         post = None
@@ -378,7 +386,6 @@ class Executive:
             system.deposit_event("ExtrinsicSuccess", {"dispatch_info": event_info})
         else:
             system.deposit_event("ExtrinsicFailed", {"dispatch_error": error.value, "dispatch_info": event_info})
-        self._block_weight += ref_time
         self._block_length += xt.length
         self._extrinsic_index += 1
         return ApplyOutcome(error is None, error, actual_fee, info)
@@ -390,7 +397,7 @@ class Executive:
         for pallet in self.runtime.pallets.values():
             pallet.on_finalize(env.block_number)
         system = self.runtime.pallets["System"]
-        system.finalize()
+        system.finalize(self._consumed.value())
         count, encoded = env.take_events()
         env.state.put(self.runtime.events_item.key(), encoded)
         system.EventCount.set(count)

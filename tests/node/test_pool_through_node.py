@@ -73,11 +73,21 @@ def test_many_transactions_from_many_senders_in_one_block(node, tn):
         assert all(rt.pallets["System"].Account.get(k.public)["nonce"] == 3 for k in keys)
 
 
-def test_a_full_block_defers_the_rest_to_the_next(node, tn):
-    from tensornet.runtime.executive import MAX_NORMAL_WEIGHT
+def _sudo_weight(node, tn, call: dict, block_weight: int) -> dict:
+    """The weight argument of ``sudo_unchecked_weight(call)`` that makes the extrinsic take
+    ``block_weight`` of the block (its declared weight, its extensions' and the base)."""
+    from tensornet.runtime.dispatch import EXTRINSIC_BASE_WEIGHT, transaction_extension_weight
 
-    heavy = {"ref_time": MAX_NORMAL_WEIGHT // 2 + 1, "proof_size": 0}
+    outer = {"Sudo": {"sudo_unchecked_weight": {"call": call, "weight": {"ref_time": 0, "proof_size": 0}}}}
+    ext = transaction_extension_weight(outer).ref_time
+    return {"ref_time": block_weight - ext - EXTRINSIC_BASE_WEIGHT, "proof_size": 0}
+
+
+def test_a_full_block_defers_the_rest_to_the_next(node, tn):
+    from tensornet.runtime.block_limits import PER_CLASS
+
     call = {"System": {"remark": {"remark": b"x"}}}
+    heavy = _sudo_weight(node, tn, call, PER_CLASS["normal"].max_total.ref_time // 2 + 1)
     raws = [tn.signed(node, "Sudo", "sudo_unchecked_weight", {"call": call, "weight": heavy}, "Alice", nonce=i)
             for i in range(2)]
     for raw in raws:
@@ -89,7 +99,7 @@ def test_a_full_block_defers_the_rest_to_the_next(node, tn):
 
 
 def test_revalidation_after_a_block_drops_what_the_block_invalidated_and_keeps_the_rest(node, tn):
-    from tensornet.runtime.executive import MAX_NORMAL_WEIGHT
+    from tensornet.runtime.block_limits import PER_CLASS
 
     eve = dev_keypair("Eve").public
     futures = [tn.transfer(node, "Ferdie", BOB, 10**9, nonce=n) for n in range(1, 301)]  # a large pool
@@ -98,11 +108,17 @@ def test_revalidation_after_a_block_drops_what_the_block_invalidated_and_keeps_t
     doomed = tn.transfer(node, "Eve", BOB, 10**9)
     node.submit(doomed)
     drain = {"Balances": {"force_set_balance": {"who": {"Id": eve}, "new_free": 600}}}  # alive, cannot pay
-    heavy = {"ref_time": MAX_NORMAL_WEIGHT - 10**6, "proof_size": 0}
-    node.submit(tn.signed(node, "Sudo", "sudo_unchecked_weight", {"call": drain, "weight": heavy}, "Alice",
+    # the drain as heavy as one extrinsic may be, then a filler that leaves less room than a transfer
+    largest = PER_CLASS["normal"].max_extrinsic.ref_time
+    filler_call = {"System": {"remark": {"remark": b"fill"}}}
+    filler = PER_CLASS["normal"].max_total.ref_time - largest - 10**6
+    node.submit(tn.signed(node, "Sudo", "sudo_unchecked_weight",
+                          {"call": drain, "weight": _sudo_weight(node, tn, drain, largest)}, "Alice", tip=10**6))
+    node.submit(tn.signed(node, "Sudo", "sudo_unchecked_weight",
+                          {"call": filler_call, "weight": _sudo_weight(node, tn, filler_call, filler)}, "Alice",
                           tip=10**6))
     built = node.seal_block()
-    assert len(built.applied) == 1 and built.deferred >= 1     # the block was full after the sudo call
+    assert len(built.applied) == 2 and built.deferred >= 1     # the block was full after the sudo calls
     assert tn.free(node, eve) == 600
     pending = set(node.pool.pending()) if hasattr(node.pool, "pending") else set()
     from tensornet.primitives.hashing import blake2_256

@@ -1,0 +1,140 @@
+"""frame_system's block limits as subtensor configures them, and CheckWeight's accounting.
+
+subtensor's runtime sets ``BlockWeights::with_sensible_defaults(MAXIMUM_BLOCK_WEIGHT, 75 %)`` with
+``MAXIMUM_BLOCK_WEIGHT = (4 s, u64::MAX)`` and ``BlockLength::max_with_normal_ratio(10 MiB, 75 %)``.
+Spelled out (``limits.rs``): every class pays ``ExtrinsicBaseWeight`` per extrinsic; Normal may use
+75 % of the block (``reserved`` zero), Operational all of it with the last 25 % reserved for it,
+Mandatory is unlimited; a single extrinsic may use its class's total minus the 10 % assumed for
+block initialisation, minus its base.
+
+``ConsumedWeight`` is ``System.BlockWeight``: the block's base and ``on_initialize`` weights and the
+inherents count as Mandatory; a transaction adds its total weight (call + extensions) plus its
+class's base, with its length as proof size (``calculate_consumed_weight``), and does not fit when
+its class's total would pass ``max_total``, or the whole block ``max_block`` beyond the class's
+``reserved`` room.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from tensornet.runtime.dispatch import BLOCK_EXECUTION_WEIGHT, EXTRINSIC_BASE_WEIGHT, MAX_BLOCK_LENGTH, \
+    MAX_BLOCK_REF_TIME, Weight
+
+U64_MAX = 2**64 - 1
+CLASSES = ("normal", "operational", "mandatory")
+
+
+def perbill_mul(parts_per_billion: int, value: int) -> int:
+    """``Perbill * u64`` (sp_arithmetic rounds to the nearest, halves down)."""
+    quotient, remainder = divmod(value * parts_per_billion, 1_000_000_000)
+    return quotient + (1 if 2 * remainder > 1_000_000_000 else 0)
+
+
+def _ratio(parts_per_billion: int, w: Weight) -> Weight:
+    return Weight(perbill_mul(parts_per_billion, w.ref_time), perbill_mul(parts_per_billion, w.proof_size))
+
+
+def _sub(a: Weight, b: Weight) -> Weight:
+    return Weight(max(a.ref_time - b.ref_time, 0), max(a.proof_size - b.proof_size, 0))
+
+
+class ClassLimits(NamedTuple):
+    base_extrinsic: Weight
+    max_extrinsic: Weight | None
+    max_total: Weight | None
+    reserved: Weight | None
+
+    def value(self) -> dict:
+        return {name: None if w is None else w.value() for name, w in zip(self._fields, self)}
+
+
+MAXIMUM_BLOCK_WEIGHT = Weight(MAX_BLOCK_REF_TIME, U64_MAX)
+NORMAL_RATIO = 750_000_000          # 75 % in parts per billion
+AVERAGE_INITIALIZATION = 100_000_000  # 10 %
+BASE_EXTRINSIC = Weight(EXTRINSIC_BASE_WEIGHT, 0)
+BASE_BLOCK = Weight(BLOCK_EXECUTION_WEIGHT, 0)
+
+_NORMAL_TOTAL = _ratio(NORMAL_RATIO, MAXIMUM_BLOCK_WEIGHT)
+MAX_BLOCK = MAXIMUM_BLOCK_WEIGHT  # the largest class total
+_INIT = _ratio(AVERAGE_INITIALIZATION, MAX_BLOCK)
+PER_CLASS = {
+    "normal": ClassLimits(BASE_EXTRINSIC, _sub(_sub(_NORMAL_TOTAL, _INIT), BASE_EXTRINSIC), _NORMAL_TOTAL, Weight()),
+    "operational": ClassLimits(BASE_EXTRINSIC, _sub(_sub(MAXIMUM_BLOCK_WEIGHT, _INIT), BASE_EXTRINSIC),
+                               MAXIMUM_BLOCK_WEIGHT, _sub(MAXIMUM_BLOCK_WEIGHT, _NORMAL_TOTAL)),
+    "mandatory": ClassLimits(BASE_EXTRINSIC, None, None, None),
+}
+#: BlockLength.max per class
+MAX_LENGTH = {"normal": perbill_mul(NORMAL_RATIO, MAX_BLOCK_LENGTH), "operational": MAX_BLOCK_LENGTH,
+              "mandatory": MAX_BLOCK_LENGTH}
+
+
+def block_weights_value() -> dict:
+    """The ``System.BlockWeights`` constant."""
+    return {"base_block": BASE_BLOCK.value(), "max_block": MAX_BLOCK.value(),
+            "per_class": {c: PER_CLASS[c].value() for c in CLASSES}}
+
+
+def dispatch_class(name: str) -> str:
+    """A DispatchInfo's class name ("Normal") as the per-class key ("normal")."""
+    return name.lower()
+
+
+def exceeds_max_extrinsic(info, length: int) -> bool:
+    """``check_extrinsic_weight``: the total weight, its length counted as proof, over its class's
+    ``max_extrinsic``."""
+    limit = PER_CLASS[dispatch_class(info.dispatch_class)].max_extrinsic
+    if limit is None:
+        return False
+    total = info.total_weight
+    return total.ref_time > limit.ref_time or total.proof_size + length > limit.proof_size
+
+
+class ConsumedWeight:
+    """``System.BlockWeight`` while a block is built: [ref_time, proof_size] per class, and their sum."""
+
+    __slots__ = ("per_class", "_total")
+
+    def __init__(self) -> None:
+        self.per_class = {c: [0, 0] for c in CLASSES}
+        self._total = [0, 0]
+
+    def register(self, weight: Weight, cls: str = "mandatory") -> None:
+        """``register_extra_weight_unchecked``: base block, hooks (saturating)."""
+        self._accrue(self.per_class[cls], weight.ref_time, weight.proof_size)
+
+    def _accrue(self, entry: list[int], ref: int, proof: int) -> None:
+        entry[0] = min(entry[0] + ref, U64_MAX)
+        entry[1] = min(entry[1] + proof, U64_MAX)
+        total = self._total
+        total[0] = min(total[0] + ref, U64_MAX)
+        total[1] = min(total[1] + proof, U64_MAX)
+
+    def fit(self, info, length: int) -> tuple[list[int], int, int] | None:
+        """``calculate_consumed_weight``: what the extrinsic would add, for ``accrue``, or None when it
+        does not fit its class's limits (nothing is added until ``accrue``: a later check may still
+        turn the transaction away)."""
+        cls = dispatch_class(info.dispatch_class)
+        limits = PER_CLASS[cls]
+        ref = info.weight.ref_time + info.extension_weight.ref_time + limits.base_extrinsic.ref_time
+        proof = info.weight.proof_size + info.extension_weight.proof_size + limits.base_extrinsic.proof_size + length
+        entry = self.per_class[cls]
+        if limits.max_total is not None or limits.reserved is not None:
+            new_ref, new_proof = entry[0] + ref, entry[1] + proof
+            if new_ref > U64_MAX or new_proof > U64_MAX:
+                return None  # checked_accrue overflow
+            if limits.max_total is not None and (new_ref > limits.max_total.ref_time
+                                                 or new_proof > limits.max_total.proof_size):
+                return None
+            total = self._total
+            if total[0] + ref > MAX_BLOCK.ref_time or total[1] + proof > MAX_BLOCK.proof_size:
+                reserved = limits.reserved
+                if reserved is not None and (new_ref > reserved.ref_time or new_proof > reserved.proof_size):
+                    return None
+        return entry, ref, proof
+
+    def accrue(self, fit: tuple[list[int], int, int]) -> None:
+        """Add what ``fit`` worked out."""
+        self._accrue(*fit)
+
+    def value(self) -> dict:
+        return {c: {"ref_time": e[0], "proof_size": e[1]} for c, e in self.per_class.items()}
