@@ -89,6 +89,35 @@ def exceeds_max_extrinsic(info, length: int) -> bool:
     return total.ref_time > limit.ref_time or total.proof_size + length > limit.proof_size
 
 
+_UNLIMITED = 1 << 128  # above any sum of u64 weights
+
+
+class _Flat(NamedTuple):
+    """One class's limits as plain ints for the per-transaction check (None limits as unreachable)."""
+    key: str
+    base_ref: int
+    base_proof: int
+    max_ref: int     # max_total, or u64::MAX (checked_accrue's overflow) when unset
+    max_proof: int
+    reserved_ref: int
+    reserved_proof: int
+    limited: bool    # max_total or reserved set: checked accrual (else saturating)
+
+
+def _flat(key: str) -> _Flat:
+    limits = PER_CLASS[key]
+    top, reserved = limits.max_total, limits.reserved
+    return _Flat(key, limits.base_extrinsic.ref_time, limits.base_extrinsic.proof_size,
+                 U64_MAX if top is None else top.ref_time, U64_MAX if top is None else top.proof_size,
+                 _UNLIMITED if reserved is None else reserved.ref_time,
+                 _UNLIMITED if reserved is None else reserved.proof_size,
+                 top is not None or reserved is not None)
+
+
+#: keyed by ``DispatchInfo.dispatch_class``
+_BY_DISPATCH_CLASS = {name.capitalize(): _flat(name) for name in CLASSES}
+
+
 class ConsumedWeight:
     """``System.BlockWeight`` while a block is built: [ref_time, proof_size] per class, and their sum."""
 
@@ -100,41 +129,39 @@ class ConsumedWeight:
 
     def register(self, weight: Weight, cls: str = "mandatory") -> None:
         """``register_extra_weight_unchecked``: base block, hooks (saturating)."""
-        self._accrue(self.per_class[cls], weight.ref_time, weight.proof_size)
-
-    def _accrue(self, entry: list[int], ref: int, proof: int) -> None:
-        entry[0] = min(entry[0] + ref, U64_MAX)
-        entry[1] = min(entry[1] + proof, U64_MAX)
-        total = self._total
-        total[0] = min(total[0] + ref, U64_MAX)
-        total[1] = min(total[1] + proof, U64_MAX)
+        self.accrue((self.per_class[cls], weight.ref_time, weight.proof_size))
 
     def fit(self, info, length: int) -> tuple[list[int], int, int] | None:
         """``calculate_consumed_weight``: what the extrinsic would add, for ``accrue``, or None when it
         does not fit its class's limits (nothing is added until ``accrue``: a later check may still
         turn the transaction away)."""
-        cls = dispatch_class(info.dispatch_class)
-        limits = PER_CLASS[cls]
-        ref = info.weight.ref_time + info.extension_weight.ref_time + limits.base_extrinsic.ref_time
-        proof = info.weight.proof_size + info.extension_weight.proof_size + limits.base_extrinsic.proof_size + length
-        entry = self.per_class[cls]
-        if limits.max_total is not None or limits.reserved is not None:
+        key, base_ref, base_proof, max_ref, max_proof, reserved_ref, reserved_proof, limited = \
+            _BY_DISPATCH_CLASS[info.dispatch_class]
+        weight, extension = info.weight, info.extension_weight
+        ref = weight.ref_time + extension.ref_time + base_ref
+        proof = weight.proof_size + extension.proof_size + base_proof + length
+        entry = self.per_class[key]
+        if limited:
             new_ref, new_proof = entry[0] + ref, entry[1] + proof
-            if new_ref > U64_MAX or new_proof > U64_MAX:
-                return None  # checked_accrue overflow
-            if limits.max_total is not None and (new_ref > limits.max_total.ref_time
-                                                 or new_proof > limits.max_total.proof_size):
+            if new_ref > max_ref or new_proof > max_proof:
                 return None
             total = self._total
-            if total[0] + ref > MAX_BLOCK.ref_time or total[1] + proof > MAX_BLOCK.proof_size:
-                reserved = limits.reserved
-                if reserved is not None and (new_ref > reserved.ref_time or new_proof > reserved.proof_size):
-                    return None
+            if (total[0] + ref > _MAX_BLOCK_REF or total[1] + proof > _MAX_BLOCK_PROOF) \
+                    and (new_ref > reserved_ref or new_proof > reserved_proof):
+                return None  # past max_block, and beyond this class's reserved room
         return entry, ref, proof
 
     def accrue(self, fit: tuple[list[int], int, int]) -> None:
-        """Add what ``fit`` worked out."""
-        self._accrue(*fit)
+        """Add what ``fit`` worked out (saturating: only an unlimited class can reach the bound)."""
+        entry, ref, proof = fit
+        total = self._total
+        entry[0] = min(entry[0] + ref, U64_MAX)
+        entry[1] = min(entry[1] + proof, U64_MAX)
+        total[0] = min(total[0] + ref, U64_MAX)
+        total[1] = min(total[1] + proof, U64_MAX)
 
     def value(self) -> dict:
         return {c: {"ref_time": e[0], "proof_size": e[1]} for c, e in self.per_class.items()}
+
+
+_MAX_BLOCK_REF, _MAX_BLOCK_PROOF = MAX_BLOCK.ref_time, MAX_BLOCK.proof_size

@@ -31,6 +31,7 @@ _U32_LE = struct.Struct("<I")
 #: frame_system BlockHashCount in subtensor's runtime (mortality window)
 BLOCK_HASH_COUNT = 2400
 MAX_NORMAL_LENGTH = MAX_LENGTH["normal"]
+_MAX_LENGTH_BY_CLASS = {name.capitalize(): limit for name, limit in MAX_LENGTH.items()}  # by DispatchInfo class
 IMMORTAL_LONGEVITY = 2**64 - 1
 
 
@@ -255,7 +256,7 @@ class Executive:
             raise InvalidTransaction("Payment")
         if for_block:  # CheckWeight: the block's length, then its weight (accrued once the fee is paid)
             info, length = checked.info, checked.xt.length
-            if self._block_length + length > MAX_LENGTH[dispatch_class(info.dispatch_class)]:
+            if self._block_length + length > _MAX_LENGTH_BY_CLASS[info.dispatch_class]:
                 raise InvalidTransaction("ExhaustsResources")
             fit = self._consumed.fit(info, length)
             if fit is None:
