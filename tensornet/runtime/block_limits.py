@@ -74,19 +74,14 @@ def block_weights_value() -> dict:
             "per_class": {c: PER_CLASS[c].value() for c in CLASSES}}
 
 
-def dispatch_class(name: str) -> str:
-    """A DispatchInfo's class name ("Normal") as the per-class key ("normal")."""
-    return name.lower()
-
-
 def exceeds_max_extrinsic(info, length: int) -> bool:
     """``check_extrinsic_weight``: the total weight, its length counted as proof, over its class's
     ``max_extrinsic``."""
-    limit = PER_CLASS[dispatch_class(info.dispatch_class)].max_extrinsic
+    limit = _MAX_EXTRINSIC[info.dispatch_class]
     if limit is None:
         return False
-    total = info.total_weight
-    return total.ref_time > limit.ref_time or total.proof_size + length > limit.proof_size
+    return info.total_ref_time > limit[0] \
+        or info.weight.proof_size + info.extension_weight.proof_size + length > limit[1]
 
 
 _UNLIMITED = 1 << 128  # above any sum of u64 weights
@@ -116,6 +111,8 @@ def _flat(key: str) -> _Flat:
 
 #: keyed by ``DispatchInfo.dispatch_class``
 _BY_DISPATCH_CLASS = {name.capitalize(): _flat(name) for name in CLASSES}
+_MAX_EXTRINSIC = {name.capitalize(): None if limits.max_extrinsic is None else
+                  (limits.max_extrinsic.ref_time, limits.max_extrinsic.proof_size) for name, limits in PER_CLASS.items()}
 
 
 class ConsumedWeight:

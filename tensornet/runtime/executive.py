@@ -19,7 +19,7 @@ from typing import Callable
 from tensornet.primitives.era import Era
 from tensornet.primitives.keys import verify
 
-from .block_limits import BASE_BLOCK, MAX_LENGTH, ConsumedWeight, dispatch_class, exceeds_max_extrinsic
+from .block_limits import BASE_BLOCK, MAX_LENGTH, ConsumedWeight, exceeds_max_extrinsic
 from .dispatch import DispatchError, DispatchInfo, Origin, compute_fee, transaction_extension_weight
 from .extensions import ExtensionCodec, Extra
 from .extrinsic import Extrinsic, decode_extrinsic, encode_unsigned, signing_payload
@@ -228,7 +228,7 @@ class Executive:
         resolved[0].validate_signed(resolved[1].name, resolved[2], extra.era)
         if info.dispatch_class == "Mandatory":
             raise InvalidTransaction("MandatoryValidation")
-        if exceeds_max_extrinsic(info, xt.length) or xt.length > MAX_LENGTH[dispatch_class(info.dispatch_class)]:
+        if exceeds_max_extrinsic(info, xt.length) or xt.length > _MAX_LENGTH_BY_CLASS[info.dispatch_class]:
             raise InvalidTransaction("ExhaustsResources")
         fee = compute_fee(xt.length, info, extra.tip)
         xt.checked = (additional, info, fee)
