@@ -74,7 +74,7 @@ class ShieldProposer:
     def shielded(self, executive: Executive, raw: bytes) -> ShieldedTransaction | None:
         """The parsed ciphertext if ``raw`` is a signed ``MevShield.submit_encrypted``, else None. Reads
         only the extrinsic's envelope, and only when its bytes contain the call's two index bytes."""
-        marker = self._call_marker(executive.runtime)
+        marker = self.call_marker(executive.runtime)
         if marker is None or marker not in raw:  # one C-level scan rules out nearly every transaction
             return None
         try:
@@ -83,7 +83,7 @@ class ShieldProposer:
         except (ScaleError, IndexError, ShieldParseError):
             return None
 
-    def _call_marker(self, runtime: Any) -> bytes | None:
+    def call_marker(self, runtime: Any) -> bytes | None:
         """``submit_encrypted``'s (pallet index, call index) bytes in ``runtime``, worked out once."""
         if self._marker[0] is not runtime:
             pallet = runtime.pallets.get(SHIELD_PALLET)
