@@ -26,6 +26,18 @@ def _verify_round(samples: int) -> float:
     return samples / (time.perf_counter() - start)
 
 
+def one_block(node, call_value: dict) -> int:
+    """How many signed extrinsics carrying ``call_value`` fill a block's Normal class (CheckWeight:
+    call weight + extension weight + ExtrinsicBaseWeight each, out of 75 % of the block): the
+    chunk a bench submits between two blocks."""
+    from tensornet.runtime.block_limits import PER_CLASS
+    from tensornet.runtime.dispatch import EXTRINSIC_BASE_WEIGHT, transaction_extension_weight
+
+    info = node.runtime.call_info(call_value)
+    per_tx = info.weight.ref_time + transaction_extension_weight(call_value).ref_time + EXTRINSIC_BASE_WEIGHT
+    return PER_CLASS["normal"].max_total.ref_time // per_tx
+
+
 def submit_and_seal(node, txs: list[bytes], chunk: int) -> tuple[float, int, list]:
     """Submit in chunks that fit the pool and seal as a node would, until every transaction is in a
     block; returns (seconds, blocks, apply outcomes).

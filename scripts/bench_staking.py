@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from bench_common import submit_and_seal, verify_rate
+from bench_common import one_block, submit_and_seal, verify_rate
 from tensornet.chain.spec import GenesisConfig, preset
 from tensornet.node.heap import settle_startup_heap
 from tensornet.node.node import Node, NodeConfig
@@ -72,12 +72,22 @@ def build(node: Node, keys: list, netuid: int, hotkey: bytes, n_tx: int) -> list
     return txs
 
 
+def one_block_of_staking(node: Node, netuid: int, hotkey: bytes) -> int:
+    """A block of the workload: as many as fit when half are add_stake and half remove_stake."""
+    add = one_block(node, {"SubtensorModule": {"add_stake": {"hotkey": hotkey, "netuid": netuid,
+                                                               "amount_staked": TAO}}})
+    remove = one_block(node, {"SubtensorModule": {"remove_stake": {"hotkey": hotkey, "netuid": netuid,
+                                                                     "amount_unstaked": U64_MAX}}})
+    return 2 * add * remove // (add + remove)  # harmonic mean: the weights alternate
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tx", type=int, default=4_000)
     ap.add_argument("--accounts", type=int, default=500)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--chunk", type=int, default=2_000, help="extrinsics submitted between two blocks")
+    ap.add_argument("--chunk", type=int, default=None,
+                    help="extrinsics submitted between two blocks (default: one block of them)")
     args = ap.parse_args()
 
     baseline = verify_rate()
@@ -87,10 +97,11 @@ def main() -> None:
         node, keys, netuid, hotkey = setup(args.accounts, os.path.join(d, "db"), args.workers)
         txs = build(node, keys, netuid, hotkey, args.tx)
         settle_startup_heap()  # as `tnet node` does once its node is built
+        chunk = args.chunk or one_block_of_staking(node, netuid, hotkey)
         print(f"setup: subnet {netuid}, {len(keys)} coldkeys, {len(txs)} signed add/remove_stake "
-              f"in {time.perf_counter() - t0:.1f} s")
+              f"in {time.perf_counter() - t0:.1f} s; {chunk} submitted between blocks")
         try:
-            secs, blocks, outcomes = submit_and_seal(node, txs, args.chunk)
+            secs, blocks, outcomes = submit_and_seal(node, txs, chunk)
             included, succeeded = len(outcomes), sum(1 for o in outcomes if o.success)
         finally:
             node.close_workers()

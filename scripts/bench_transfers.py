@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from bench_common import submit_and_seal, verify_rate  # noqa: E402
+from bench_common import one_block, submit_and_seal, verify_rate  # noqa: E402
 from tensornet.chain.spec import GenesisConfig, preset  # noqa: E402
 from tensornet.node.heap import settle_startup_heap  # noqa: E402
 from tensornet.node.node import Node, NodeConfig  # noqa: E402
@@ -29,6 +29,8 @@ from tensornet.primitives.keys import dev_keypair, keypair_from_seed  # noqa: E4
 from tensornet.runtime.signer import sign_extrinsic  # noqa: E402
 
 TAO = 10**9
+#: the call every transfer carries, as the block limits weigh it (its arguments do not change its weight)
+TRANSFER = {"Balances": {"transfer_keep_alive": {"dest": {"Id": bytes(32)}, "value": TAO}}}
 
 
 def build(n_tx: int, n_accounts: int, base_path: str, workers: int):
@@ -56,8 +58,8 @@ def main() -> None:
     ap.add_argument("--tx", type=int, default=20_000)
     ap.add_argument("--accounts", type=int, default=1_000)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--chunk", type=int, default=4_096,
-                    help="transactions submitted between two blocks (about one block of transfers)")
+    ap.add_argument("--chunk", type=int, default=None,
+                    help="transactions submitted between two blocks (default: one block of transfers)")
     args = ap.parse_args()
 
     baseline = verify_rate()
@@ -66,9 +68,11 @@ def main() -> None:
         t0 = time.perf_counter()
         node, txs = build(args.tx, args.accounts, os.path.join(d, "db"), args.workers)
         settle_startup_heap()  # as `tnet node` does once its node is built
-        print(f"setup: {args.accounts} funded accounts, {len(txs)} signed transfers in {time.perf_counter() - t0:.1f} s")
+        chunk = args.chunk or one_block(node, TRANSFER)
+        print(f"setup: {args.accounts} funded accounts, {len(txs)} signed transfers in {time.perf_counter() - t0:.1f} s; "
+              f"{chunk} submitted between blocks")
         try:
-            secs, blocks, outcomes = submit_and_seal(node, txs, args.chunk)
+            secs, blocks, outcomes = submit_and_seal(node, txs, chunk)
             included = len(outcomes)
         finally:
             node.close_workers()
