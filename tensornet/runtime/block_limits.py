@@ -56,6 +56,7 @@ BASE_BLOCK = Weight(BLOCK_EXECUTION_WEIGHT, 0)
 
 _NORMAL_TOTAL = _ratio(NORMAL_RATIO, MAXIMUM_BLOCK_WEIGHT)
 MAX_BLOCK = MAXIMUM_BLOCK_WEIGHT  # the largest class total
+_MAX_BLOCK_REF, _MAX_BLOCK_PROOF = MAX_BLOCK.ref_time, MAX_BLOCK.proof_size
 _INIT = _ratio(AVERAGE_INITIALIZATION, MAX_BLOCK)
 PER_CLASS = {
     "normal": ClassLimits(BASE_EXTRINSIC, _sub(_sub(_NORMAL_TOTAL, _INIT), BASE_EXTRINSIC), _NORMAL_TOTAL, Weight()),
@@ -159,6 +160,3 @@ class ConsumedWeight:
 
     def value(self) -> dict:
         return {c: {"ref_time": e[0], "proof_size": e[1]} for c, e in self.per_class.items()}
-
-
-_MAX_BLOCK_REF, _MAX_BLOCK_PROOF = MAX_BLOCK.ref_time, MAX_BLOCK.proof_size
