@@ -150,13 +150,17 @@ class ConsumedWeight:
         return entry, ref, proof
 
     def accrue(self, fit: tuple[list[int], int, int]) -> None:
-        """Add what ``fit`` worked out (saturating: only an unlimited class can reach the bound)."""
+        """Add what ``fit`` worked out, saturating at u64 (a limited class never gets near it: only
+        the unlimited Mandatory class, and then the sum, can pass it)."""
         entry, ref, proof = fit
         total = self._total
-        entry[0] = min(entry[0] + ref, U64_MAX)
-        entry[1] = min(entry[1] + proof, U64_MAX)
-        total[0] = min(total[0] + ref, U64_MAX)
-        total[1] = min(total[1] + proof, U64_MAX)
+        entry[0] += ref
+        entry[1] += proof
+        total[0] += ref
+        total[1] += proof
+        if total[0] > U64_MAX or total[1] > U64_MAX:
+            for weights in (*self.per_class.values(), total):
+                weights[0], weights[1] = min(weights[0], U64_MAX), min(weights[1], U64_MAX)
 
     def value(self) -> dict:
         return {c: {"ref_time": e[0], "proof_size": e[1]} for c, e in self.per_class.items()}

@@ -54,3 +54,11 @@ def test_an_extrinsic_heavier_than_max_extrinsic_is_invalid():
     assert not exceeds_max_extrinsic(_info(limit), 0)
     assert exceeds_max_extrinsic(_info(limit + 1), 0)
     assert not exceeds_max_extrinsic(_info(10**15, "Mandatory"), 0)
+
+
+def test_mandatory_weight_saturates_at_u64():
+    consumed = ConsumedWeight()
+    consumed.register(Weight(U64_MAX - 5, 7))
+    consumed.register(Weight(10, U64_MAX))
+    assert consumed.value()["mandatory"] == {"ref_time": U64_MAX, "proof_size": U64_MAX}
+    assert consumed.fit(_info(1), 0) is None  # the block is past max_block and Normal has no reserve
