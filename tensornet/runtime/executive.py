@@ -35,6 +35,13 @@ _MAX_LENGTH_BY_CLASS = {name.capitalize(): limit for name, limit in MAX_LENGTH.i
 IMMORTAL_LONGEVITY = 2**64 - 1
 
 
+def _event_dispatch_info(info: DispatchInfo, pays: str) -> dict:
+    """The dispatch info events carry: total weight (call + extensions), class, pays after dispatch."""
+    return {"weight": {"ref_time": info.total_ref_time,
+                       "proof_size": info.weight.proof_size + info.extension_weight.proof_size},
+            "class": info.dispatch_class, "pays_fee": pays}
+
+
 @dataclass
 class ApplyOutcome:
     """The result of an included extrinsic."""
@@ -146,6 +153,7 @@ class Executive:
         runtime.block_author = author
         self.codec = codec or ExtensionCodec()
         self._consumed = ConsumedWeight()  # System.BlockWeight of the block being executed
+        self._success_payloads: dict[tuple, bytes] = {}
         self._block_length = 0
         self._extrinsic_index = 0
 
@@ -377,19 +385,30 @@ class Executive:
         # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
         rt.pallets["TransactionPayment"].deposit_event(
             "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})
-        ref_time = info.total_ref_time
-        # DispatchInfo(total, class, pays).value(), without building the intermediate objects
-        event_info = {"weight": {"ref_time": ref_time,
-                                 "proof_size": info.weight.proof_size + info.extension_weight.proof_size},
-                      "class": info.dispatch_class,
-                      "pays_fee": "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee}
+        pays = "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee
         if error is None:
-            system.deposit_event("ExtrinsicSuccess", {"dispatch_info": event_info})
+            env.deposit_encoded_event("System", "ExtrinsicSuccess", self._success_payload(info, pays))
         else:
-            system.deposit_event("ExtrinsicFailed", {"dispatch_error": error.value, "dispatch_info": event_info})
+            system.deposit_event("ExtrinsicFailed", {"dispatch_error": error.value,
+                                                     "dispatch_info": _event_dispatch_info(info, pays)})
         self._block_length += xt.length
         self._extrinsic_index += 1
         return ApplyOutcome(error is None, error, actual_fee, info)
+
+    def _success_payload(self, info: DispatchInfo, pays: str) -> bytes:
+        """``ExtrinsicSuccess``'s encoded payload: the same for every extrinsic of one weight, class
+        and pays (all transfers, say), so each is encoded once."""
+        key = (info.total_ref_time, info.weight.proof_size + info.extension_weight.proof_size,
+               info.dispatch_class, pays)
+        cache = self._success_payloads
+        payload = cache.get(key)
+        if payload is None:
+            encoder = self.runtime.event_encoder("System", "ExtrinsicSuccess")[1]
+            payload = encoder.encode({"dispatch_info": _event_dispatch_info(info, pays)})
+            if len(cache) >= 4096:
+                cache.clear()
+            cache[key] = payload
+        return payload
 
     def finalize_block(self) -> int:
         """Run on_finalize hooks and write this block's events; returns how many there are."""

@@ -154,14 +154,9 @@ class ExecutionEnv:
         rt = self.runtime
         entry = rt._event_encoders.get((pallet, name))
         tag, payload_type = entry if entry is not None else rt.event_encoder(pallet, name)
-        phase = self.phase
         try:
-            if phase is self._phase_of_bytes:  # an extrinsic deposits several events in one phase
-                phase_bytes = self._phase_bytes
-            else:
-                phase_bytes = (b"\x00" + _U32.pack(phase["ApplyExtrinsic"])) if type(phase) is dict \
-                    and "ApplyExtrinsic" in phase else rt.phase_type.encode(phase)
-                self._phase_of_bytes, self._phase_bytes = phase, phase_bytes
+            # an extrinsic deposits several events in one phase
+            phase_bytes = self._phase_bytes if self.phase is self._phase_of_bytes else self._encode_phase()
             if payload_type is not None:
                 encoded = phase_bytes + tag + payload_type.encode(payload) + b"\x00"
             else:
@@ -169,6 +164,24 @@ class ExecutionEnv:
         except (ScaleError, _struct.error, KeyError, TypeError) as exc:
             raise ScaleError(f"event {pallet}.{name} payload {payload!r:.200}: {exc}") from None
         self._encoded_events.append(encoded)
+
+    def deposit_encoded_event(self, pallet: str, name: str, payload: bytes) -> None:
+        """``deposit_event`` with the payload already SCALE-encoded (one repeated by every extrinsic
+        of a kind, such as ``ExtrinsicSuccess``'s dispatch info, is encoded once)."""
+        rt = self.runtime
+        entry = rt._event_encoders.get((pallet, name))
+        tag = (entry if entry is not None else rt.event_encoder(pallet, name))[0]
+        phase_bytes = self._phase_bytes if self.phase is self._phase_of_bytes else self._encode_phase()
+        self._encoded_events.append(phase_bytes + tag + payload + b"\x00")
+
+    def _encode_phase(self) -> bytes:
+        """The current phase's SCALE bytes, remembered for the phase object (phases are replaced,
+        never mutated)."""
+        phase = self.phase
+        phase_bytes = (b"\x00" + _U32.pack(phase["ApplyExtrinsic"])) if type(phase) is dict \
+            and "ApplyExtrinsic" in phase else self.runtime.phase_type.encode(phase)
+        self._phase_of_bytes, self._phase_bytes = phase, phase_bytes
+        return phase_bytes
 
     @property
     def events(self) -> list[EventRecord]:
