@@ -99,12 +99,12 @@ class BlockBuilder:
                 shielded = shield.shielded(executive, tx.data) if marker is not None and marker in tx.data else None
                 if shielded is not None and not shield.can_open(executive, shielded):  # type: ignore[union-attr]
                     continue  # another author's key (or a stale one): it stays in the pool
+                # no storage layer per extrinsic: apply_extrinsic turns a transaction away only before
+                # its first write, so a refused one leaves nothing but its events to forget
                 mark = env.event_mark()
-                state.begin()
                 try:
                     outcome = executive.apply_extrinsic(tx.data)
                 except (TransactionValidityError, MalformedExtrinsic) as exc:
-                    state.rollback()
                     env.truncate_events(mark)
                     if getattr(exc, "kind", "") == "ExhaustsResources":
                         built.deferred += 1
@@ -116,7 +116,6 @@ class BlockBuilder:
                     if hasattr(candidates, "report_invalid"):
                         candidates.report_invalid(tx)
                     continue
-                state.commit()
                 exhausted = 0
                 built.tx_hashes[len(extrinsics)] = tx.hash
                 extrinsics.append(tx.data)

@@ -343,7 +343,11 @@ class Executive:
         self._extrinsic_index += 1
 
     def apply_extrinsic(self, raw: bytes | Extrinsic) -> ApplyOutcome:
-        """Check and apply one signed extrinsic; raises TransactionValidityError if it must be excluded."""
+        """Check and apply one signed extrinsic; raises TransactionValidityError if it must be excluded.
+
+        Every such refusal comes before the first storage write (the checks read, then the nonce and
+        fee are written together, then nothing can refuse the transaction any more), so a refused
+        transaction leaves the state as it was and the block builder needs no layer around it."""
         if isinstance(raw, Extrinsic):
             xt = raw
         else:

@@ -36,3 +36,22 @@ def test_transactions_beyond_the_block_weight_wait_for_the_next_block(node, tn):
     assert consumed["mandatory"]["ref_time"] > BASE_BLOCK.ref_time  # + the hooks and the inherents
     rest = node.seal_block()
     assert len(first.applied) + len(rest.applied) == len(txs) and len(node.pool) == 0
+
+
+def test_a_transaction_refused_while_the_block_is_built_leaves_no_trace(node, tn):
+    """The builder keeps no storage layer per extrinsic: a refusal (here: the fee cannot be paid any
+    more once the sender's first transfer is in) must come before any write."""
+    poor = keypair_from_uri("//refused_in_block")
+    node.submit(tn.transfer(node, "Alice", poor.public, 10 * TAO))
+    node.seal_block()
+    drain = tn.signed(node, "Balances", "transfer_all", {"dest": {"Id": BOB}, "keep_alive": True}, poor, nonce=0)
+    late = tn.transfer(node, poor, BOB, 1, nonce=1)
+    node.submit(drain)
+    node.submit(late)  # valid against the head: the pool cannot know what the block will do first
+    built = node.seal_block()
+    assert [h for h, _ in built.applied] == [built.tx_hashes[i] for i in sorted(built.tx_hashes)]
+    assert len(built.applied) == 1 and len(built.rejected) == 1
+    assert tn.account(node, poor.public)["nonce"] == 1  # bumped once, not twice
+    assert tn.free(node, poor.public) == 500  # the existential deposit: no second fee came out
+    phases = {e["phase"]["ApplyExtrinsic"] for e in tn.events(node) if isinstance(e["phase"], dict)}
+    assert phases == {0, 1, 2}  # the two inherents and the one transfer: nothing from the refused one
