@@ -44,8 +44,9 @@ def submit_and_seal(node, txs: list[bytes], chunk: int) -> tuple[float, int, lis
 
     The next chunk's stateless checks start in the node's workers before a block is sealed, so
     they run while the node seals, as a node keeps verifying incoming transactions while it
-    authors; the first batch is a quarter chunk, so that this pipeline fills quickly. The chunk is sized for the room the block is expected to leave in the pool (the last
-    block's size); what the pool still refuses is submitted again after the next block."""
+    authors; the first batch is a quarter chunk, so that this pipeline fills quickly. The chunk is
+    sized for the room the block is expected to leave in the pool (the last block's size); what the
+    pool still refuses is submitted again after the next block."""
     outcomes: list = []
     blocks = 0
     start = time.perf_counter()
