@@ -35,6 +35,11 @@ class Era:
             return 2**64 - 1
         return self.birth(current) + self.period
 
+    def __reduce__(self):
+        # the immortal era unpickles as the module's one instance (a decoded extrinsic crosses from
+        # the transaction workers to the node with its era: no object per transaction)
+        return (_immortal, ()) if self.immortal else (Era, (self.period, self.phase))
+
     def encode(self) -> bytes:
         if self.immortal:
             return b"\x00"
@@ -46,6 +51,10 @@ class Era:
 
 #: the immortal era, shared (eras are immutable; most transactions decode to this one)
 IMMORTAL = Era()
+
+
+def _immortal() -> Era:
+    return IMMORTAL
 
 
 def encode_era(value) -> bytes:

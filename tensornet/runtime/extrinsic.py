@@ -43,6 +43,12 @@ class Extrinsic:
     #: ``Executive._additional_signed``
     prepared: Any = field(default=None, compare=False, repr=False)
 
+    def __reduce__(self):
+        # its fields in order, no attribute dict: decoded extrinsics cross from the transaction
+        # workers to the node by the thousand, and the node unpickles them on its own time
+        return (Extrinsic, (self.raw, self.call, self.call_bytes, self.signer, self.signature, self.extra,
+                            self.extra_bytes, self.checked, self.prepared))
+
     @property
     def signed(self) -> bool:
         return self.signer is not None
