@@ -6,7 +6,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from tensornet.runtime.executive import ApplyOutcome, Executive, MAX_NORMAL_LENGTH
+from tensornet.runtime.block_limits import MAX_NORMAL_LENGTH
+from tensornet.runtime.executive import ApplyOutcome, Executive
 from tensornet.runtime.extrinsic import MalformedExtrinsic
 from tensornet.runtime.validity import TransactionValidityError
 from tensornet.storage.overlay import Overlay

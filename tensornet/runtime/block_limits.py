@@ -75,21 +75,11 @@ def block_weights_value() -> dict:
             "per_class": {c: PER_CLASS[c].value() for c in CLASSES}}
 
 
-def exceeds_max_extrinsic(info, length: int) -> bool:
-    """``check_extrinsic_weight``: the total weight, its length counted as proof, over its class's
-    ``max_extrinsic``."""
-    limit = _MAX_EXTRINSIC[info.dispatch_class]
-    if limit is None:
-        return False
-    return info.total_ref_time > limit[0] \
-        or info.weight.proof_size + info.extension_weight.proof_size + length > limit[1]
-
-
 _UNLIMITED = 1 << 128  # above any sum of u64 weights
 
 
 class _Flat(NamedTuple):
-    """One class's limits as plain ints for the per-transaction check (None limits as unreachable)."""
+    """One class's limits as plain ints for the per-transaction checks (None limits as unreachable)."""
     key: str
     base_ref: int
     base_proof: int
@@ -98,22 +88,40 @@ class _Flat(NamedTuple):
     reserved_ref: int
     reserved_proof: int
     limited: bool    # max_total or reserved set: checked accrual (else saturating)
+    extrinsic_ref: int    # max_extrinsic
+    extrinsic_proof: int
+    max_length: int       # BlockLength.max
 
 
 def _flat(key: str) -> _Flat:
     limits = PER_CLASS[key]
-    top, reserved = limits.max_total, limits.reserved
+    top, reserved, single = limits.max_total, limits.reserved, limits.max_extrinsic
     return _Flat(key, limits.base_extrinsic.ref_time, limits.base_extrinsic.proof_size,
                  U64_MAX if top is None else top.ref_time, U64_MAX if top is None else top.proof_size,
                  _UNLIMITED if reserved is None else reserved.ref_time,
                  _UNLIMITED if reserved is None else reserved.proof_size,
-                 top is not None or reserved is not None)
+                 top is not None or reserved is not None,
+                 _UNLIMITED if single is None else single.ref_time,
+                 _UNLIMITED if single is None else single.proof_size,
+                 MAX_LENGTH[key])
 
 
-#: keyed by ``DispatchInfo.dispatch_class``
+#: keyed by ``DispatchInfo.dispatch_class`` ("Normal", …)
 _BY_DISPATCH_CLASS = {name.capitalize(): _flat(name) for name in CLASSES}
-_MAX_EXTRINSIC = {name.capitalize(): None if limits.max_extrinsic is None else
-                  (limits.max_extrinsic.ref_time, limits.max_extrinsic.proof_size) for name, limits in PER_CLASS.items()}
+MAX_NORMAL_LENGTH = MAX_LENGTH["normal"]
+
+
+def exceeds_max_extrinsic(info, length: int) -> bool:
+    """``check_extrinsic_weight``: the total weight, its length counted as proof, over its class's
+    ``max_extrinsic``."""
+    flat = _BY_DISPATCH_CLASS[info.dispatch_class]
+    return info.total_ref_time > flat.extrinsic_ref \
+        or info.weight.proof_size + info.extension_weight.proof_size + length > flat.extrinsic_proof
+
+
+def exceeds_block_length(info, used: int, length: int) -> bool:
+    """``check_block_length``: ``length`` more bytes after ``used`` pass the class's BlockLength."""
+    return used + length > _BY_DISPATCH_CLASS[info.dispatch_class].max_length
 
 
 class ConsumedWeight:
@@ -134,7 +142,7 @@ class ConsumedWeight:
         does not fit its class's limits (nothing is added until ``accrue``: a later check may still
         turn the transaction away)."""
         key, base_ref, base_proof, max_ref, max_proof, reserved_ref, reserved_proof, limited = \
-            _BY_DISPATCH_CLASS[info.dispatch_class]
+            _BY_DISPATCH_CLASS[info.dispatch_class][:8]
         weight, extension = info.weight, info.extension_weight
         ref = weight.ref_time + extension.ref_time + base_ref
         proof = weight.proof_size + extension.proof_size + base_proof + length

@@ -19,7 +19,7 @@ from typing import Callable
 from tensornet.primitives.era import Era
 from tensornet.primitives.keys import verify
 
-from .block_limits import BASE_BLOCK, MAX_LENGTH, ConsumedWeight, exceeds_max_extrinsic
+from .block_limits import BASE_BLOCK, ConsumedWeight, exceeds_block_length, exceeds_max_extrinsic
 from .dispatch import DispatchError, DispatchInfo, Origin, compute_fee, transaction_extension_weight
 from .extensions import ExtensionCodec, Extra
 from .extrinsic import Extrinsic, decode_extrinsic, encode_unsigned, signing_payload
@@ -30,8 +30,6 @@ ZERO_ACCOUNT = bytes(32)
 _U32_LE = struct.Struct("<I")
 #: frame_system BlockHashCount in subtensor's runtime (mortality window)
 BLOCK_HASH_COUNT = 2400
-MAX_NORMAL_LENGTH = MAX_LENGTH["normal"]
-_MAX_LENGTH_BY_CLASS = {name.capitalize(): limit for name, limit in MAX_LENGTH.items()}  # by DispatchInfo class
 IMMORTAL_LONGEVITY = 2**64 - 1
 
 
@@ -236,7 +234,7 @@ class Executive:
         resolved[0].validate_signed(resolved[1].name, resolved[2], extra.era)
         if info.dispatch_class == "Mandatory":
             raise InvalidTransaction("MandatoryValidation")
-        if exceeds_max_extrinsic(info, xt.length) or xt.length > _MAX_LENGTH_BY_CLASS[info.dispatch_class]:
+        if exceeds_max_extrinsic(info, xt.length) or exceeds_block_length(info, 0, xt.length):
             raise InvalidTransaction("ExhaustsResources")
         fee = compute_fee(xt.length, info, extra.tip)
         xt.checked = (additional, info, fee)
@@ -264,7 +262,7 @@ class Executive:
             raise InvalidTransaction("Payment")
         if for_block:  # CheckWeight: the block's length, then its weight (accrued once the fee is paid)
             info, length = checked.info, checked.xt.length
-            if self._block_length + length > _MAX_LENGTH_BY_CLASS[info.dispatch_class]:
+            if exceeds_block_length(info, self._block_length, length):
                 raise InvalidTransaction("ExhaustsResources")
             fit = self._consumed.fit(info, length)
             if fit is None:
