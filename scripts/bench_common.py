@@ -30,11 +30,13 @@ def one_block(node, call_value: dict) -> int:
     """How many signed extrinsics carrying ``call_value`` fill a block's Normal class (CheckWeight:
     call weight + extension weight + ExtrinsicBaseWeight each, out of 75 % of the block): the
     chunk a bench submits between two blocks."""
-    from tensornet.runtime.block_limits import PER_CLASS
-    from tensornet.runtime.dispatch import EXTRINSIC_BASE_WEIGHT, transaction_extension_weight
+    from dataclasses import replace
 
-    info = node.runtime.call_info(call_value)
-    per_tx = info.weight.ref_time + transaction_extension_weight(call_value).ref_time + EXTRINSIC_BASE_WEIGHT
+    from tensornet.runtime.block_limits import PER_CLASS, ConsumedWeight
+    from tensornet.runtime.dispatch import transaction_extension_weight
+
+    info = replace(node.runtime.call_info(call_value), extension_weight=transaction_extension_weight(call_value))
+    _, per_tx, _ = ConsumedWeight().fit(info, 0)  # what CheckWeight takes for one of them
     return PER_CLASS["normal"].max_total.ref_time // per_tx
 
 
