@@ -44,22 +44,23 @@ def submit_and_seal(node, txs: list[bytes], chunk: int) -> tuple[float, int, lis
     """Submit in chunks that fit the pool and seal as a node would, until every transaction is in a
     block; returns (seconds, blocks, apply outcomes).
 
-    The next chunk's stateless checks start in the node's workers before a block is sealed, so
-    they run while the node seals, as a node keeps verifying incoming transactions while it
-    authors; the first batch is a quarter chunk, so that this pipeline fills quickly. The chunk is
-    sized for the room the block is expected to leave in the pool (the last block's size); what the
-    pool still refuses is submitted again after the next block."""
+    A chunk's stateless checks start in the node's workers one step ahead: while the node admits
+    the chunk before it and seals a block, as a node keeps verifying incoming transactions while it
+    admits and authors. The first chunk is a quarter chunk, so that this pipeline fills quickly.
+    A chunk is sized for the room the block is expected to leave in the pool (the last block's
+    size); what the pool still refuses is submitted again after the next block."""
     outcomes: list = []
     blocks = 0
     start = time.perf_counter()
     pending = list(txs)
-    # the first batch is a quarter chunk: the node then has a block to seal while the workers check
-    # the next chunk, instead of waiting for a whole chunk's checks before anything else can start
     first = min(max(chunk // 4, 1), node.pool.max_ready)
     batch, pending = pending[:first], pending[first:]
     prepared = node.prepare(batch)
     last_block = 0
     while batch or pending or len(node.pool):
+        room = max(0, min(chunk, node.pool.max_ready - len(node.pool) - len(batch) + last_block))
+        next_batch, pending = pending[:room], pending[room:]
+        next_prepared = node.prepare(next_batch)  # queued behind ``batch``'s chunks in the workers
         refused = []
         for raw, err in zip(batch, node.submit_many(batch, prepared)):
             if err is None:
@@ -68,14 +69,11 @@ def submit_and_seal(node, txs: list[bytes], chunk: int) -> tuple[float, int, lis
                 raise err
             refused.append(raw)  # pool full: a real client resubmits after the next block
         pending = refused + pending
-        room = max(0, min(chunk, node.pool.max_ready - len(node.pool) + last_block))
-        next_batch, pending = pending[:room], pending[room:]
-        prepared = node.prepare(next_batch)  # the workers start on it now, while the block is sealed
         built = node.seal_block()
         blocks += 1
         last_block = len(built.applied)
         outcomes.extend(outcome for _, outcome in built.applied)
         if not built.applied and not batch and not next_batch:
             raise RuntimeError(f"no progress: {len(node.pool)} transactions stuck in the pool")
-        batch = next_batch
+        batch, prepared = next_batch, next_prepared
     return time.perf_counter() - start, blocks, outcomes
