@@ -150,6 +150,8 @@ class Executive:
         # pallets that pay the author themselves (SubtensorModule swap fees) read it from the runtime
         runtime.block_author = author
         self.codec = codec or ExtensionCodec()
+        #: who takes a fee the payer's TAO cannot cover (SubtensorModule: alpha, for stake calls)
+        self._fee_fallback = runtime.pallets.get("SubtensorModule")
         self._consumed = ConsumedWeight()  # System.BlockWeight of the block being executed
         self._success_payloads: dict[tuple, bytes] = {}
         self._block_length = 0
@@ -272,9 +274,44 @@ class Executive:
         if checked.fee:
             # the account just read is the payer's current state (the limits check writes nothing)
             balances = self.runtime.pallets["Balances"]
-            if nonce == account["nonce"] and balances._reducible(account["data"], True) < checked.fee:
+            if nonce == account["nonce"] and balances._reducible(account["data"], True) < checked.fee \
+                    and not self._can_pay_in_alpha(checked):
                 raise InvalidTransaction("Payment")
         return account, fit
+
+    def _alpha_fee_sources(self, checked: Checked) -> list:
+        fallback = self._fee_fallback
+        return [] if fallback is None else fallback.alpha_fee_sources(checked.xt.signer, checked.xt.call)
+
+    def _can_pay_in_alpha(self, checked: Checked) -> bool:
+        """``can_withdraw_fee``'s fallback: the stake the call names covers the fee."""
+        sources = self._alpha_fee_sources(checked)
+        return bool(sources) and self._fee_fallback.can_withdraw_fee_in_alpha(checked.xt.signer, sources,
+                                                                              checked.fee)
+
+    def _pay_in_alpha(self, checked: Checked, account: dict) -> tuple[int, int, int]:
+        """``withdraw_fee``'s fallback when the TAO withdrawal failed: sell the fee's worth of the
+        named stake to the author, then write the payer's bumped nonce (``account``); returns
+        (alpha, TAO, netuid). A failed sale is rolled back with its events and refuses the
+        transaction, which then leaves no trace."""
+        sources = self._alpha_fee_sources(checked)
+        if not sources:
+            raise InvalidTransaction("Payment")
+        who, env = checked.xt.signer, self.env
+        mark = env.event_mark()
+        env.state.begin()
+        try:
+            paid = self._fee_fallback.withdraw_fee_in_alpha(who, sources, checked.fee)
+        except DispatchError:
+            env.state.rollback()
+            env.truncate_events(mark)
+            raise InvalidTransaction("Payment") from None
+        env.state.commit()
+        system = self.runtime.pallets["System"]
+        fresh = system.Account.get(who)  # the sale pays the author, who may be the payer
+        fresh["nonce"] = account["nonce"]
+        system.Account.set(who, fresh)
+        return paid
 
     # --- pool validation -------------------------------------------------------------------------
     def validate_transaction(self, raw: bytes, state, best_number: int) -> tuple[Extrinsic, ValidTransaction]:
@@ -344,8 +381,9 @@ class Executive:
         """Check and apply one signed extrinsic; raises TransactionValidityError if it must be excluded.
 
         Every such refusal comes before the first storage write (the checks read, then the nonce and
-        fee are written together, then nothing can refuse the transaction any more), so a refused
-        transaction leaves the state as it was and the block builder needs no layer around it."""
+        fee are written together, then nothing can refuse the transaction any more; a fee paid in
+        alpha is sold in its own layer, undone if it fails), so a refused transaction leaves the
+        state as it was and the block builder needs no layer around it."""
         if isinstance(raw, Extrinsic):
             xt = raw
         else:
@@ -360,11 +398,12 @@ class Executive:
         env.phase = {"ApplyExtrinsic": self._extrinsic_index}
         # pre_dispatch, outside the call's storage layer: nonce bump and fee withdrawal, written together
         account["nonce"] = (account["nonce"] + 1) & 0xFFFFFFFF
+        paid_in_alpha = None
         if checked.fee:
             try:
                 balances.withdraw(who, checked.fee, keep_alive=True, info=account, issuance=False)
-            except DispatchError:
-                raise InvalidTransaction("Payment") from None
+            except DispatchError:  # (refused before writing anything)
+                paid_in_alpha = self._pay_in_alpha(checked, account)
         else:
             system.Account.set(who, account)
         self._consumed.accrue(fit)  # type: ignore[arg-type]
@@ -379,11 +418,16 @@ class Executive:
         actual_fee = checked.fee
         if isinstance(post, dict) and post.get("pays_fee") == "No" and error is None:
             actual_fee = min(checked.extra.tip, checked.fee)  # compute_fee_raw: Pays::No keeps the tip
-        refund = checked.fee - actual_fee
-        if refund:
-            balances.settle_fee(who, refund)  # back to the payer (burned if it cannot take it)
-        if actual_fee:
-            balances.settle_fee(self.author, actual_fee)
+        if paid_in_alpha is None:
+            refund = checked.fee - actual_fee
+            if refund:
+                balances.settle_fee(who, refund)  # back to the payer (burned if it cannot take it)
+            if actual_fee:
+                balances.settle_fee(self.author, actual_fee)
+        else:  # the author was paid by the sale, which is final
+            alpha, tao, netuid = paid_in_alpha
+            self._fee_fallback.deposit_event("TransactionFeePaidWithAlpha", {
+                "who": who, "netuid": netuid, "alpha_fee": alpha, "tao_amount": tao})
         # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
         rt.pallets["TransactionPayment"].deposit_event(
             "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})

@@ -20,6 +20,7 @@ from typing import Any
 from tensornet.primitives.scale import AccountId
 from tensornet.runtime.pallet import Pallet
 
+from .alpha_fees import AlphaFees
 from .constants import CONSTANTS
 from .errors import ERRORS
 from .events import EVENTS
@@ -42,7 +43,7 @@ GENESIS_SUBNET = 1
 ALICE_HOTKEY_URI = "//Alice_hk"
 
 
-class SubtensorModule(SubnetCalls, StakingCalls, StakeOps, *INCENTIVE_PARTS,
+class SubtensorModule(SubnetCalls, StakingCalls, AlphaFees, StakeOps, *INCENTIVE_PARTS,
                       GlobalStorage, SubnetStorage, NeuronStorage, AccountStorage, ClientCompatStorage,
                       Pallet):
     NAME, INDEX = "SubtensorModule", 7
