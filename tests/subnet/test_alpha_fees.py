@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from stake_net import SM, TAO, StakeNet, acc
 
+from tensornet.chain.runtime_apis import RUNTIME_DISPATCH_INFO
 from tensornet.primitives.scale import U32
 from tensornet.runtime.validity import InvalidTransaction
-from tensornet.chain.runtime_apis import RUNTIME_DISPATCH_INFO
 
 EXISTENTIAL_DEPOSIT = 500
 
