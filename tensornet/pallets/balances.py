@@ -192,10 +192,22 @@ class Balances(Pallet):
             self.deposit_event("Deposit", {"who": who, "amount": amount})
         return True
 
+    def refund(self, who: bytes, amount: int) -> bool:
+        """Give back part of a fee withdrawn with ``issuance=False``, as subtensor's fee handler does:
+        only to an account that still holds something (``total_balance > 0``); False when it was
+        not taken (the caller resolves it elsewhere)."""
+        info = self.pallet("System").Account.try_get(who)
+        if info is None or info["data"]["free"] + info["data"]["reserved"] == 0:
+            return False
+        try:
+            return self.deposit(who, amount, issuance=False)
+        except DispatchError:  # (BestEffort: an overflowing refund is not taken)
+            return False
+
     def settle_fee(self, author: bytes | None, fee: int) -> None:
         """Resolve a fee withdrawn with ``issuance=False`` to ``author`` (the block author, as subtensor's
-        TransactionFeeHandler does, or the payer for a refund); a fee nobody can take (no author, below
-        ED, overflow) is burned, i.e. leaves the issuance."""
+        TransactionFeeHandler does); a fee nobody can take (no author, below ED, overflow) is
+        burned, i.e. leaves the issuance."""
         credited = False
         if author is not None:
             try:

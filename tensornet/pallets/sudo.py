@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tensornet.primitives.scale import AccountId, Enum, Field, Option, Tuple, Variant
-from tensornet.runtime.dispatch import DISPATCH_ERROR_TYPE, WEIGHT_TYPE, DispatchError, Origin, Weight
+from tensornet.runtime.dispatch import DISPATCH_ERROR_TYPE, WEIGHT_TYPE, DispatchError, Origin, PostDispatchInfo, Weight
 from tensornet.runtime.outer import RUNTIME_CALL, call_weight
 from tensornet.runtime.pallet import EventDef, Pallet, call
 from tensornet.runtime.types import MULTI_ADDRESS, lookup_address
@@ -11,6 +11,8 @@ from tensornet.storage.items import StorageValue
 DISPATCH_RESULT = Enum(("Result",), [Variant("Ok", (Field(None, Tuple()),), 0),
                                       Variant("Err", (Field(None, DISPATCH_ERROR_TYPE),), 1)],
                        params=(("T", Tuple()), ("E", DISPATCH_ERROR_TYPE)), type_name="DispatchResult")
+#: what a successful sudo call reports: ``Pays::No``, the sudo key pays no fee
+_NO_FEE = PostDispatchInfo(pays_fee="No")
 
 
 def dispatch_result(runtime, call_value, origin: Origin) -> dict:
@@ -44,46 +46,46 @@ class Sudo(Pallet):
         return who
 
     @call(0, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>")], weight=lambda call: Weight.db(10_729_000, reads=1, proof_size=1517) + call_weight(call))
-    def sudo(self, origin, call) -> dict:
+    def sudo(self, origin, call) -> PostDispatchInfo:
         """Authenticates the sudo key and dispatches a function call with `Root` origin."""
         self._ensure_sudo(origin)
         self.deposit_event("Sudid", {"sudo_result": dispatch_result(self.env.runtime, call, Origin.root())})
-        return {"pays_fee": "No"}
+        return _NO_FEE
 
     @call(1, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>"), ("weight", WEIGHT_TYPE, "Weight")],
           weight=lambda call, weight: Weight(weight["ref_time"], weight["proof_size"]))
-    def sudo_unchecked_weight(self, origin, call, weight) -> dict:
+    def sudo_unchecked_weight(self, origin, call, weight) -> PostDispatchInfo:
         """Authenticates the sudo key and dispatches a function call with `Root` origin, with a given weight."""
         self._ensure_sudo(origin)
         self.deposit_event("Sudid", {"sudo_result": dispatch_result(self.env.runtime, call, Origin.root())})
-        return {"pays_fee": "No"}
+        return _NO_FEE
 
     @call(2, [("new", MULTI_ADDRESS, "AccountIdLookupOf<T>")], weight=Weight.db(9_663_000, reads=1, writes=1, proof_size=1517))
-    def set_key(self, origin, new) -> dict:
+    def set_key(self, origin, new) -> PostDispatchInfo:
         """Authenticates the current sudo key and sets the given AccountId (`new`) as the new sudo key."""
         if not origin.is_root:
             self._ensure_sudo(origin)
         new_key = lookup_address(new)
         self.deposit_event("KeyChanged", {"old": self.Key.get(), "new": new_key})
         self.Key.set(new_key)
-        return {"pays_fee": "No"}
+        return _NO_FEE
 
     @call(3, [("who", MULTI_ADDRESS, "AccountIdLookupOf<T>"), ("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>")],
           weight=lambda who, call: Weight.db(11_003_000, reads=1, proof_size=1517) + call_weight(call))
-    def sudo_as(self, origin, who, call) -> dict:
+    def sudo_as(self, origin, who, call) -> PostDispatchInfo:
         """Authenticates the sudo key and dispatches a function call with `Signed` origin from a given account."""
         self._ensure_sudo(origin)
         result = dispatch_result(self.env.runtime, call, Origin.signed(lookup_address(who)))
         self.deposit_event("SudoAsDone", {"sudo_result": result})
-        return {"pays_fee": "No"}
+        return _NO_FEE
 
     @call(4, [], weight=Weight.db(9_127_000, reads=1, writes=1, proof_size=1517))
-    def remove_key(self, origin) -> dict:
+    def remove_key(self, origin) -> PostDispatchInfo:
         """Permanently removes the sudo key."""
         self._ensure_sudo(origin)
         self.deposit_event("KeyRemoved")
         self.Key.remove()
-        return {"pays_fee": "No"}
+        return _NO_FEE
 
     def build_genesis(self, config: dict) -> None:
         if config.get("key") is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from tensornet.primitives.scale import (
     AccountId, Bool, Bytes, Compact, Field, H256, Option, Str, Struct, Tuple, U16, U32, U64, Vec,
 )
-from tensornet.runtime.dispatch import DB_READ, DB_WRITE, DISPATCH_ERROR_TYPE, DISPATCH_INFO_TYPE, WEIGHT_TYPE, Weight
+from tensornet.runtime.dispatch import DB_READ, DB_WRITE, DISPATCH_ERROR_TYPE, DISPATCH_EVENT_INFO_TYPE, WEIGHT_TYPE, Weight
 from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call
 from tensornet.runtime.types import DIGEST, PHASE
 from tensornet.storage.items import StorageMap, StorageValue
@@ -62,9 +62,9 @@ class System(Pallet):
     ExecutionPhase = StorageValue(PHASE, optional=True, docs="The execution phase of the block.")
 
     EVENTS = [
-        EventDef("ExtrinsicSuccess", [("dispatch_info", DISPATCH_INFO_TYPE, "DispatchInfo")], "An extrinsic completed successfully."),
+        EventDef("ExtrinsicSuccess", [("dispatch_info", DISPATCH_EVENT_INFO_TYPE, "DispatchEventInfo")], "An extrinsic completed successfully."),
         EventDef("ExtrinsicFailed", [("dispatch_error", DISPATCH_ERROR_TYPE, "DispatchError"),
-                                     ("dispatch_info", DISPATCH_INFO_TYPE, "DispatchInfo")], "An extrinsic failed."),
+                                     ("dispatch_info", DISPATCH_EVENT_INFO_TYPE, "DispatchEventInfo")], "An extrinsic failed."),
         EventDef("CodeUpdated", [], "`:code` was updated."),
         EventDef("NewAccount", [("account", AccountId, "T::AccountId")], "A new account was created."),
         EventDef("KilledAccount", [("account", AccountId, "T::AccountId")], "An account was reaped."),

@@ -7,7 +7,15 @@ rejects a *signed* batch whose direct children include a batch, so the whole ext
 from __future__ import annotations
 
 from tensornet.primitives.scale import U32, Vec
-from tensornet.runtime.dispatch import DISPATCH_ERROR_TYPE, WEIGHT_TYPE, DispatchError, Origin, Weight
+from tensornet.runtime.dispatch import (
+    DISPATCH_ERROR_TYPE,
+    WEIGHT_TYPE,
+    DispatchError,
+    Origin,
+    PostDispatchInfo,
+    Weight,
+    actual_weight,
+)
 from tensornet.runtime.outer import RUNTIME_CALL, call_weight
 from tensornet.runtime.pallet import EventDef, Pallet, call
 
@@ -15,10 +23,21 @@ BATCH_CALLS = ("batch", "batch_all", "force_batch")
 MAX_CALLS = 1024 * 10
 
 
-def _batch_weight(base: int, per_call: int):
-    """Subtensor's utility ``WeightInfo::<batch>(c)`` (2 reads, proof 3983) plus the inner calls' weights."""
+def _base_weight(base: int, per_call: int):
+    """Subtensor's utility ``WeightInfo::<batch>(c)``: c calls' overhead (2 reads, proof 3983)."""
+    def weight(n_calls: int) -> Weight:
+        return Weight.db(base + per_call * n_calls, reads=2, proof_size=3983)
+    return weight
+
+
+_BATCH, _BATCH_ALL, _FORCE_BATCH = (_base_weight(19_446_696, 5_450_264), _base_weight(13_428_230, 5_663_250),
+                                    _base_weight(12_134_867, 5_477_293))
+
+
+def _declared(base):
+    """A batch's declared weight: its overhead for every call plus the calls' own weights."""
     def weight(calls) -> Weight:
-        total = Weight.db(base + per_call * len(calls), reads=2, proof_size=3983)
+        total = base(len(calls))
         for c in calls:
             total = total + call_weight(c)
         return total
@@ -51,44 +70,63 @@ class Utility(Pallet):
         if len(calls) > MAX_CALLS:
             raise self.error("TooManyCalls")
 
-    def _dispatch(self, call_value, origin: Origin) -> None:
-        self.env.runtime.dispatch(call_value, origin)
+    def _dispatch(self, call_value, origin: Origin) -> tuple[Weight, DispatchError | None]:
+        """Dispatch one item: (the weight it used, ``extract_actual_weight``: its declaration unless
+        it reported less; its error, None when it succeeded)."""
+        runtime = self.env.runtime
+        info = runtime.call_info(call_value)
+        try:
+            post = runtime.dispatch(call_value, origin)
+        except DispatchError as exc:
+            return actual_weight(info, exc.post_info), exc
+        return actual_weight(info, post), None
 
-    @call(0, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight(19_446_696, 5_450_264))
-    def batch(self, origin, calls: list) -> None:
+    @call(0, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_declared(_BATCH))
+    def batch(self, origin, calls: list) -> PostDispatchInfo:
         """Send a batch of dispatch calls; stops at the first failure (earlier calls stay applied)."""
         self._check(calls, origin)
+        used = Weight()
         for i, c in enumerate(calls):
-            try:
-                self._dispatch(c, origin)
-            except DispatchError as exc:
-                self.deposit_event("BatchInterrupted", {"index": i, "error": exc.value})
-                return
+            weight, error = self._dispatch(c, origin)
+            used = used + weight
+            if error is not None:
+                self.deposit_event("BatchInterrupted", {"index": i, "error": error.value})
+                return PostDispatchInfo(_BATCH(i + 1) + used)
             self.deposit_event("ItemCompleted")
         self.deposit_event("BatchCompleted")
+        return PostDispatchInfo(_BATCH(len(calls)) + used)
 
-    @call(2, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight(13_428_230, 5_663_250))
-    def batch_all(self, origin, calls: list) -> None:
+    @call(2, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_declared(_BATCH_ALL))
+    def batch_all(self, origin, calls: list) -> PostDispatchInfo:
         """Send a batch of dispatch calls and atomically execute them: one failure reverts them all."""
         self._check(calls, origin)
-        for c in calls:
-            self._dispatch(c, origin)  # the surrounding layer rolls everything back on error
+        used = Weight()
+        for i, c in enumerate(calls):
+            weight, error = self._dispatch(c, origin)
+            used = used + weight
+            if error is not None:  # the surrounding layer rolls everything back; the weight so far counts
+                error.post_info = PostDispatchInfo(_BATCH_ALL(i + 1) + used)
+                raise error
             self.deposit_event("ItemCompleted")
         self.deposit_event("BatchCompleted")
+        return PostDispatchInfo(_BATCH_ALL(len(calls)) + used)
 
-    @call(4, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_batch_weight(12_134_867, 5_477_293))
-    def force_batch(self, origin, calls: list) -> None:
+    @call(4, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_declared(_FORCE_BATCH))
+    def force_batch(self, origin, calls: list) -> PostDispatchInfo:
         """Send a batch of dispatch calls; failures are reported and the rest still run."""
         self._check(calls, origin)
         failed = False
+        used = Weight()
         for c in calls:
-            try:
-                self._dispatch(c, origin)
+            weight, error = self._dispatch(c, origin)
+            used = used + weight
+            if error is None:
                 self.deposit_event("ItemCompleted")
-            except DispatchError as exc:
+            else:
                 failed = True
-                self.deposit_event("ItemFailed", {"error": exc.value})
+                self.deposit_event("ItemFailed", {"error": error.value})
         self.deposit_event("BatchCompletedWithErrors" if failed else "BatchCompleted")
+        return PostDispatchInfo(_FORCE_BATCH(len(calls)) + used)
 
     @call(5, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>"), ("weight", WEIGHT_TYPE, "Weight")],
           weight=lambda call, weight: Weight(weight["ref_time"], weight["proof_size"]))

@@ -111,6 +111,12 @@ _BY_DISPATCH_CLASS = {name.capitalize(): _flat(name) for name in CLASSES}
 MAX_NORMAL_LENGTH = MAX_LENGTH["normal"]
 
 
+def base_extrinsic(dispatch_class: str) -> tuple[int, int]:
+    """(ref_time, proof_size) of the ``base_extrinsic`` weight of a DispatchInfo class ("Normal", …)."""
+    flat = _BY_DISPATCH_CLASS[dispatch_class]
+    return flat.base_ref, flat.base_proof
+
+
 def exceeds_max_extrinsic(info, length: int) -> bool:
     """``check_extrinsic_weight``: the total weight, its length counted as proof, over its class's
     ``max_extrinsic``."""
@@ -169,6 +175,16 @@ class ConsumedWeight:
         if total[0] > U64_MAX or total[1] > U64_MAX:
             for weights in (*self.per_class.values(), total):
                 weights[0], weights[1] = min(weights[0], U64_MAX), min(weights[1], U64_MAX)
+
+    def reclaim(self, dispatch_class: str, unspent: Weight) -> None:
+        """``reclaim_weight`` (CheckWeight after dispatch): give back what an extrinsic declared but
+        did not use, saturating at zero as ``PerDispatchClass::reduce``."""
+        entry, total = self.per_class[_BY_DISPATCH_CLASS[dispatch_class].key], self._total
+        ref, proof = min(unspent.ref_time, entry[0]), min(unspent.proof_size, entry[1])
+        entry[0] -= ref
+        entry[1] -= proof
+        total[0] -= ref
+        total[1] -= proof
 
     def value(self) -> dict:
         return {c: {"ref_time": e[0], "proof_size": e[1]} for c, e in self.per_class.items()}

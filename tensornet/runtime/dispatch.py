@@ -99,6 +99,10 @@ class DispatchError(Exception):
     ``SubtensorModule.SubnetNotExists`` instead of ``Module{index: 7, error: 0x…}``.
     """
 
+    #: what the failed call reports of itself (``DispatchErrorWithPostInfo``): None for most errors,
+    #: the weight used so far for one that stops part-way (``batch_all``)
+    post_info: "PostDispatchInfo | None" = None
+
     def __init__(self, value: Any, pallet: str = "", name: str = "", docs: str = "") -> None:
         self.value = value
         self.pallet = pallet
@@ -147,7 +151,9 @@ WEIGHT_TYPE = Struct("sp_weights::weight_v2::Weight", [
     Field("ref_time", Compact(U64), "u64"), Field("proof_size", Compact(U64), "u64")])
 DISPATCH_CLASS = Enum("frame_support::dispatch::DispatchClass", ["Normal", "Operational", "Mandatory"])
 PAYS = Enum("frame_support::dispatch::Pays", ["Yes", "No"])
-DISPATCH_INFO_TYPE = Struct("frame_support::dispatch::DispatchInfo", [
+#: what ExtrinsicSuccess / ExtrinsicFailed carry: the weight actually used plus the class's base
+#: extrinsic weight, the class, and whether the extrinsic paid after all (frame_system's type)
+DISPATCH_EVENT_INFO_TYPE = Struct("frame_system::DispatchEventInfo", [
     Field("weight", WEIGHT_TYPE, "Weight"), Field("class", DISPATCH_CLASS, "DispatchClass"),
     Field("pays_fee", PAYS, "Pays")])
 
@@ -203,6 +209,32 @@ class DispatchInfo:
 
     def value(self) -> dict:
         return {"weight": self.weight.value(), "class": self.dispatch_class, "pays_fee": self.pays_fee}
+
+
+@dataclass(frozen=True)
+class PostDispatchInfo:
+    """What a call reports once it has run (frame_support's ``PostDispatchInfo``): the weight it
+    actually used, when it knows it used less than it declared (a batch stopped part-way), and
+    whether it pays after all (Sudo's calls do not). Fees, the block weight and the extrinsic's
+    event follow it."""
+
+    actual_weight: Weight | None = None
+    pays_fee: str = "Yes"
+
+
+def actual_weight(info: DispatchInfo, post: PostDispatchInfo | None) -> Weight:
+    """The weight an applied call counts (``set_extension_weight`` then ``calc_actual_weight``): what
+    it reported plus the extensions' weight, never more than it declared; its declaration when it
+    reported nothing."""
+    if post is None or post.actual_weight is None:
+        return info.total_weight
+    used, declared = post.actual_weight + info.extension_weight, info.total_weight
+    return Weight(min(used.ref_time, declared.ref_time), min(used.proof_size, declared.proof_size))
+
+
+def actual_pays(info: DispatchInfo, post: PostDispatchInfo | None) -> str:
+    """``PostDispatchInfo::pays_fee``: a call declared free stays free; one may also waive its fee."""
+    return "No" if info.pays_fee == "No" or (post is not None and post.pays_fee == "No") else "Yes"
 
 
 #: weights of subtensor's ``TxExtension`` parts that every signed extrinsic carries (their
@@ -284,10 +316,16 @@ def compute_fee(length: int, info: DispatchInfo, tip: int) -> int:
     tip, and ``FeeDetails::final_fee`` adds it. The weight fee uses the weight capped at the block
     maximum, as ``Pallet::weight_to_fee`` does.
     """
-    if info.pays_fee == "No":
+    return compute_fee_raw(length, info.total_ref_time, tip, info.pays_fee)
+
+
+def compute_fee_raw(length: int, ref_time: int, tip: int, pays: str) -> int:
+    """``compute_fee_raw``: the fee of ``length`` bytes weighing ``ref_time`` (after dispatch: the
+    actual weight and pays, for ``compute_actual_fee``)."""
+    if pays == "No":
         return tip
     length_fee = length  # IdentityFee: 1 rao per byte
-    return _BASE_FEE + length_fee + weight_to_fee(min(info.total_ref_time, MAX_BLOCK_REF_TIME)) + tip
+    return _BASE_FEE + length_fee + weight_to_fee(min(ref_time, MAX_BLOCK_REF_TIME)) + tip
 
 
 def fee_details(length: int, info: DispatchInfo, tip: int) -> dict:

@@ -3,8 +3,10 @@
     initialize_block  -> System.initialize, every pallet's on_initialize (phase Initialization)
     apply_inherent    -> Timestamp.set (unsigned, mandatory, index 0)
     apply_extrinsic   -> check (signature, era, nonce, fee) -> pre_dispatch: nonce+1, fee withdrawn
-                         -> dispatch in its own storage layer -> post_dispatch: refund, fee to the
-                         author, TransactionFeePaid, ExtrinsicSuccess / ExtrinsicFailed
+                         (in TAO, or in alpha for stake calls of a payer without the TAO)
+                         -> dispatch in its own storage layer -> post_dispatch: the weight the call
+                         reports using sets the fee (refund) and the block weight; fee to the author,
+                         TransactionFeePaid, ExtrinsicSuccess / ExtrinsicFailed
     finalize_block    -> on_finalize hooks (phase Finalization), System.Events written
 
 An extrinsic that fails its checks raises ``TransactionValidityError`` and changes nothing; one whose
@@ -19,8 +21,19 @@ from typing import Callable
 from tensornet.primitives.era import Era
 from tensornet.primitives.keys import verify
 
-from .block_limits import BASE_BLOCK, ConsumedWeight, exceeds_block_length, exceeds_max_extrinsic
-from .dispatch import DispatchError, DispatchInfo, Origin, compute_fee, transaction_extension_weight
+from .block_limits import BASE_BLOCK, ConsumedWeight, base_extrinsic, exceeds_block_length, exceeds_max_extrinsic
+from .dispatch import (
+    DispatchError,
+    DispatchInfo,
+    Origin,
+    PostDispatchInfo,
+    Weight,
+    actual_pays,
+    actual_weight,
+    compute_fee,
+    compute_fee_raw,
+    transaction_extension_weight,
+)
 from .extensions import ExtensionCodec, Extra
 from .extrinsic import Extrinsic, decode_extrinsic, encode_unsigned, signing_payload
 from .runtime import Runtime
@@ -33,11 +46,13 @@ BLOCK_HASH_COUNT = 2400
 IMMORTAL_LONGEVITY = 2**64 - 1
 
 
-def _event_dispatch_info(info: DispatchInfo, pays: str) -> dict:
-    """The dispatch info events carry: total weight (call + extensions), class, pays after dispatch."""
-    return {"weight": {"ref_time": info.total_ref_time,
-                       "proof_size": info.weight.proof_size + info.extension_weight.proof_size},
-            "class": info.dispatch_class, "pays_fee": pays}
+def _event_dispatch_info(ref_time: int, proof_size: int, dispatch_class: str, pays: str) -> dict:
+    """What ExtrinsicSuccess / ExtrinsicFailed carry (``note_applied_extrinsic``): the weight the
+    extrinsic used (call + extensions, after dispatch) plus its class's base extrinsic weight, the
+    class, and pays after dispatch."""
+    base_ref, base_proof = base_extrinsic(dispatch_class)
+    return {"weight": {"ref_time": ref_time + base_ref, "proof_size": proof_size + base_proof},
+            "class": dispatch_class, "pays_fee": pays}
 
 
 @dataclass
@@ -372,7 +387,8 @@ class Executive:
             self.runtime.dispatch(xt.call, Origin.none())
         except DispatchError as exc:
             raise InvalidTransaction("BadMandatory", exc.describe()) from None
-        self.runtime.pallets["System"].deposit_event("ExtrinsicSuccess", {"dispatch_info": info.value()})
+        self.runtime.pallets["System"].deposit_event("ExtrinsicSuccess", {"dispatch_info": _event_dispatch_info(
+            info.weight.ref_time, info.weight.proof_size, info.dispatch_class, info.pays_fee)})
         self._consumed.accrue(self._consumed.fit(info, xt.length))  # type: ignore[arg-type]  (Mandatory: unlimited)
         self._block_length += xt.length
         self._extrinsic_index += 1
@@ -413,17 +429,11 @@ class Executive:
         try:
             post = rt.dispatch(xt.call, Origin.signed(who), checked.resolved)
         except DispatchError as exc:
-            error = exc
-        # post_dispatch: refund what Pays::No calls were charged, pay the author, record the fee
-        actual_fee = checked.fee
-        if isinstance(post, dict) and post.get("pays_fee") == "No" and error is None:
-            actual_fee = min(checked.extra.tip, checked.fee)  # compute_fee_raw: Pays::No keeps the tip
+            error, post = exc, exc.post_info
+        # post_dispatch: the fee goes to the author, what the call did not use back to the payer
+        ref, proof, pays, actual_fee = self._post_dispatch(checked, post)
         if paid_in_alpha is None:
-            refund = checked.fee - actual_fee
-            if refund:
-                balances.settle_fee(who, refund)  # back to the payer (burned if it cannot take it)
-            if actual_fee:
-                balances.settle_fee(self.author, actual_fee)
+            self._correct_fee(who, checked.fee, actual_fee)
         else:  # the author was paid by the sale, which is final
             alpha, tao, netuid = paid_in_alpha
             self._fee_fallback.deposit_event("TransactionFeePaidWithAlpha", {
@@ -431,26 +441,50 @@ class Executive:
         # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
         rt.pallets["TransactionPayment"].deposit_event(
             "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})
-        pays = "No" if (post or {}).get("pays_fee") == "No" else info.pays_fee
         if error is None:
-            env.deposit_encoded_event("System", "ExtrinsicSuccess", self._success_payload(info, pays))
+            env.deposit_encoded_event("System", "ExtrinsicSuccess",
+                                      self._success_payload(ref, proof, info.dispatch_class, pays))
         else:
-            system.deposit_event("ExtrinsicFailed", {"dispatch_error": error.value,
-                                                     "dispatch_info": _event_dispatch_info(info, pays)})
+            system.deposit_event("ExtrinsicFailed", {
+                "dispatch_error": error.value,
+                "dispatch_info": _event_dispatch_info(ref, proof, info.dispatch_class, pays)})
         self._block_length += xt.length
         self._extrinsic_index += 1
         return ApplyOutcome(error is None, error, actual_fee, info)
 
-    def _success_payload(self, info: DispatchInfo, pays: str) -> bytes:
+    def _post_dispatch(self, checked: Checked, post: PostDispatchInfo | None) -> tuple[int, int, str, int]:
+        """(ref_time, proof_size, pays, fee) the applied extrinsic counts: its declaration unless the
+        call reported using less, in which case CheckWeight also gives the rest back to the block."""
+        info = checked.info
+        if post is None:  # almost every call
+            return (info.total_ref_time, info.weight.proof_size + info.extension_weight.proof_size,
+                    info.pays_fee, checked.fee)
+        used, pays, declared = actual_weight(info, post), actual_pays(info, post), info.total_weight
+        self._consumed.reclaim(info.dispatch_class, Weight(declared.ref_time - used.ref_time,
+                                                           declared.proof_size - used.proof_size))
+        return (used.ref_time, used.proof_size, pays,
+                compute_fee_raw(checked.xt.length, used.ref_time, checked.extra.tip, pays))
+
+    def _correct_fee(self, who: bytes, paid: int, actual_fee: int) -> None:
+        """``correct_and_deposit_fee``: what was paid beyond ``actual_fee`` goes back to the payer if it
+        still exists (else to the author with the fee); the fee goes to the author."""
+        balances = self.runtime.pallets["Balances"]
+        to_author = actual_fee
+        refund = paid - actual_fee
+        if refund and not balances.refund(who, refund):
+            to_author += refund
+        if to_author:
+            balances.settle_fee(self.author, to_author)
+
+    def _success_payload(self, ref_time: int, proof_size: int, dispatch_class: str, pays: str) -> bytes:
         """``ExtrinsicSuccess``'s encoded payload: the same for every extrinsic of one weight, class
         and pays (all transfers, say), so each is encoded once."""
-        key = (info.total_ref_time, info.weight.proof_size + info.extension_weight.proof_size,
-               info.dispatch_class, pays)
+        key = (ref_time, proof_size, dispatch_class, pays)
         cache = self._success_payloads
         payload = cache.get(key)
         if payload is None:
             encoder = self.runtime.event_encoder("System", "ExtrinsicSuccess")[1]
-            payload = encoder.encode({"dispatch_info": _event_dispatch_info(info, pays)})
+            payload = encoder.encode({"dispatch_info": _event_dispatch_info(*key)})
             if len(cache) >= 4096:
                 cache.clear()
             cache[key] = payload

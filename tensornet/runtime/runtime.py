@@ -56,7 +56,7 @@ def _account_id(value: Any) -> bytes:
 
 def _dispatch_info_encoder() -> Any:
     """DispatchInfo repeats (one per extrinsic, few distinct values): memoise its encoding."""
-    from .dispatch import DISPATCH_INFO_TYPE
+    from .dispatch import DISPATCH_EVENT_INFO_TYPE
 
     memo: dict[tuple, bytes] = {}
 
@@ -67,7 +67,7 @@ def _dispatch_info_encoder() -> Any:
         if out is None:
             if len(memo) > 4096:
                 memo.clear()
-            out = memo[key] = DISPATCH_INFO_TYPE.encode(v)
+            out = memo[key] = DISPATCH_EVENT_INFO_TYPE.encode(v)
         return out
     return encode
 
@@ -77,12 +77,12 @@ class _PayloadEncoder:
     every transfer's events carry (account ids, dispatch infos)."""
 
     def __init__(self, fields: Sequence[Field]) -> None:
-        from .dispatch import DISPATCH_INFO_TYPE
+        from .dispatch import DISPATCH_EVENT_INFO_TYPE
 
         def fast(t: Any) -> Any:
             if t is AccountId:
                 return _account_id
-            if t is DISPATCH_INFO_TYPE:
+            if t is DISPATCH_EVENT_INFO_TYPE:
                 return _dispatch_info_encoder()
             if isinstance(t, _Int):
                 return _int_encoder(t)
@@ -346,9 +346,10 @@ class Runtime:
         """Dispatch in a fresh storage layer: a DispatchError rolls back this call's writes only.
 
         Events are storage in FRAME (``System.Events``), so the events a failed call deposited are
-        rolled back with its other writes. Returns the call's post-dispatch info (a dict such as
-        ``{"pays_fee": "No"}``) or None. ``resolved``: ``resolve_call(call_value)`` when the caller
-        already has it (the executive resolved the call to weigh it).
+        rolled back with its other writes. Returns the call's ``PostDispatchInfo`` (a batch's actual
+        weight, Sudo's ``Pays::No``) or None; a DispatchError may carry one as ``post_info``.
+        ``resolved``: ``resolve_call(call_value)`` when the caller already has it (the executive
+        resolved the call to weigh it).
         """
         pallet, calldef, args = resolved if resolved is not None else self.resolve_call(call_value)
         env = self.env
