@@ -8,7 +8,7 @@ root to the same hotkey; Keep claims stake the alpha on the subnet.
 from __future__ import annotations
 
 from tensornet.amm.pool import MIN_PRICE_RAO
-from tensornet.runtime.dispatch import Weight
+from tensornet.runtime.dispatch import PostDispatchInfo, Weight
 from tensornet.runtime.pallet import call
 
 from .coinbase_math import F32, to_u64_32
@@ -16,6 +16,11 @@ from .registration import ROOT
 from .types import BTreeSet, NetUid, RootClaimTypeEnum
 
 MAX_CLAIM_SUBNETS = 5
+#: ``do_root_claim``'s own weight accounting: the coldkey's hotkeys, then per hotkey its read, its
+#: RootClaimType and RootClaimable, then ``root_claim_on_subnet_weight`` per subnet claimed on
+_ONE_READ = Weight.db(0, reads=1)
+_PER_HOTKEY = Weight.db(0, reads=3)
+_CLAIM_ON_SUBNET = Weight.db(60_000_000, reads=7, writes=5, proof_size=6987)
 
 
 class RootClaimPart:
@@ -73,18 +78,27 @@ class RootClaimPart:
             self.RootClaimed.set(netuid, hotkey, coldkey, self.RootClaimed.get(netuid, hotkey, coldkey) + ((rate * amount) >> F32))
 
     @call(121, [("subnets", BTreeSet(NetUid), "BTreeSet<NetUid>")], weight=Weight.db(138_999_000, reads=16, writes=4, proof_size=7875))
-    def claim_root(self, origin, subnets):
-        """Claim root alpha dividends on up to 5 subnets (Swap: to root stake; Keep: alpha stake)."""
+    def claim_root(self, origin, subnets) -> PostDispatchInfo:
+        """Claim root alpha dividends on up to 5 subnets (Swap: to root stake; Keep: alpha stake).
+
+        Reports the weight it used as ``do_root_claim`` counts it (a read for the hotkeys, three per
+        hotkey, one ``root_claim_on_subnet_weight`` per subnet claimed on), so a claim with little
+        to do pays for little."""
         coldkey = origin.ensure_signed()
-        if not 1 <= len(subnets) <= MAX_CLAIM_SUBNETS:
+        wanted = set(subnets)  # (a BTreeSet: duplicates count once)
+        if not 1 <= len(wanted) <= MAX_CLAIM_SUBNETS:
             raise self.error("InvalidSubnetNumber")
-        wanted = set(subnets)
+        self.maybe_add_coldkey_index(coldkey)
         claim_type = self.RootClaimType.get(coldkey)
+        used = _ONE_READ
         for hotkey in self.StakingHotkeys.get(coldkey) or []:
+            used = used + _PER_HOTKEY
             for netuid, _ in self.RootClaimable.get(hotkey) or []:
                 if netuid in wanted:
                     self.root_claim_on_subnet(hotkey, coldkey, netuid, claim_type)
+                    used = used + _CLAIM_ON_SUBNET
         self.deposit_event("RootClaimed", {"coldkey": coldkey})
+        return PostDispatchInfo(used)
 
     @call(122, [("new_root_claim_type", RootClaimTypeEnum, "RootClaimTypeEnum")], weight=Weight.db(18_283_000, reads=2, writes=4, proof_size=3941))
     def set_root_claim_type(self, origin, new_root_claim_type):

@@ -137,6 +137,28 @@ def test_claim_root_requires_subnets(net):
     net.ok("Bob", "SubtensorModule", "claim_root", {"subnets": [net.netuid]})
 
 
+def test_claim_root_pays_for_the_weight_it_used_and_indexes_the_coldkey(net):
+    """do_root_claim counts a read for the coldkey's hotkeys and three per hotkey (nothing is
+    claimable here), not claim_root's declared 16 reads and 4 writes; duplicates in the BTreeSet
+    count once; the coldkey joins the staking-coldkey index."""
+    from tensornet.runtime.dispatch import DB_READ, compute_fee_raw, transaction_extension_weight
+
+    args = {"subnets": [net.netuid] * 6}  # six entries, one subnet: accepted
+    hotkeys = net.sm("StakingHotkeys", key("Charlie").public)
+    assert not any(net.sm("RootClaimable", h) for h in hotkeys)
+    assert not _indexed(net, "Charlie")
+    length = len(net.ext("Charlie", "SubtensorModule", "claim_root", args))
+    out = net.ok("Charlie", "SubtensorModule", "claim_root", args)
+    used = (1 + 3 * len(hotkeys)) * DB_READ + transaction_extension_weight({"SubtensorModule": {"claim_root": args}}).ref_time
+    assert out.fee == compute_fee_raw(length, used, 0, "Yes")
+    assert _indexed(net, "Charlie")
+
+
+def _indexed(net, who: str) -> bool:
+    with net.state() as rt:
+        return rt.pallets["SubtensorModule"].StakingColdkeys.contains(key(who).public)
+
+
 def test_auto_stake_destination_and_childkey_root_settings(net):
     netuid = net.netuid
     assert net.call("Dave", "SubtensorModule", "set_coldkey_auto_stake_hotkey",
