@@ -25,6 +25,7 @@ from .constants import CONSTANTS
 from .errors import ERRORS
 from .events import EVENTS
 from .incentive import INCENTIVE_PARTS
+from .recycle import RecycleCalls
 from .stake import StakeOps
 from .staking import StakingCalls
 from .storage import (
@@ -43,7 +44,7 @@ GENESIS_SUBNET = 1
 ALICE_HOTKEY_URI = "//Alice_hk"
 
 
-class SubtensorModule(SubnetCalls, StakingCalls, AlphaFees, StakeOps, *INCENTIVE_PARTS,
+class SubtensorModule(SubnetCalls, StakingCalls, RecycleCalls, AlphaFees, StakeOps, *INCENTIVE_PARTS,
                       GlobalStorage, SubnetStorage, NeuronStorage, AccountStorage, ClientCompatStorage,
                       Pallet):
     NAME, INDEX = "SubtensorModule", 7

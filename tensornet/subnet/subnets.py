@@ -430,6 +430,18 @@ class SubnetCalls:
         self.SubnetIdentitiesV3.set(netuid, identity)
         self.deposit_event("SubnetIdentitySet", netuid)
 
+    @call(112, [("netuid", NetUid, "NetUid"), ("symbol", Bytes, "Vec<u8>")],
+          weight=Weight.db(28_313_000, reads=4, writes=1, proof_size=9074))
+    def update_symbol(self, origin, netuid: int, symbol: bytes) -> None:
+        """Give a subnet another token symbol from the table, one no other subnet uses (its owner or root)."""
+        self.ensure_subnet_owner_or_root(origin, netuid)
+        if symbol not in SYMBOLS[1:]:
+            raise self.error("SymbolDoesNotExist")
+        if symbol in set(self.TokenSymbol.iter_values()):
+            raise self.error("SymbolAlreadyInUse")
+        self.TokenSymbol.set(netuid, symbol)
+        self.deposit_event("SymbolUpdated", {"netuid": netuid, "symbol": symbol})
+
     @call(92, [("netuid", NetUid, "NetUid")], weight=Weight.db(39_454_000, reads=5, writes=2, proof_size=4583))
     def start_call(self, origin, netuid: int) -> None:
         """Start a subnet's emission and alpha trading (its owner, after StartCallDelay)."""

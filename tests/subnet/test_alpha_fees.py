@@ -139,3 +139,16 @@ def test_unstake_all_pays_in_alpha_only_from_a_single_subnet(net):
     with pytest.raises(InvalidTransaction) as err:
         net.node.submit(net.ext("Poor", SM, "unstake_all", {"hotkey": hot2}))
     assert err.value.kind == "Payment"
+
+
+def test_recycle_alpha_pays_in_alpha_first_then_recycles_what_is_left(net):
+    netuid, hot = net.netuid, acc("owner_hk")
+    net.sm("Poor", "add_stake", hotkey=hot, netuid=netuid, amount_staked=10 * TAO)
+    drain(net, "Poor", keep=EXISTENTIAL_DEPOSIT)
+    staked = net.stake(hot, "Poor", netuid)
+    out = net.sm("Poor", "recycle_alpha", hotkey=hot, amount=10**18, netuid=netuid)
+    assert out.success
+    alpha_fee = net.sm_events("TransactionFeePaidWithAlpha")[0]["alpha_fee"]
+    (recycled,) = net.sm_events("AlphaRecycled")
+    assert staked - alpha_fee - 1 <= recycled[2] <= staked - alpha_fee  # capped at what the fee left
+    assert net.stake(hot, "Poor", netuid) == 0
