@@ -9,7 +9,13 @@ the class's base extrinsic weight (frame_system's ``note_applied_extrinsic``).
 from __future__ import annotations
 
 from tensornet.primitives.keys import dev_keypair, keypair_from_uri
-from tensornet.runtime.dispatch import DB_READ, DB_WRITE, EXTRINSIC_BASE_WEIGHT, Weight, transaction_extension_weight
+from tensornet.runtime.dispatch import (
+    DB_READ,
+    DB_WRITE,
+    EXTRINSIC_BASE_WEIGHT,
+    Weight,
+    transaction_extension_weight,
+)
 
 BOB = dev_keypair("Bob").public
 TAO = 10**9
