@@ -24,6 +24,7 @@ from .alpha_fees import AlphaFees
 from .constants import CONSTANTS
 from .errors import ERRORS
 from .events import EVENTS
+from .identity import IdentityCalls
 from .incentive import INCENTIVE_PARTS
 from .recycle import RecycleCalls
 from .stake import StakeOps
@@ -44,7 +45,8 @@ GENESIS_SUBNET = 1
 ALICE_HOTKEY_URI = "//Alice_hk"
 
 
-class SubtensorModule(SubnetCalls, StakingCalls, RecycleCalls, AlphaFees, StakeOps, *INCENTIVE_PARTS,
+class SubtensorModule(SubnetCalls, StakingCalls, RecycleCalls, IdentityCalls, AlphaFees, StakeOps,
+                      *INCENTIVE_PARTS,
                       GlobalStorage, SubnetStorage, NeuronStorage, AccountStorage, ClientCompatStorage,
                       Pallet):
     NAME, INDEX = "SubtensorModule", 7
