@@ -163,7 +163,8 @@ class PoolError(Exception):
         return cls(
             "TooLowPriority",
             f"Priority is too low: ({old} vs {new}): a transaction with the same (sender, nonce) is "
-            "already in the pool; raise the tip to replace it",
+            "already in the pool and this one does not outrank it (on subtensor a tip does not raise "
+            "priority; only an Operational call does): wait for it to be included or use the next nonce",
             old=old,
             new=new,
         )
@@ -186,7 +187,7 @@ class PoolError(Exception):
             "PoolFull",
             f"transaction pool is full: {queue} queue holds {count}/{max_count} transactions, "
             f"{size}/{max_size} bytes, and this transaction does not outrank any of them; "
-            "wait for the next block or raise the tip",
+            "wait for the next block",
             queue=queue,
         )
 

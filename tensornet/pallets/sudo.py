@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from tensornet.primitives.scale import AccountId, Enum, Field, Option, Tuple, Variant
 from tensornet.runtime.dispatch import DISPATCH_ERROR_TYPE, WEIGHT_TYPE, DispatchError, Origin, PostDispatchInfo, Weight
-from tensornet.runtime.outer import RUNTIME_CALL, call_weight
+from tensornet.runtime.outer import RUNTIME_CALL, call_class, call_weight
 from tensornet.runtime.pallet import EventDef, Pallet, call
 from tensornet.runtime.types import MULTI_ADDRESS, lookup_address
 from tensornet.storage.items import StorageValue
@@ -45,7 +45,8 @@ class Sudo(Pallet):
             raise self.error("RequireSudo")
         return who
 
-    @call(0, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>")], weight=lambda call: Weight.db(10_729_000, reads=1, proof_size=1517) + call_weight(call))
+    @call(0, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>")], weight=lambda call: Weight.db(10_729_000, reads=1, proof_size=1517) + call_weight(call),
+          dispatch_class=lambda call: call_class(call))
     def sudo(self, origin, call) -> PostDispatchInfo:
         """Authenticates the sudo key and dispatches a function call with `Root` origin."""
         self._ensure_sudo(origin)
@@ -53,7 +54,8 @@ class Sudo(Pallet):
         return _NO_FEE
 
     @call(1, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>"), ("weight", WEIGHT_TYPE, "Weight")],
-          weight=lambda call, weight: Weight(weight["ref_time"], weight["proof_size"]))
+          weight=lambda call, weight: Weight(weight["ref_time"], weight["proof_size"]),
+          dispatch_class=lambda call, weight: call_class(call))
     def sudo_unchecked_weight(self, origin, call, weight) -> PostDispatchInfo:
         """Authenticates the sudo key and dispatches a function call with `Root` origin, with a given weight."""
         self._ensure_sudo(origin)
@@ -71,7 +73,8 @@ class Sudo(Pallet):
         return _NO_FEE
 
     @call(3, [("who", MULTI_ADDRESS, "AccountIdLookupOf<T>"), ("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>")],
-          weight=lambda who, call: Weight.db(11_003_000, reads=1, proof_size=1517) + call_weight(call))
+          weight=lambda who, call: Weight.db(11_003_000, reads=1, proof_size=1517) + call_weight(call),
+          dispatch_class=lambda who, call: call_class(call))
     def sudo_as(self, origin, who, call) -> PostDispatchInfo:
         """Authenticates the sudo key and dispatches a function call with `Signed` origin from a given account."""
         self._ensure_sudo(origin)

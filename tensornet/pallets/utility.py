@@ -16,7 +16,7 @@ from tensornet.runtime.dispatch import (
     Weight,
     actual_weight,
 )
-from tensornet.runtime.outer import RUNTIME_CALL, call_weight
+from tensornet.runtime.outer import RUNTIME_CALL, call_class, call_weight
 from tensornet.runtime.pallet import EventDef, Pallet, call
 
 BATCH_CALLS = ("batch", "batch_all", "force_batch")
@@ -129,7 +129,8 @@ class Utility(Pallet):
         return PostDispatchInfo(_FORCE_BATCH(len(calls)) + used)
 
     @call(5, [("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>"), ("weight", WEIGHT_TYPE, "Weight")],
-          weight=lambda call, weight: Weight(weight["ref_time"], weight["proof_size"]))
+          weight=lambda call, weight: Weight(weight["ref_time"], weight["proof_size"]),
+          dispatch_class=lambda call, weight: call_class(call))
     def with_weight(self, origin, call, weight) -> None:
         """Dispatch a function call with a specified weight (root only)."""
         origin.ensure_root()

@@ -44,6 +44,10 @@ _U32_LE = struct.Struct("<I")
 #: frame_system BlockHashCount in subtensor's runtime (mortality window)
 BLOCK_HASH_COUNT = 2400
 IMMORTAL_LONGEVITY = 2**64 - 1
+#: the pool priority of a signed transaction (subtensor's runtime constants): Normal (and Mandatory)
+#: calls all rank alike, Operational ones (root's admin setters through Sudo) above them
+NORMAL_DISPATCH_BASE_PRIORITY = 1
+OPERATIONAL_DISPATCH_PRIORITY = 10_000_000_000
 
 
 def _event_dispatch_info(ref_time: int, proof_size: int, dispatch_class: str, pays: str) -> dict:
@@ -349,7 +353,9 @@ class Executive:
             requires = (nonce_tag(who, nonce - 1),) if nonce > account["nonce"] else ()
             longevity = IMMORTAL_LONGEVITY if checked.extra.era.immortal else \
                 checked.extra.era.death(current) - current
-            priority = checked.extra.tip
+            # subtensor's ChargeTransactionPaymentWrapper sets the priority by class: a tip buys none
+            priority = OPERATIONAL_DISPATCH_PRIORITY if checked.info.dispatch_class == "Operational" \
+                else NORMAL_DISPATCH_BASE_PRIORITY
             if decoded and handoff is not None:
                 handoff.put(xt)
             return xt, ValidTransaction(priority, requires, (nonce_tag(who, nonce),), longevity)

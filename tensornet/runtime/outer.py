@@ -25,17 +25,26 @@ def _resolve(name: str) -> ScaleType:
 RUNTIME_CALL = Lazy(lambda: _resolve("RuntimeCall"), "RuntimeCall")
 
 
-_call_weight = None
+_call_info = None
 
 
-def register_call_weight(fn) -> None:
-    """Let pallets that wrap calls (Sudo, Utility) weigh their inner calls."""
-    global _call_weight
-    _call_weight = fn
+def register_call_info(fn) -> None:
+    """Let pallets that wrap calls (Sudo, Utility) weigh and classify their inner calls."""
+    global _call_info
+    _call_info = fn
+
+
+def _info(call_value):
+    if _call_info is None:
+        raise RuntimeError("call weights used before a runtime was built")
+    return _call_info(call_value)
 
 
 def call_weight(call_value):
     """The declared weight of a ``RuntimeCall`` value."""
-    if _call_weight is None:
-        raise RuntimeError("call weights used before a runtime was built")
-    return _call_weight(call_value)
+    return _info(call_value).weight
+
+
+def call_class(call_value) -> str:
+    """The dispatch class of a ``RuntimeCall`` value ("Normal", "Operational", "Mandatory")."""
+    return _info(call_value).dispatch_class

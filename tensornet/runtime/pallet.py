@@ -33,14 +33,15 @@ from .dispatch import DispatchError, DispatchInfo, Origin, Weight
 
 @dataclass(frozen=True)
 class CallDef:
-    """One dispatchable. ``weight`` is a constant or a function of the decoded args."""
+    """One dispatchable. ``weight`` and ``dispatch_class`` are constants or functions of the decoded
+    args (Sudo's class is its inner call's)."""
 
     name: str
     index: int
     fields: tuple[Field, ...]
     fn: Callable
     weight: Weight | Callable[..., Weight]
-    dispatch_class: str = "Normal"
+    dispatch_class: str | Callable[..., str] = "Normal"
     pays_fee: str = "Yes"
     docs: tuple[str, ...] = ()
 
@@ -48,8 +49,10 @@ class CallDef:
         """The call's DispatchInfo; a signed extrinsic's also carries its extensions' weight. A call
         of constant weight shares one (immutable) DispatchInfo per extension weight, so a chunk of
         transactions coming back from a worker carries it once, not once per transaction."""
-        if callable(self.weight):
-            return DispatchInfo(self.weight(**args), self.dispatch_class, self.pays_fee, extension_weight)
+        if callable(self.weight) or callable(self.dispatch_class):
+            weight = self.weight(**args) if callable(self.weight) else self.weight
+            cls = self.dispatch_class(**args) if callable(self.dispatch_class) else self.dispatch_class
+            return DispatchInfo(weight, cls, self.pays_fee, extension_weight)
         shared = _CONSTANT_INFOS.get((id(self), extension_weight))
         if shared is None:
             if len(_CONSTANT_INFOS) >= 4096:
@@ -64,7 +67,7 @@ _CONSTANT_INFOS: dict[tuple[int, Weight], DispatchInfo] = {}  # keyed by id: dec
 
 
 def call(index: int, args: Sequence = (), *, weight: Weight | Callable[..., Weight] = Weight(),
-         dispatch_class: str = "Normal", pays_fee: bool = True):
+         dispatch_class: str | Callable[..., str] = "Normal", pays_fee: bool = True):
     """Declare a pallet method as a dispatchable with its call index and SCALE argument list."""
 
     def wrap(fn: Callable) -> Callable:

@@ -260,7 +260,7 @@ class Runtime:
         self.events_item.bind("System")
         outer.register("RuntimeCall", self.call_type)
         outer.register("RuntimeEvent", self.event_type)
-        outer.register_call_weight(lambda call_value: self.call_info(call_value).weight)
+        outer.register_call_info(self.call_info)
         self._event_encoders: dict[tuple[str, str], tuple[bytes, Any]] = {}
         self._event_fields = {(c.NAME, v.name): bool(v.fields) for c in self.pallet_classes if c.event_type
                               for v in c.event_type.variants}

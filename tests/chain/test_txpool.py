@@ -296,7 +296,7 @@ def test_replacement_needs_strictly_higher_priority() -> None:
         "message": "Priority is too low: (5 vs 5)",
         "data": "The transaction has too low priority to replace another transaction already in the pool.",
     }
-    assert "raise the tip" in str(refused.value)
+    assert "use the next nonce" in str(refused.value)
     assert len(pool) == 1
 
 

@@ -1,5 +1,10 @@
-"""The transaction pool as the node drives it: ready/future per sender, priority by tip, replacement,
-pool-aware next nonce, revalidation after a block, and the block builder's limits."""
+"""The transaction pool as the node drives it: ready/future per sender, priority by dispatch class,
+replacement, pool-aware next nonce, revalidation after a block, and the block builder's limits.
+
+Subtensor's ChargeTransactionPaymentWrapper sets a signed transaction's priority from its dispatch
+class alone (Normal 1, Operational 10^10): unlike a plain FRAME chain, a tip neither reorders the pool
+nor replaces a transaction of the same (sender, nonce).
+"""
 from __future__ import annotations
 
 import pytest
@@ -23,25 +28,32 @@ def test_future_nonces_wait_and_next_nonce_counts_the_pool(node, tn):
     assert tn.account(node, ALICE)["nonce"] == 3
 
 
-def test_priority_by_tip_orders_the_block(node, tn):
-    low = tn.transfer(node, "Bob", ALICE, 10**9, tip=0)
-    high = tn.transfer(node, "Charlie", ALICE, 10**9, tip=10**6)
-    node.submit(low)
-    node.submit(high)
+def test_a_tip_buys_no_priority_an_operational_call_does(node, tn):
+    first = tn.transfer(node, "Bob", ALICE, 10**9, tip=0)
+    tipped = tn.transfer(node, "Charlie", ALICE, 10**9, tip=10**6)
+    operational = _operational(node, tn)
+    for raw in (first, tipped, operational):
+        node.submit(raw)
     exts = node.seal_block().block.extrinsics
-    assert exts[2:] == (high, low)  # after the timestamp and shield-key inherents
+    assert exts[2:] == (operational, first, tipped)  # after the timestamp and shield-key inherents
 
 
-def test_replacement_needs_a_higher_tip(node, tn):
+def test_a_higher_tip_does_not_replace_an_operational_call_does(node, tn):
     first = tn.transfer(node, "Alice", BOB, 10**9, nonce=0, tip=100)
     node.submit(first)
     with pytest.raises(PoolError) as info:
-        node.submit(tn.transfer(node, "Alice", BOB, 2 * 10**9, nonce=0, tip=100))
-    assert info.value.rpc_error()["code"] == 1014          # Priority is too low
-    better = tn.transfer(node, "Alice", BOB, 3 * 10**9, nonce=0, tip=101)
+        node.submit(tn.transfer(node, "Alice", BOB, 2 * 10**9, nonce=0, tip=10**9))
+    assert info.value.rpc_error()["code"] == 1014          # Priority is too low: (1 vs 1)
+    assert "(1 vs 1)" in info.value.rpc_error()["message"]
+    better = _operational(node, tn, nonce=0)
     node.submit(better)
     exts = node.seal_block().block.extrinsics
     assert exts[2:] == (better,) and first not in exts
+
+
+def _operational(node, tn, nonce: int | None = None) -> bytes:
+    """Sudo(System.set_storage with nothing to set) by Alice: an Operational call."""
+    return tn.signed(node, "Sudo", "sudo", {"call": {"System": {"set_storage": {"items": []}}}}, "Alice", nonce=nonce)
 
 
 def test_revalidation_drops_transactions_a_block_made_stale(node, tn):
