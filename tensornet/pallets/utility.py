@@ -16,7 +16,7 @@ from tensornet.runtime.dispatch import (
     Weight,
     actual_weight,
 )
-from tensornet.runtime.outer import RUNTIME_CALL, call_class, call_weight
+from tensornet.runtime.outer import RUNTIME_CALL, call_class, call_pays, call_weight
 from tensornet.runtime.pallet import EventDef, Pallet, call
 
 BATCH_CALLS = ("batch", "batch_all", "force_batch")
@@ -42,6 +42,11 @@ def _declared(base):
             total = total + call_weight(c)
         return total
     return weight
+
+
+def _batch_pays(calls) -> str:
+    """``weight_and_dispatch_class``'s pays: a batch is free when every call in it is (an empty one too)."""
+    return "Yes" if any(call_pays(c) == "Yes" for c in calls) else "No"
 
 
 def _is_batch(call_value) -> bool:
@@ -81,7 +86,8 @@ class Utility(Pallet):
             return actual_weight(info, exc.post_info), exc
         return actual_weight(info, post), None
 
-    @call(0, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_declared(_BATCH))
+    @call(0, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_declared(_BATCH),
+          pays_fee=_batch_pays)
     def batch(self, origin, calls: list) -> PostDispatchInfo:
         """Send a batch of dispatch calls; stops at the first failure (earlier calls stay applied)."""
         self._check(calls, origin)
@@ -96,7 +102,8 @@ class Utility(Pallet):
         self.deposit_event("BatchCompleted")
         return PostDispatchInfo(_BATCH(len(calls)) + used)
 
-    @call(2, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_declared(_BATCH_ALL))
+    @call(2, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_declared(_BATCH_ALL),
+          pays_fee=_batch_pays)
     def batch_all(self, origin, calls: list) -> PostDispatchInfo:
         """Send a batch of dispatch calls and atomically execute them: one failure reverts them all."""
         self._check(calls, origin)
@@ -111,7 +118,8 @@ class Utility(Pallet):
         self.deposit_event("BatchCompleted")
         return PostDispatchInfo(_BATCH_ALL(len(calls)) + used)
 
-    @call(4, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_declared(_FORCE_BATCH))
+    @call(4, [("calls", Vec(RUNTIME_CALL), "Vec<<T as Config>::RuntimeCall>")], weight=_declared(_FORCE_BATCH),
+          pays_fee=_batch_pays)
     def force_batch(self, origin, calls: list) -> PostDispatchInfo:
         """Send a batch of dispatch calls; failures are reported and the rest still run."""
         self._check(calls, origin)

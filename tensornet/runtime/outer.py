@@ -48,3 +48,8 @@ def call_weight(call_value):
 def call_class(call_value) -> str:
     """The dispatch class of a ``RuntimeCall`` value ("Normal", "Operational", "Mandatory")."""
     return _info(call_value).dispatch_class
+
+
+def call_pays(call_value) -> str:
+    """Whether a ``RuntimeCall`` value pays a fee as declared ("Yes" / "No")."""
+    return _info(call_value).pays_fee

@@ -33,8 +33,8 @@ from .dispatch import DispatchError, DispatchInfo, Origin, Weight
 
 @dataclass(frozen=True)
 class CallDef:
-    """One dispatchable. ``weight`` and ``dispatch_class`` are constants or functions of the decoded
-    args (Sudo's class is its inner call's)."""
+    """One dispatchable. ``weight``, ``dispatch_class`` and ``pays_fee`` are constants or functions of
+    the decoded args (Sudo's class is its inner call's, a batch pays unless all its calls are free)."""
 
     name: str
     index: int
@@ -42,17 +42,18 @@ class CallDef:
     fn: Callable
     weight: Weight | Callable[..., Weight]
     dispatch_class: str | Callable[..., str] = "Normal"
-    pays_fee: str = "Yes"
+    pays_fee: str | Callable[..., str] = "Yes"
     docs: tuple[str, ...] = ()
 
     def info(self, args: dict, extension_weight: Weight = Weight()) -> DispatchInfo:
         """The call's DispatchInfo; a signed extrinsic's also carries its extensions' weight. A call
         of constant weight shares one (immutable) DispatchInfo per extension weight, so a chunk of
         transactions coming back from a worker carries it once, not once per transaction."""
-        if callable(self.weight) or callable(self.dispatch_class):
+        if callable(self.weight) or callable(self.dispatch_class) or callable(self.pays_fee):
             weight = self.weight(**args) if callable(self.weight) else self.weight
             cls = self.dispatch_class(**args) if callable(self.dispatch_class) else self.dispatch_class
-            return DispatchInfo(weight, cls, self.pays_fee, extension_weight)
+            pays = self.pays_fee(**args) if callable(self.pays_fee) else self.pays_fee
+            return DispatchInfo(weight, cls, pays, extension_weight)
         shared = _CONSTANT_INFOS.get((id(self), extension_weight))
         if shared is None:
             if len(_CONSTANT_INFOS) >= 4096:
@@ -67,13 +68,13 @@ _CONSTANT_INFOS: dict[tuple[int, Weight], DispatchInfo] = {}  # keyed by id: dec
 
 
 def call(index: int, args: Sequence = (), *, weight: Weight | Callable[..., Weight] = Weight(),
-         dispatch_class: str | Callable[..., str] = "Normal", pays_fee: bool = True):
+         dispatch_class: str | Callable[..., str] = "Normal", pays_fee: bool | Callable[..., str] = True):
     """Declare a pallet method as a dispatchable with its call index and SCALE argument list."""
 
     def wrap(fn: Callable) -> Callable:
         docs = tuple(line.strip() for line in (fn.__doc__ or "").strip().splitlines() if line.strip())
-        fn.__calldef__ = CallDef(fn.__name__, index, _as_fields(args), fn, weight, dispatch_class,
-                                 "Yes" if pays_fee else "No", docs)
+        pays = pays_fee if callable(pays_fee) else ("Yes" if pays_fee else "No")
+        fn.__calldef__ = CallDef(fn.__name__, index, _as_fields(args), fn, weight, dispatch_class, pays, docs)
         return fn
 
     return wrap

@@ -137,3 +137,20 @@ def test_a_refund_never_revives_a_reaped_payer(node, tn):
     assert tn.account(node, gone.public)["providers"] == 0 and tn.free(node, gone.public) == 0
     assert tn.free(node, node.author) == author0 + fee(len(raw), declared)  # the fee and the refund
     assert not [e for e in tn.events(node) if e["name"] == "Deposit" and e["fields"]["who"] == gone.public]
+
+
+AXON = {"SubtensorModule": {"serve_axon": {"netuid": 1, "version": 1, "ip": 2130706433, "port": 8091, "ip_type": 4,
+                                           "protocol": 0, "placeholder1": 0, "placeholder2": 0}}}
+
+
+def test_a_batch_of_free_calls_is_free(node, tn):
+    """The fork's ``weight_and_dispatch_class``: a batch pays only if one of its calls does (an
+    empty batch does not)."""
+    dave = dev_keypair("Dave").public
+    for calls, pays in (([AXON], False), ([], False), ([AXON, xfer(BOB, TAO)], True)):
+        before = tn.free(node, dave)
+        _, outcome = apply(node, tn.signed(node, "Utility", "batch", {"calls": calls}, "Dave"))
+        assert outcome.success and (outcome.fee > 0) == pays, calls
+        assert system_event(tn, node, "ExtrinsicSuccess")["pays_fee"] == ("Yes" if pays else "No")
+        # (the axon fails, Dave has no registered hotkey, which interrupts the batch before the transfer)
+        assert tn.free(node, dave) == before - outcome.fee
