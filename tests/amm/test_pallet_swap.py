@@ -8,15 +8,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "subnet"))
-from stake_net import SM, TAO, StakeNet, acc
+from stake_net import SM, TAO, acc, subnet_net
 
 
 @pytest.fixture
 def net():
-    n = StakeNet()
-    n.netuid = n.subnet()
-    yield n
-    n.close()
+    with subnet_net() as n:
+        yield n
 
 
 def _sudo_result(out) -> dict:

@@ -143,3 +143,14 @@ class StakeNet:
         if start:
             self.ok(owner, SM, "start_call", {"netuid": netuid})
         return netuid
+
+
+@contextmanager
+def subnet_net(**kw: Any) -> Iterator[StakeNet]:
+    """A StakeNet (``kw`` as its constructor's) with one started subnet, ``net.netuid``; closed after."""
+    net = StakeNet(**kw)
+    net.netuid = net.subnet()
+    try:
+        yield net
+    finally:
+        net.close()

@@ -8,7 +8,7 @@ price is SubnetTAO / SubnetAlphaIn in U64F64 and a fee-less sell of Δx pays ⌊
 from __future__ import annotations
 
 import pytest
-from stake_net import SM, TAO, StakeNet, acc
+from stake_net import SM, TAO, StakeNet, acc, subnet_net
 
 from tensornet.chain.runtime_apis import RUNTIME_DISPATCH_INFO
 from tensornet.primitives.scale import U32
@@ -19,10 +19,8 @@ EXISTENTIAL_DEPOSIT = 500
 
 @pytest.fixture
 def net():
-    n = StakeNet(fund={"Poor": 20 * TAO})
-    n.netuid = n.subnet()
-    yield n
-    n.close()
+    with subnet_net(fund={"Poor": 20 * TAO}) as n:
+        yield n
 
 
 def partial_fee(net: StakeNet, raw: bytes) -> int:

@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from stake_net import StakeNet, acc
+from stake_net import acc, subnet_net
 
 EMPTY = {name: b"" for name in ("name", "url", "github_repo", "image", "discord", "description", "additional")}
 
 
 @pytest.fixture(scope="module")
 def net():
-    n = StakeNet()
-    n.netuid = n.subnet()  # Alice owns it; her hotkey owner_hk is its uid 0
-    yield n
-    n.close()
+    with subnet_net() as n:  # Alice owns the subnet; her hotkey owner_hk is its uid 0
+        yield n
 
 
 def test_a_coldkey_with_a_registered_hotkey_publishes_its_identity(net):

@@ -6,7 +6,7 @@ and burning take stake out without touching the pool; recycling also lowers Subn
 from __future__ import annotations
 
 import pytest
-from stake_net import SM, TAO, StakeNet, acc
+from stake_net import SM, TAO, StakeNet, acc, subnet_net
 
 from tensornet.subnet.symbols import SYMBOLS
 
@@ -15,10 +15,8 @@ FEE_RATE = 33
 
 @pytest.fixture
 def net():
-    n = StakeNet()
-    n.netuid = n.subnet()
-    yield n
-    n.close()
+    with subnet_net() as n:
+        yield n
 
 
 def snapshot(net: StakeNet, hot: bytes) -> dict:

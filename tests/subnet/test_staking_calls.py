@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from stake_net import SM, TAO, StakeNet, acc
+from stake_net import SM, TAO, StakeNet, acc, subnet_net
 
 FEE_RATE = 33
 POOL = 1_000 * TAO
@@ -35,10 +35,8 @@ def close(actual: int, expected: int, tol: int = 1) -> bool:
 
 @pytest.fixture
 def net():
-    n = StakeNet()
-    n.netuid = n.subnet()
-    yield n
-    n.close()
+    with subnet_net() as n:
+        yield n
 
 
 def pool(n: StakeNet, netuid: int) -> tuple[int, int]:
