@@ -79,3 +79,33 @@ def test_pallet_constants_through_the_client(si):
     assert si.get_constant("SubtensorModule", "InitialMinStake").value == 2_000_000
     assert si.get_constant("SubtensorModule", "InitialNetworkMinLockCost").value == 1_000 * TAO
     assert si.get_constant("Swap", "MaxFeeRate").value == 10_000
+
+
+def test_a_coldkey_without_tao_unstakes_paying_in_alpha_and_recycles_with_a_real_client(si):
+    """The fee fallback and the recycle call as the client sees them: the transaction is accepted
+    although the coldkey holds only the existential deposit, and the client decodes the new events."""
+    alice, poor = Keypair.create_from_uri("//Alice"), Keypair.create_from_uri("//client_poor")
+    hotkey = Keypair.create_from_uri("//client_alpha_fee_hk").ss58_address
+    rec = _send(si, alice, "register_network", {"hotkey": hotkey})
+    assert rec.is_success, rec.error_message
+    netuid = _event(rec, "NetworkAdded")[0]
+    assert _send(si, alice, "start_call", {"netuid": netuid}).is_success
+    fund = si.compose_call("Balances", "transfer_keep_alive", {"dest": poor.ss58_address, "value": 20 * TAO})
+    assert si.submit_extrinsic(si.create_signed_extrinsic(fund, alice), wait_for_inclusion=True).is_success
+    assert _send(si, poor, "add_stake", {"hotkey": hotkey, "netuid": netuid, "amount_staked": 10 * TAO}).is_success
+    drain = si.compose_call("Balances", "transfer_all", {"dest": alice.ss58_address, "keep_alive": True})
+    assert si.submit_extrinsic(si.create_signed_extrinsic(drain, poor), wait_for_inclusion=True).is_success
+    assert si.query("System", "Account", [poor.ss58_address]).value["data"]["free"] == 500
+
+    rec = _send(si, poor, "remove_stake", {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": TAO})
+    assert rec.is_success, rec.error_message
+    paid = _event(rec, "TransactionFeePaidWithAlpha")
+    assert paid["who"] == poor.ss58_address and paid["netuid"] == netuid and paid["alpha_fee"] > 0
+    assert rec.total_fee_amount > 0  # TransactionFeePaid still reports the fee in TAO terms
+
+    left = si.query("SubtensorModule", "AlphaV2", [hotkey, poor.ss58_address, netuid]).value
+    assert left["mantissa"] > 0
+    rec = _send(si, poor, "recycle_alpha", {"hotkey": hotkey, "amount": 10**18, "netuid": netuid})
+    assert rec.is_success, rec.error_message
+    assert _event(rec, "AlphaRecycled")[0] == poor.ss58_address
+    assert si.query("SubtensorModule", "AlphaV2", [hotkey, poor.ss58_address, netuid]).value == {"mantissa": 0, "exponent": 0}
