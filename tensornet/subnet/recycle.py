@@ -63,7 +63,8 @@ class RecycleCalls:
         """Burn up to ``amount`` of the caller's alpha on (hotkey, netuid); SubnetAlphaOut stays."""
         self.do_burn_alpha(origin.ensure_signed(), hotkey, amount, netuid)
 
-    @call(132, [_HOT, _NET, ("amount", TaoBalance, "TaoBalance"), ("limit", Option(TaoBalance), "Option<TaoBalance>")],
+    @call(132, [_HOT, _NET, ("amount", TaoBalance, "TaoBalance"),
+                ("limit", Option(TaoBalance), "Option<TaoBalance>")],
           weight=Weight.db(967_308_000, reads=33, writes=17, proof_size=8727))
     def add_stake_burn(self, origin, hotkey: bytes, netuid: int, amount: int, limit: int | None) -> None:
         """Buy alpha with ``amount`` TAO (no further than ``limit``, never partially) and burn it at

@@ -92,7 +92,8 @@ def test_an_interrupted_batch_pays_for_the_calls_that_ran(node, tn):
         {"who": dave, "actual_fee": outcome.fee, "tip": 0}]
     # the whole declared fee was withdrawn first; what the batch did not use came back
     withdrawn = [e["fields"]["amount"] for e in tn.events(node) if e["name"] == "Withdraw"]
-    refunded = [e["fields"]["amount"] for e in tn.events(node) if e["name"] == "Deposit" and e["fields"]["who"] == dave]
+    refunded = [e["fields"]["amount"] for e in tn.events(node)
+                if e["name"] == "Deposit" and e["fields"]["who"] == dave]
     assert withdrawn == [fee(len(raw), declared)] and refunded == [fee(len(raw), declared) - outcome.fee]
     assert tn.free(node, dave) == dave0 - TAO - outcome.fee
     assert tn.free(node, node.author) == author0 + outcome.fee

@@ -53,7 +53,8 @@ def test_a_higher_tip_does_not_replace_an_operational_call_does(node, tn):
 
 def _operational(node, tn, nonce: int | None = None) -> bytes:
     """Sudo(System.set_storage with nothing to set) by Alice: an Operational call."""
-    return tn.signed(node, "Sudo", "sudo", {"call": {"System": {"set_storage": {"items": []}}}}, "Alice", nonce=nonce)
+    call = {"System": {"set_storage": {"items": []}}}
+    return tn.signed(node, "Sudo", "sudo", {"call": call}, "Alice", nonce=nonce)
 
 
 def test_revalidation_drops_transactions_a_block_made_stale(node, tn):

@@ -149,7 +149,8 @@ def test_claim_root_pays_for_the_weight_it_used_and_indexes_the_coldkey(net):
     assert not _indexed(net, "Charlie")
     length = len(net.ext("Charlie", "SubtensorModule", "claim_root", args))
     out = net.ok("Charlie", "SubtensorModule", "claim_root", args)
-    used = (1 + 3 * len(hotkeys)) * DB_READ + transaction_extension_weight({"SubtensorModule": {"claim_root": args}}).ref_time
+    extensions = transaction_extension_weight({"SubtensorModule": {"claim_root": args}}).ref_time
+    used = (1 + 3 * len(hotkeys)) * DB_READ + extensions
     assert out.fee == compute_fee_raw(length, used, 0, "Yes")
     assert _indexed(net, "Charlie")
 

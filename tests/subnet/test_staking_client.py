@@ -108,4 +108,5 @@ def test_a_coldkey_without_tao_unstakes_paying_in_alpha_and_recycles_with_a_real
     rec = _send(si, poor, "recycle_alpha", {"hotkey": hotkey, "amount": 10**18, "netuid": netuid})
     assert rec.is_success, rec.error_message
     assert _event(rec, "AlphaRecycled")[0] == poor.ss58_address
-    assert si.query("SubtensorModule", "AlphaV2", [hotkey, poor.ss58_address, netuid]).value == {"mantissa": 0, "exponent": 0}
+    gone = si.query("SubtensorModule", "AlphaV2", [hotkey, poor.ss58_address, netuid]).value
+    assert gone == {"mantissa": 0, "exponent": 0}  # (the query's default: no entry)
