@@ -1,4 +1,5 @@
-"""dTAO invariants after random sequences of signed staking extrinsics (some succeed, some fail).
+"""dTAO invariants after random sequences of signed staking extrinsics (some succeed, some fail),
+recycling and burning included.
 
 After every block:
 - Σ free balances of all accounts (subnet accounts included) = Balances.TotalIssuance;
@@ -37,7 +38,12 @@ def _random_call(rng: random.Random, n: StakeNet, netuids: list[int], signer: st
     price = rng.choice([10**6, 5 * 10**8, 10**9, 1_020_000_000, 2 * 10**9])
     other = rng.choice([x for x in netuids if x != netuid] or [netuid])
     kind = rng.choice(["add", "add", "add_limit", "remove", "remove_limit", "full", "move", "swap", "swap_limit",
-                       "transfer", "unstake_all", "unstake_all_alpha"])
+                       "transfer", "unstake_all", "unstake_all_alpha", "recycle", "burn", "add_burn"])
+    if kind in ("recycle", "burn"):
+        return f"{kind}_alpha", {"hotkey": hot, "amount": alpha, "netuid": netuid}
+    if kind == "add_burn":
+        return "add_stake_burn", {"hotkey": hot, "netuid": netuid, "amount": tao,
+                                  "limit": rng.choice([None, price])}
     if kind == "add":
         return "add_stake", {"hotkey": hot, "netuid": netuid, "amount_staked": tao}
     if kind == "add_limit":
