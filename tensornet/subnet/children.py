@@ -145,6 +145,13 @@ class ChildrenPart:
         self.MinChildkeyTake.set(take)
         self.deposit_event("MinChildKeyTakeSet", take)
 
+    @call(77, [("take", U16, "u16")], weight=Weight.db(6_000, reads=1, writes=1, proof_size=0))
+    def sudo_set_max_childkey_take(self, origin, take):
+        """Root: the global maximum childkey take."""
+        origin.ensure_root()
+        self.MaxChildkeyTake.set(take)
+        self.deposit_event("MaxChildKeyTakeSet", take)
+
     @call(109, [("cooldown", U64, "u64")], weight=Weight.db(3_000_000, reads=0, writes=1, proof_size=0))
     def set_pending_childkey_cooldown(self, origin, cooldown):
         """Root: blocks a childkey schedule waits before it applies."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tensornet.amm.pool import MIN_PRICE_RAO
 from tensornet.runtime.dispatch import PostDispatchInfo, Weight
+from tensornet.primitives.scale import U64
 from tensornet.runtime.pallet import call
 
 from .coinbase_math import F32, to_u64_32
@@ -16,6 +17,8 @@ from .registration import ROOT
 from .types import BTreeSet, NetUid, RootClaimTypeEnum
 
 MAX_CLAIM_SUBNETS = 5
+MAX_NUM_ROOT_CLAIMS = 50
+MAX_ROOT_CLAIM_THRESHOLD = 10_000_000
 #: ``do_root_claim``'s own weight accounting: the coldkey's hotkeys, then per hotkey its read, its
 #: RootClaimType and RootClaimable, then ``root_claim_on_subnet_weight`` per subnet claimed on
 _ONE_READ = Weight.db(0, reads=1)
@@ -99,6 +102,22 @@ class RootClaimPart:
                     used = used + _CLAIM_ON_SUBNET
         self.deposit_event("RootClaimed", {"coldkey": coldkey})
         return PostDispatchInfo(used)
+
+    @call(123, [("new_value", U64, "u64")], weight=Weight.db(2_735_000, writes=1))
+    def sudo_set_num_root_claims(self, origin, new_value: int) -> None:
+        """Root: how many coldkeys the block step auto-claims root dividends for (at most 50)."""
+        origin.ensure_root()
+        if new_value > MAX_NUM_ROOT_CLAIMS:
+            raise self.error("InvalidNumRootClaim")
+        self.NumRootClaim.set(new_value)
+
+    @call(124, [("netuid", NetUid, "NetUid"), ("new_value", U64, "u64")], weight=Weight.db(5_681_000, writes=1))
+    def sudo_set_root_claim_threshold(self, origin, netuid: int, new_value: int) -> None:
+        """The subnet's owner or root: the least alpha owed that a claim on it pays (at most 10^7)."""
+        self.ensure_subnet_owner_or_root(origin, netuid)
+        if new_value > MAX_ROOT_CLAIM_THRESHOLD:
+            raise self.error("InvalidRootClaimThreshold")
+        self.RootClaimableThreshold.set(netuid, new_value << F32)  # an I96F32
 
     @call(122, [("new_root_claim_type", RootClaimTypeEnum, "RootClaimTypeEnum")], weight=Weight.db(18_283_000, reads=2, writes=4, proof_size=3941))
     def set_root_claim_type(self, origin, new_root_claim_type):

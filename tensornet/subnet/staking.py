@@ -394,6 +394,11 @@ class StakingCalls:
                                              alpha_amount, limit_price, allow_partial, False)
         self.deposit_event("StakeSwapped", (coldkey, hotkey, origin_netuid, destination_netuid, tao))
 
+    @call(91, [_HOT], weight=_w(25_337_000, 4283, 3, 3))
+    def try_associate_hotkey(self, origin, hotkey: bytes) -> None:
+        """Make the caller the owner of a hotkey nobody owns yet (a no-op for an owned one)."""
+        self.create_account_if_non_existent(origin.ensure_signed(), hotkey)
+
     # --- delegate take -----------------------------------------------------------------------------
     def do_take_checks(self, coldkey: bytes, hotkey: bytes) -> None:
         if not self.hotkey_account_exists(hotkey):

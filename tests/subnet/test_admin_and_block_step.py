@@ -173,3 +173,45 @@ def test_auto_stake_destination_and_childkey_root_settings(net):
     net.sudo("SubtensorModule", "set_pending_childkey_cooldown", {"cooldown": 3})
     assert net.sm("MinChildkeyTake") == 7 and net.sm("PendingChildKeyCooldown") == 3
     assert not net.call("Bob", "SubtensorModule", "sudo_set_min_childkey_take", {"take": 1}).success
+
+
+def _sudo_error(net) -> str | None:
+    """The module error name of the last Sudid's inner call (None when it succeeded)."""
+    result = [e for e in net.events() if e["pallet"] == "Sudo"][-1]["fields"]["sudo_result"]
+    if "Ok" in result:
+        return None
+    with net.state() as rt:
+        from tensornet.runtime.runtime import module_error_info
+        return module_error_info(rt, result["Err"])[1]
+
+
+def test_root_claim_and_childkey_settings_with_their_bounds(net):
+    netuid = net.netuid
+    net.sudo("SubtensorModule", "sudo_set_num_root_claims", {"new_value": 7})
+    assert net.sm("NumRootClaim") == 7
+    too_many = {"SubtensorModule": {"sudo_set_num_root_claims": {"new_value": 51}}}
+    net.ok("Alice", "Sudo", "sudo", {"call": too_many})
+    assert _sudo_error(net) == "InvalidNumRootClaim" and net.sm("NumRootClaim") == 7
+    assert "BadOrigin" in net.call("Bob", "SubtensorModule", "sudo_set_num_root_claims", {"new_value": 1}).error
+    # the threshold: the subnet's owner (Alice) or root, stored as an I96F32
+    net.ok("Alice", "SubtensorModule", "sudo_set_root_claim_threshold", {"netuid": netuid, "new_value": 1_000})
+    assert net.sm("RootClaimableThreshold", netuid) == 1_000 << 32
+    out = net.call("Alice", "SubtensorModule", "sudo_set_root_claim_threshold",
+                   {"netuid": netuid, "new_value": 10**7 + 1})
+    assert out.error == "InvalidRootClaimThreshold"
+    assert "BadOrigin" in net.call("Bob", "SubtensorModule", "sudo_set_root_claim_threshold",
+                                   {"netuid": netuid, "new_value": 1}).error
+    net.sudo("SubtensorModule", "sudo_set_max_childkey_take", {"take": 12_000})
+    assert net.sm("MaxChildkeyTake") == 12_000
+    assert [e["fields"] for e in net.events() if e["name"] == "MaxChildKeyTakeSet"] == [12_000]
+
+
+def test_try_associate_hotkey_claims_only_an_unowned_hotkey(net):
+    fresh, owned = key("associate_me").public, key("alice_hk").public
+    owner = net.sm("Owner", owned)
+    net.ok("Dave", "SubtensorModule", "try_associate_hotkey", {"hotkey": fresh})
+    assert net.sm("Owner", fresh) == key("Dave").public
+    assert fresh in net.sm("OwnedHotkeys", key("Dave").public)
+    assert fresh in net.sm("StakingHotkeys", key("Dave").public)
+    net.ok("Dave", "SubtensorModule", "try_associate_hotkey", {"hotkey": owned})  # someone else's: nothing changes
+    assert net.sm("Owner", owned) == owner and owned not in net.sm("OwnedHotkeys", key("Dave").public)
