@@ -8,8 +8,8 @@ root to the same hotkey; Keep claims stake the alpha on the subnet.
 from __future__ import annotations
 
 from tensornet.amm.pool import MIN_PRICE_RAO
-from tensornet.runtime.dispatch import PostDispatchInfo, Weight
 from tensornet.primitives.scale import U64
+from tensornet.runtime.dispatch import PostDispatchInfo, Weight
 from tensornet.runtime.pallet import call
 
 from .coinbase_math import F32, to_u64_32

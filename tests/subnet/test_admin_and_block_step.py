@@ -141,7 +141,11 @@ def test_claim_root_pays_for_the_weight_it_used_and_indexes_the_coldkey(net):
     """do_root_claim counts a read for the coldkey's hotkeys and three per hotkey (nothing is
     claimable here), not claim_root's declared 16 reads and 4 writes; duplicates in the BTreeSet
     count once; the coldkey joins the staking-coldkey index."""
-    from tensornet.runtime.dispatch import DB_READ, compute_fee_raw, transaction_extension_weight
+    from tensornet.runtime.dispatch import (
+        DB_READ,
+        compute_fee_raw,
+        transaction_extension_weight,
+    )
 
     args = {"subnets": [net.netuid] * 6}  # six entries, one subnet: accepted
     hotkeys = net.sm("StakingHotkeys", key("Charlie").public)
