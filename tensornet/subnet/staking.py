@@ -399,6 +399,11 @@ class StakingCalls:
         """Make the caller the owner of a hotkey nobody owns yet (a no-op for an owned one)."""
         self.create_account_if_non_existent(origin.ensure_signed(), hotkey)
 
+    @call(73, [("new_coldkey", AccountId, "T::AccountId")], weight=_w(0, 0, 5, 0))
+    def schedule_swap_coldkey(self, origin, new_coldkey: bytes) -> None:
+        """Deprecated on subtensor (coldkey swaps are announced now): always fails with Deprecated."""
+        raise self.error("Deprecated")
+
     # --- delegate take -----------------------------------------------------------------------------
     def do_take_checks(self, coldkey: bytes, hotkey: bytes) -> None:
         if not self.hotkey_account_exists(hotkey):

@@ -368,3 +368,9 @@ def test_swap_stake_limit_partial_moves_only_up_to_the_ratio(net):
     # by hand (two x·y = k pools): Δ = x_b·t_a/(t_a+t_b)/L − x_a·t_b/(t_a+t_b), L = limit / 10^9
     expected = (xb * ya * 10**9 // limit - xa * yb) // (ya + yb)
     assert 0 < moved < staked and abs(moved - expected) <= expected // 10**6 + 2
+
+
+def test_schedule_swap_coldkey_is_deprecated_as_on_chain(net):
+    bob = net.free("Bob")
+    out = net.sm("Bob", "schedule_swap_coldkey", new_coldkey=acc("Eve"))
+    assert (out.success, out.error) == (False, "Deprecated") and net.free("Bob") == bob - out.fee
