@@ -24,13 +24,19 @@ def _event(rec, name):
     return next(e.value["attributes"] for e in rec.triggered_events if e.value["event_id"] == name)
 
 
+def _started_subnet(si, owner, hotkey: str) -> int:
+    """register_network then start_call, both by ``owner``; the new netuid."""
+    rec = _send(si, owner, "register_network", {"hotkey": hotkey})
+    assert rec.is_success, rec.error_message
+    netuid = _event(rec, "NetworkAdded")[0]
+    assert _send(si, owner, "start_call", {"netuid": netuid}).is_success
+    return netuid
+
+
 def test_register_start_stake_and_unstake_with_a_real_client(si):
     alice, bob = Keypair.create_from_uri("//Alice"), Keypair.create_from_uri("//Bob")
     hotkey = Keypair.create_from_uri("//client_owner_hk").ss58_address
-    rec = _send(si, alice, "register_network", {"hotkey": hotkey})
-    assert rec.is_success, rec.error_message
-    netuid = _event(rec, "NetworkAdded")[0]
-    assert _send(si, alice, "start_call", {"netuid": netuid}).is_success
+    netuid = _started_subnet(si, alice, hotkey)
     assert si.query("SubtensorModule", "SubtokenEnabled", [netuid]).value is True
 
     pool_tao = si.query("SubtensorModule", "SubnetTAO", [netuid]).value
@@ -86,10 +92,7 @@ def test_a_coldkey_without_tao_unstakes_paying_in_alpha_and_recycles_with_a_real
     although the coldkey holds only the existential deposit, and the client decodes the new events."""
     alice, poor = Keypair.create_from_uri("//Alice"), Keypair.create_from_uri("//client_poor")
     hotkey = Keypair.create_from_uri("//client_alpha_fee_hk").ss58_address
-    rec = _send(si, alice, "register_network", {"hotkey": hotkey})
-    assert rec.is_success, rec.error_message
-    netuid = _event(rec, "NetworkAdded")[0]
-    assert _send(si, alice, "start_call", {"netuid": netuid}).is_success
+    netuid = _started_subnet(si, alice, hotkey)
     fund = si.compose_call("Balances", "transfer_keep_alive", {"dest": poor.ss58_address, "value": 20 * TAO})
     assert si.submit_extrinsic(si.create_signed_extrinsic(fund, alice), wait_for_inclusion=True).is_success
     assert _send(si, poor, "add_stake", {"hotkey": hotkey, "netuid": netuid, "amount_staked": 10 * TAO}).is_success
