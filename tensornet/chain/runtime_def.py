@@ -20,7 +20,7 @@ from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
 from tensornet.subnet.pallet import SubtensorModule
 
-SPEC_VERSION = 444
+SPEC_VERSION = 445
 
 PALLETS = [System, Timestamp, Aura, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Commitments, AdminUtils, Swap, MevShield]
 

@@ -219,6 +219,7 @@ class EpochPart:
         agg: dict[str, list] = {}
         hotkeys: list = []
         uids: list[int] = []
+        stakes: list[int] = []  # the stake each uid's epochs used, summed over mechanisms (EpochTerms.stake)
         for mecid, emission in enumerate(parts):
             bond_raws: dict[int, bytes] = {}
             inp, hotkeys = self.epoch_inputs(netuid, mecid, emission, bond_raws, stored_keys)
@@ -227,8 +228,12 @@ class EpochPart:
             self.persist_mechanism(netuid, mecid, out, hotkeys, bond_raws)
             weight = (emission << 64) // rao_emission if rao_emission else (1 << 64 if mecid == 0 else 0)
             self._accumulate(agg, out, uids, weight)
+            used = np.asarray(inp.stake)[uids].tolist() if uids else []
+            stakes = [min(a + b, cm.U64_MAX) for a, b in zip(stakes, used)] if stakes else used
         self.persist_netuid(netuid, agg)
-        return list(zip([hotkeys[u] for u in uids], agg.get("server", []), agg.get("validator", [])))
+        registered = [hotkeys[u] for u in uids]
+        self.update_voting_power_for_subnet(netuid, registered, agg.get("permit", []), stakes)
+        return list(zip(registered, agg.get("server", []), agg.get("validator", [])))
 
     @staticmethod
     def _accumulate(agg: dict[str, list], out: EpochOutputs, uids: list[int], weight64: int) -> None:

@@ -39,14 +39,15 @@ from .storage import (
 )
 from .subnets import SubnetCalls
 from .types import ZERO_ACCOUNT
+from .voting_power import VotingPowerPart
 
 ROOT_NETUID = 0
 GENESIS_SUBNET = 1
 ALICE_HOTKEY_URI = "//Alice_hk"
 
 
-class SubtensorModule(SubnetCalls, StakingCalls, RecycleCalls, IdentityCalls, AlphaFees, StakeOps,
-                      *INCENTIVE_PARTS,
+class SubtensorModule(SubnetCalls, StakingCalls, RecycleCalls, IdentityCalls, VotingPowerPart, AlphaFees,
+                      StakeOps, *INCENTIVE_PARTS,
                       GlobalStorage, SubnetStorage, NeuronStorage, AccountStorage, ClientCompatStorage,
                       Pallet):
     NAME, INDEX = "SubtensorModule", 7
