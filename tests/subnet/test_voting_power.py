@@ -101,3 +101,20 @@ def test_the_ema_alpha_is_root_only_and_at_most_one(net):
         "netuid": netuid, "alpha": 10**18 + 1}}}})
     result = [e for e in net.events() if e["pallet"] == "Sudo"][-1]["fields"]["sudo_result"]
     assert "Err" in result and net.sm("VotingPowerEmaAlpha", netuid) != 10**18 + 1
+
+
+def test_a_validator_that_falls_below_the_stake_threshold_loses_its_permit_and_its_power(net):
+    """(The epoch filters stakes below StakeThreshold out of the permits, so a validator whose stake
+    falls under it loses its permit, and with it its entry.)"""
+    netuid = net.netuid
+    net.ok("Alice", "SubtensorModule", "enable_voting_power_tracking", {"netuid": netuid})
+    net.sudo("SubtensorModule", "sudo_set_voting_power_ema_alpha", {"netuid": netuid, "alpha": 10**18})  # α = 1
+    net.sudo("AdminUtils", "sudo_set_stake_threshold", {"min_stake": 10 * TAO})
+    stake = _next_epoch(net)
+    assert _power(net, "bob_hk") == stake["bob_hk"] >= 10 * TAO
+    staked = net.stake("bob_hk", "Bob", netuid)
+    net.ok("Bob", "SubtensorModule", "remove_stake",
+           {"hotkey": key("bob_hk").public, "netuid": netuid, "amount_unstaked": staked - TAO})
+    stake = _next_epoch(net)
+    assert stake["bob_hk"] < 10 * TAO and _power(net, "bob_hk") is None
+    assert not net.sm("ValidatorPermit", netuid)[net.sm("Uids", netuid, key("bob_hk").public)]
