@@ -7,7 +7,7 @@ take. Applying a schedule rewrites ``ChildKeys[parent]`` and the children's ``Pa
 """
 from __future__ import annotations
 
-from tensornet.primitives.scale import U16, U64, AccountId, Tuple, Vec
+from tensornet.primitives.scale import U16, U64, AccountId, Bool, Tuple, Vec
 from tensornet.runtime.dispatch import DispatchError, Weight
 from tensornet.runtime.pallet import call
 
@@ -151,6 +151,18 @@ class ChildrenPart:
         origin.ensure_root()
         self.MaxChildkeyTake.set(take)
         self.deposit_event("MaxChildKeyTakeSet", take)
+
+    @call(135, [("hotkey", AccountId, "T::AccountId"), ("enabled", Bool, "bool")],
+          weight=Weight.db(28_023_000, reads=2, writes=1, proof_size=4364))
+    def set_auto_parent_delegation_enabled(self, origin, hotkey, enabled):
+        """A root validator's owner: whether new subnets' owner hotkeys become its children."""
+        coldkey = origin.ensure_signed()
+        if not self.coldkey_owns_hotkey(coldkey, hotkey):
+            raise self.error("NonAssociatedColdKey")
+        if self.Uids.try_get(ROOT, hotkey) is None:
+            raise self.error("HotKeyNotRegisteredInSubNet")
+        self.AutoParentDelegationEnabled.set(hotkey, enabled)
+        self.deposit_event("AutoParentDelegationEnabledSet", {"hotkey": hotkey, "enabled": enabled})
 
     @call(109, [("cooldown", U64, "u64")], weight=Weight.db(3_000_000, reads=0, writes=1, proof_size=0))
     def set_pending_childkey_cooldown(self, origin, cooldown):

@@ -209,6 +209,20 @@ def test_root_validators_become_parents_of_a_new_owner_hotkey(net):
     assert (2**64 - 1, acc("bob_root")) in net.get("ParentKeys", acc("owner_hk"), netuid)
 
 
+def test_a_root_validator_can_opt_out_of_parenting_new_owner_hotkeys(net):
+    assert net.sm("Bob", "root_register", hotkey=acc("bob_root")).success
+    args = {"hotkey": acc("bob_root"), "enabled": False}
+    assert net.sm("Charlie", "set_auto_parent_delegation_enabled", **args).error == "NonAssociatedColdKey"
+    net.sm("Bob", "try_associate_hotkey", hotkey=acc("bob_not_root"))
+    assert net.sm("Bob", "set_auto_parent_delegation_enabled", hotkey=acc("bob_not_root"),
+                  enabled=False).error == "HotKeyNotRegisteredInSubNet"
+    assert net.sm("Bob", "set_auto_parent_delegation_enabled", **args).success
+    assert net.get("AutoParentDelegationEnabled", acc("bob_root")) is False
+    assert net.sm_events("AutoParentDelegationEnabledSet") == [args]
+    netuid = net.subnet(start=False)
+    assert net.get("ChildKeys", acc("bob_root"), netuid) == []
+
+
 
 def test_network_rate_limit():
     n = StakeNet(subtensor={"NetworkRateLimit": 5})
