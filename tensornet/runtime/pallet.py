@@ -197,6 +197,10 @@ class Pallet:
     def build_genesis(self, config: dict) -> None:
         """Write this pallet's genesis state from its section of the chain spec."""
 
+    def check_dispatch(self, origin: Origin, call_value: Any) -> None:
+        """frame_system's dispatch extension: refuse a call (any call, batched ones included) before
+        it runs by raising its DispatchError. Only pallets that override this are asked."""
+
     def validate_signed(self, call_name: str, args: dict, era) -> None:
         """A pallet's own transaction-extension check of a signed call of its (subtensor's
         ``CheckShieldedTxValidity``-like); raises ``InvalidTransaction`` to keep it out of pool and block."""

@@ -236,6 +236,9 @@ class Runtime:
             self.pallets[cls.NAME] = cls(self.env)
         self.env.pallets = self.pallets
         self.by_index = {cls.INDEX: self.pallets[cls.NAME] for cls in self.pallet_classes}
+        #: the pallets' dispatch extensions (``Pallet.check_dispatch``), asked before every call
+        self._dispatch_checks = [p.check_dispatch for p in self.pallets.values()
+                                 if type(p).check_dispatch is not Pallet.check_dispatch]
         self._build_outer_types()
         self.apis = list(apis)
 
@@ -357,6 +360,8 @@ class Runtime:
         mark = env.event_mark()
         state.begin()
         try:
+            for check in self._dispatch_checks:
+                check(origin, call_value)
             post = calldef.fn(pallet, origin, **args)
         except BaseException:
             state.rollback()

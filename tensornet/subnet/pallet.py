@@ -21,6 +21,7 @@ from tensornet.primitives.scale import AccountId
 from tensornet.runtime.pallet import Pallet
 
 from .alpha_fees import AlphaFees
+from .coldkey_swap import ColdkeySwapCalls
 from .constants import CONSTANTS
 from .errors import ERRORS
 from .events import EVENTS
@@ -46,8 +47,8 @@ GENESIS_SUBNET = 1
 ALICE_HOTKEY_URI = "//Alice_hk"
 
 
-class SubtensorModule(SubnetCalls, StakingCalls, RecycleCalls, IdentityCalls, VotingPowerPart, AlphaFees,
-                      StakeOps, *INCENTIVE_PARTS,
+class SubtensorModule(SubnetCalls, StakingCalls, RecycleCalls, ColdkeySwapCalls, IdentityCalls, VotingPowerPart,
+                      AlphaFees, StakeOps, *INCENTIVE_PARTS,
                       GlobalStorage, SubnetStorage, NeuronStorage, AccountStorage, ClientCompatStorage,
                       Pallet):
     NAME, INDEX = "SubtensorModule", 7
