@@ -113,3 +113,22 @@ def test_a_coldkey_without_tao_unstakes_paying_in_alpha_and_recycles_with_a_real
     assert _event(rec, "AlphaRecycled")[0] == poor.ss58_address
     gone = si.query("SubtensorModule", "AlphaV2", [hotkey, poor.ss58_address, netuid]).value
     assert gone == {"mantissa": 0, "exponent": 0}  # (the query's default: no entry)
+
+
+def test_a_coldkey_swap_announcement_with_a_real_client(si):
+    """btcli's `wallet swap-coldkey announce`: the hash goes in as hex, the events and the guard's
+    module error come back decoded."""
+    from tensornet.primitives.hashing import blake2_256
+
+    alice, old = Keypair.create_from_uri("//Alice"), Keypair.create_from_uri("//client_swapper")
+    new = Keypair.create_from_uri("//client_swapper_new")
+    fund = si.compose_call("Balances", "transfer_keep_alive", {"dest": old.ss58_address, "value": 5 * TAO})
+    assert si.submit_extrinsic(si.create_signed_extrinsic(fund, alice), wait_for_inclusion=True).is_success
+    digest = "0x" + blake2_256(new.public_key).hex()
+    rec = _send(si, old, "announce_coldkey_swap", {"new_coldkey_hash": digest})
+    assert rec.is_success, rec.error_message
+    assert _event(rec, "ColdkeySwapAnnounced")["new_coldkey_hash"] == digest
+    when, stored = si.query("SubtensorModule", "ColdkeySwapAnnouncements", [old.ss58_address]).value
+    assert stored == digest and when > 0
+    rec = _send(si, old, "try_associate_hotkey", {"hotkey": new.ss58_address})
+    assert not rec.is_success and rec.error_message["name"] == "ColdkeySwapAnnounced"
