@@ -43,8 +43,7 @@ class RecycleCalls:
 
     def do_recycle_alpha(self, coldkey: bytes, hotkey: bytes, amount: int, netuid: int) -> int:
         amount = self._take_alpha(coldkey, hotkey, netuid, amount)
-        if amount:  # recycle_subnet_alpha: the outstanding alpha shrinks
-            self.SubnetAlphaOut.set(netuid, self.SubnetAlphaOut.get(netuid) - amount)
+        self.recycle_subnet_alpha(netuid, amount)  # the outstanding alpha shrinks
         self.deposit_event("AlphaRecycled", (coldkey, hotkey, amount, netuid))
         return amount
 
