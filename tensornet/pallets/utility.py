@@ -79,9 +79,10 @@ class Utility(Pallet):
         """Dispatch one item: (the weight it used, ``extract_actual_weight``: its declaration unless
         it reported less; its error, None when it succeeded)."""
         runtime = self.env.runtime
-        info = runtime.call_info(call_value)
+        resolved = runtime.resolve_call(call_value)  # (once: for its weight and for the dispatch)
+        info = resolved[1].info(resolved[2])
         try:
-            post = runtime.dispatch(call_value, origin)
+            post = runtime.dispatch(call_value, origin, resolved)
         except DispatchError as exc:
             return actual_weight(info, exc.post_info), exc
         return actual_weight(info, post), None
