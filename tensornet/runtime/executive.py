@@ -298,6 +298,16 @@ class Executive:
                 raise InvalidTransaction("Payment")
         return account, fit
 
+    def _check_extensions(self, checked: Checked) -> None:
+        """The pallets' own transaction extensions (subtensor's SubtensorTransactionExtension), which
+        follow the nonce, weight and fee checks; each raises InvalidTransaction to refuse."""
+        checks = self.runtime.transaction_checks
+        if checks:
+            pallet, calldef, args = checked.resolved
+            who = checked.xt.signer
+            for check in checks:
+                check(who, pallet.NAME, calldef.name, args)
+
     def _alpha_fee_sources(self, checked: Checked) -> list:
         fallback = self._fee_fallback
         return [] if fallback is None else fallback.alpha_fee_sources(checked.xt.signer, checked.xt.call)
@@ -349,6 +359,7 @@ class Executive:
         try:
             checked = self.check(xt, current)
             account, _ = self._check_account(checked, for_block=False)
+            self._check_extensions(checked)
             who, nonce = xt.signer, checked.extra.nonce
             requires = (nonce_tag(who, nonce - 1),) if nonce > account["nonce"] else ()
             longevity = IMMORTAL_LONGEVITY if checked.extra.era.immortal else \
@@ -414,6 +425,7 @@ class Executive:
         checked = self.check(xt, env.block_number)
         info = checked.info
         account, fit = self._check_account(checked, for_block=True)
+        self._check_extensions(checked)
         rt = self.runtime
         system, balances = rt.pallets["System"], rt.pallets["Balances"]
         who = xt.signer

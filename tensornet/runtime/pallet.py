@@ -197,9 +197,15 @@ class Pallet:
     def build_genesis(self, config: dict) -> None:
         """Write this pallet's genesis state from its section of the chain spec."""
 
-    def check_dispatch(self, origin: Origin, call_value: Any) -> None:
+    def check_dispatch(self, origin: Origin, pallet_name: str, call_name: str, args: dict) -> None:
         """frame_system's dispatch extension: refuse a call (any call, batched ones included) before
         it runs by raising its DispatchError. Only pallets that override this are asked."""
+
+    def check_transaction(self, who: bytes, pallet_name: str, call_name: str, args: dict) -> None:
+        """A pallet's transaction extension, on the current state: refuse a signed transaction's
+        (top-level) call by raising ``InvalidTransaction``, which keeps it out of the pool and out
+        of blocks. Asked at every pool validation and when a block includes the transaction, after
+        the nonce and fee checks (the extensions' order). Only pallets that override this are asked."""
 
     def validate_signed(self, call_name: str, args: dict, era) -> None:
         """A pallet's own transaction-extension check of a signed call of its (subtensor's

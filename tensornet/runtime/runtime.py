@@ -239,6 +239,9 @@ class Runtime:
         #: the pallets' dispatch extensions (``Pallet.check_dispatch``), asked before every call
         self._dispatch_checks = [p.check_dispatch for p in self.pallets.values()
                                  if type(p).check_dispatch is not Pallet.check_dispatch]
+        #: the pallets' stateful transaction extensions (``Pallet.check_transaction``)
+        self.transaction_checks = [p.check_transaction for p in self.pallets.values()
+                                   if type(p).check_transaction is not Pallet.check_transaction]
         self._build_outer_types()
         self.apis = list(apis)
 
@@ -361,7 +364,7 @@ class Runtime:
         state.begin()
         try:
             for check in self._dispatch_checks:
-                check(origin, call_value)
+                check(origin, pallet.NAME, calldef.name, args)
             post = calldef.fn(pallet, origin, **args)
         except BaseException:
             state.rollback()

@@ -21,12 +21,14 @@ INVALID_MESSAGES = {
 
 #: subtensor's InvalidTransaction::Custom codes (common/src/transaction_error.rs)
 CUSTOM_CODES = {
-    "StakeAmountTooLow": 1, "BalanceTooLow": 2, "SubnetNotExists": 3, "HotkeyAccountDoesntExist": 4,
-    "NotEnoughStakeToWithdraw": 5, "RateLimitExceeded": 6, "InsufficientLiquidity": 7, "SlippageTooHigh": 8,
-    "TransferDisallowed": 9, "HotKeyNotRegisteredInNetwork": 10, "InvalidIpAddress": 11,
-    "ServingRateLimitExceeded": 12, "InvalidPort": 13, "ZeroMaxAmount": 14, "InvalidRevealRound": 15,
-    "CommitNotFound": 16, "CommitBlockNotInRevealRange": 17, "InputLengthsUnequal": 18, "UidNotFound": 19,
-    "BadRequest": 255,
+    "ColdkeyInSwapSchedule": 0, "StakeAmountTooLow": 1, "BalanceTooLow": 2, "SubnetNotExists": 3,
+    "HotkeyAccountDoesntExist": 4, "NotEnoughStakeToWithdraw": 5, "RateLimitExceeded": 6,
+    "InsufficientLiquidity": 7, "SlippageTooHigh": 8, "TransferDisallowed": 9, "HotKeyNotRegisteredInNetwork": 10,
+    "InvalidIpAddress": 11, "ServingRateLimitExceeded": 12, "InvalidPort": 13, "ZeroMaxAmount": 14,
+    "InvalidRevealRound": 15, "CommitNotFound": 16, "CommitBlockNotInRevealRange": 17, "InputLengthsUnequal": 18,
+    "UidNotFound": 19, "EvmKeyAssociateRateLimitExceeded": 20, "ColdkeySwapDisputed": 21, "InvalidRealAccount": 22,
+    "FailedShieldedTxParsing": 23, "InvalidShieldedTxPubKeyHash": 24, "NonAssociatedColdKey": 25,
+    "DelegateTakeTooLow": 26, "DelegateTakeTooHigh": 27, "BadRequest": 255,
 }
 
 

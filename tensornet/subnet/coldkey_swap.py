@@ -11,11 +11,9 @@ runtime does not have.)
 """
 from __future__ import annotations
 
-from typing import Any
-
 from tensornet.primitives.hashing import blake2_256
 from tensornet.primitives.scale import H256, AccountId
-from tensornet.runtime.dispatch import DispatchError, Origin, Weight
+from tensornet.runtime.dispatch import DispatchError, Weight
 from tensornet.runtime.pallet import call
 
 from .stake import ROOT
@@ -34,16 +32,15 @@ _ALLOWED_DURING_SWAP = frozenset({
 class ColdkeySwapCalls:
     """Part class: coldkey swaps (see the module docstring)."""
 
-    # --- the dispatch guard ------------------------------------------------------------------------
-    def check_dispatch(self, origin: Origin, call_value: Any) -> None:
-        """``CheckColdkeySwap``: a coldkey with an announced swap makes only the swap calls."""
-        if origin.kind != "Signed" or self.ColdkeySwapAnnouncements.try_get(origin.who) is None:
+    # --- the guard ----------------------------------------------------------------------------------
+    def check_coldkey_swap(self, who: bytes, pallet_name: str, call_name: str) -> None:
+        """``CheckColdkeySwap``: a coldkey with an announced swap makes only the swap calls (see
+        ``guards``, which asks this first for every call)."""
+        if self.ColdkeySwapAnnouncements.try_get(who) is None:
             return
-        if self.ColdkeySwapDisputes.try_get(origin.who) is not None:
+        if self.ColdkeySwapDisputes.try_get(who) is not None:
             raise self.error("ColdkeySwapDisputed")
-        pallet, inner = next(iter(call_value.items()))
-        name = inner if isinstance(inner, str) else next(iter(inner))
-        if (pallet, name) not in _ALLOWED_DURING_SWAP:
+        if (pallet_name, call_name) not in _ALLOWED_DURING_SWAP:
             raise self.error("ColdkeySwapAnnounced")
 
     # --- the swap --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .coldkey_swap import ColdkeySwapCalls
 from .constants import CONSTANTS
 from .errors import ERRORS
 from .events import EVENTS
+from .guards import CallGuards
 from .identity import IdentityCalls
 from .incentive import INCENTIVE_PARTS
 from .recycle import RecycleCalls
@@ -47,7 +48,7 @@ GENESIS_SUBNET = 1
 ALICE_HOTKEY_URI = "//Alice_hk"
 
 
-class SubtensorModule(SubnetCalls, StakingCalls, RecycleCalls, ColdkeySwapCalls, IdentityCalls, VotingPowerPart,
+class SubtensorModule(CallGuards, SubnetCalls, StakingCalls, RecycleCalls, ColdkeySwapCalls, IdentityCalls, VotingPowerPart,
                       AlphaFees, StakeOps, *INCENTIVE_PARTS,
                       GlobalStorage, SubnetStorage, NeuronStorage, AccountStorage, ClientCompatStorage,
                       Pallet):

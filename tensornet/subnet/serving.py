@@ -65,23 +65,14 @@ class ServingPart:
     def serve_prometheus(self, origin, netuid, version, ip, port, ip_type):
         """Publish the prometheus endpoint of a registered hotkey."""
         hotkey = origin.ensure_signed()
-        if ip_type not in (4, 6):
-            raise self.error("InvalidIpType")
-        if not is_valid_ip_address(ip_type, ip, False, self._allow_loopback()):
-            raise self.error("InvalidIpAddress")
-        if self.Uids.get(netuid, hotkey) is None:
-            raise self.error("HotKeyNotRegisteredInNetwork")
-        prev = self.Prometheus.try_get(netuid, hotkey)
-        last = prev["block"] if prev else 0
-        if not passes_serving_rate_limit(self.ServingRateLimit.get(netuid), last, self.block_number):
-            raise self.error("ServingRateLimitExceeded")
-        if port == 0:
-            raise self.error("InvalidPort")
+        self.validate_serve_prometheus(hotkey, netuid, ip, port, ip_type)
         self.Prometheus.set(netuid, hotkey, {"block": self.block_number, "version": version, "ip": ip,
                                              "port": port, "ip_type": ip_type})
         self.deposit_event("PrometheusServed", (netuid, hotkey))
 
-    def _serve_axon(self, hotkey, netuid, version, ip, port, ip_type, protocol, p1, p2, certificate):
+    def validate_serve_axon(self, hotkey: bytes, netuid: int, ip: int, port: int, ip_type: int) -> None:
+        """``validate_serve_axon``: serve_axon's checks in the chain's order, before anything is
+        written (the call and the CheckServingEndpoints guard both ask it)."""
         if self.Uids.get(netuid, hotkey) is None:
             raise self.error("HotKeyNotRegisteredInNetwork")
         if ip_type not in (4, 6):
@@ -94,6 +85,24 @@ class ServingPart:
             raise self.error("ServingRateLimitExceeded")
         if port == 0:
             raise self.error("InvalidPort")
+
+    def validate_serve_prometheus(self, hotkey: bytes, netuid: int, ip: int, port: int, ip_type: int) -> None:
+        """``validate_serve_prometheus``: serve_prometheus's checks (its order differs from the axon's)."""
+        if ip_type not in (4, 6):
+            raise self.error("InvalidIpType")
+        if not is_valid_ip_address(ip_type, ip, False, self._allow_loopback()):
+            raise self.error("InvalidIpAddress")
+        if self.Uids.get(netuid, hotkey) is None:
+            raise self.error("HotKeyNotRegisteredInNetwork")
+        prev = self.Prometheus.try_get(netuid, hotkey)
+        last = prev["block"] if prev else 0
+        if not passes_serving_rate_limit(self.ServingRateLimit.get(netuid), last, self.block_number):
+            raise self.error("ServingRateLimitExceeded")
+        if port == 0:
+            raise self.error("InvalidPort")
+
+    def _serve_axon(self, hotkey, netuid, version, ip, port, ip_type, protocol, p1, p2, certificate):
+        self.validate_serve_axon(hotkey, netuid, ip, port, ip_type)
         if certificate is not None and 1 <= len(certificate) <= 65:
             # NeuronCertificate::try_from: algorithm byte then the public key (≤ 64 bytes)
             self.NeuronCertificates.set(netuid, hotkey, {"public_key": bytes(certificate[1:]),

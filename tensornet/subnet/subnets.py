@@ -100,6 +100,12 @@ class SubnetCalls:
             netuid += 1
         return netuid
 
+    def passes_network_rate_limit(self) -> bool:
+        """``TransactionType::RegisterNetwork.passes_rate_limit``: NetworkRateLimit blocks since the
+        last registration's lock (or none yet)."""
+        last = self.get_network_last_lock_block()
+        return last == 0 or self.block_number - last >= self.NetworkRateLimit.get()
+
     def get_network_last_lock_block(self) -> int:
         return self.LastRateLimitedBlock.get(NETWORK_LAST_REGISTERED)
 
@@ -186,8 +192,7 @@ class SubnetCalls:
         now = self.block_number
         if now < self.NetworkRegistrationStartBlock.get():
             raise self.error("SubNetRegistrationDisabled")
-        last = self.get_network_last_lock_block()
-        if last != 0 and now - last < self.NetworkRateLimit.get():
+        if not self.passes_network_rate_limit():
             raise self.error("NetworkTxRateLimitExceeded")
         count = sum(1 for (n,), added in self.NetworksAdded.iter() if added and n != ROOT)
         recycle = None

@@ -5,7 +5,7 @@ import pytest
 
 from tensornet.chain.spec import preset
 from tensornet.node.node import Node, NodeConfig
-from tensornet.primitives.keys import keypair_from_uri
+from tensornet.primitives.keys import dev_keypair, keypair_from_uri
 from tensornet.runtime.signer import sign_extrinsic
 from tensornet.runtime.validity import InvalidTransaction
 
@@ -17,22 +17,31 @@ def node():
     n.store.close()
 
 
-def _serve_axon(node, kp):
+def _serve_axon(node, kp, nonce):
     rt = node.query_runtime
     call = rt.encode_call("SubtensorModule", "serve_axon", {
         "netuid": 1, "version": 1, "ip": 0x7F000001, "port": 8091, "ip_type": 4, "protocol": 4,
         "placeholder1": 0, "placeholder2": 0})
-    return sign_extrinsic(rt, call, kp, 0, node.genesis_hash)
+    return sign_extrinsic(rt, call, kp, nonce, node.genesis_hash)
 
 
 def test_accountless_hotkey_sends_a_pays_no_call(node):
     hotkey = keypair_from_uri("//NoFundsHotkey")
-    node.submit(_serve_axon(node, hotkey))
-    built = node.seal_block()
-    assert len(built.applied) == 1  # included (it fails in dispatch: not registered), nothing refused
     rt = node.query_runtime
+    # the pool looks past the nonce check to the serving guard: the hotkey is not registered yet
+    with pytest.raises(InvalidTransaction) as err:
+        node.submit(_serve_axon(node, hotkey, 0))
+    assert (err.value.kind, err.value.detail) == ("Custom(10)", "HotKeyNotRegisteredInNetwork")
+    register = rt.encode_call("SubtensorModule", "burned_register", {"netuid": 1, "hotkey": hotkey.public})
+    node.submit(sign_extrinsic(rt, register, dev_keypair("Alice"), 0, node.genesis_hash))
+    node.seal_block()
+    node.submit(_serve_axon(node, hotkey, 0))
+    built = node.seal_block()
+    assert [outcome.success for _, outcome in built.applied] == [True]
     with rt.at(node.store.state_at(None), node.head.number):
-        assert rt.pallets["System"].Account.get(hotkey.public)["nonce"] == 1
+        account = rt.pallets["System"].Account.get(hotkey.public)
+        assert account["nonce"] == 1 and account["data"]["free"] == 0 and account["providers"] == 0
+        assert rt.pallets["SubtensorModule"].Axons.get(1, hotkey.public)["port"] == 8091
 
 
 def test_accountless_sender_of_a_fee_paying_call_is_refused(node):

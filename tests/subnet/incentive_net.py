@@ -18,6 +18,8 @@ from tensornet.primitives.hashing import blake2_256
 from tensornet.primitives.keys import dev_keypair, keypair_from_uri
 from tensornet.runtime.signer import sign_extrinsic
 
+from pool_refusals import PoolRefusals
+
 TAO = 10**9
 
 
@@ -36,7 +38,7 @@ class Outcome:
     fee: int
 
 
-class Net:
+class Net(PoolRefusals):
     def __init__(self, spec=None, fund: dict[str, int] | None = None) -> None:
         spec = spec or preset("test")
         if fund:

@@ -18,6 +18,8 @@ from tensornet.primitives.hashing import blake2_256
 from tensornet.primitives.keys import dev_keypair, keypair_from_uri
 from tensornet.runtime.signer import sign_extrinsic
 
+from pool_refusals import PoolRefusals
+
 TAO = 10**9
 SUPPLY_CAP = 21_000_000 * TAO
 SM = "SubtensorModule"
@@ -43,7 +45,7 @@ class Outcome:
     events: list[dict]
 
 
-class StakeNet:
+class StakeNet(PoolRefusals):
     def __init__(self, *, emission: bool = False, fund: dict[str, int] | None = None,
                  subtensor: dict[str, Any] | None = None) -> None:
         spec = preset("test")

@@ -33,11 +33,17 @@ def test_an_announced_swap_moves_stake_ownership_identity_and_tao(net):
     when, announced = net.get("ColdkeySwapAnnouncements", acc("Swapper"))
     assert announced == blake2_256(acc("NewKey")) and when == net.block + net.get("ColdkeySwapAnnouncementDelay")
     assert net.sm_events("ColdkeySwapAnnounced") == [{"who": acc("Swapper"), "new_coldkey_hash": announced}]
-    # meanwhile the coldkey can do nothing else (the call is included and pays, but fails)
-    out = net.sm("Swapper", "add_stake", hotkey=hot, netuid=netuid, amount_staked=TAO)
-    assert (out.success, out.error) == (False, "ColdkeySwapAnnounced")
-    out = net.call("Swapper", "Balances", "transfer_keep_alive", {"dest": {"Id": acc("Bob")}, "value": TAO})
-    assert (out.success, out.error) == (False, "ColdkeySwapAnnounced")
+    # meanwhile the coldkey can do nothing else: the pool refuses its calls (batches included), and a
+    # call dispatched as the coldkey by another origin fails in the dispatch guard
+    stake = {"hotkey": hot, "netuid": netuid, "amount_staked": TAO}
+    assert net.refused("Swapper", SM, "add_stake", stake) == "Custom(0) ColdkeyInSwapSchedule"
+    assert net.refused("Swapper", "Balances", "transfer_keep_alive", {"dest": {"Id": acc("Bob")}, "value": TAO}) \
+        == "Custom(0) ColdkeyInSwapSchedule"
+    assert net.refused("Swapper", "Utility", "batch", {"calls": []}) == "Custom(0) ColdkeyInSwapSchedule"
+    net.ok("Alice", "Sudo", "sudo_as", {"who": {"Id": acc("Swapper")}, "call": {SM: {"add_stake": stake}}})
+    done = [e["fields"] for e in net.events() if e["name"] == "SudoAsDone"]
+    assert done == [{"sudo_result": {"Err": net.node.runtime.pallets[SM].error("ColdkeySwapAnnounced").value}}]
+    assert net.stake(hot, "Swapper", netuid) == staked
     assert net.sm("Swapper", "swap_coldkey_announced", new_coldkey=acc("NewKey")).error == "ColdkeySwapTooEarly"
     net.seal(max(when - net.block - 1, 0))
     assert net.sm("Swapper", "swap_coldkey_announced", new_coldkey=acc("Bob")).error == \
@@ -61,7 +67,7 @@ def test_a_disputed_swap_freezes_the_coldkey_until_root_resets_it(net):
     assert net.sm_events("ColdkeySwapDisputed") == [{"coldkey": acc("Swapper")}]
     for call, args in (("dispute_coldkey_swap", {}), ("clear_coldkey_swap_announcement", {}),
                        ("swap_coldkey_announced", {"new_coldkey": acc("NewKey")})):
-        assert net.sm("Swapper", call, **args).error == "ColdkeySwapDisputed"
+        assert net.refused("Swapper", SM, call, args) == "Custom(21) ColdkeySwapDisputed"
     net.sudo(SM, "reset_coldkey_swap", {"coldkey": acc("Swapper")})
     assert net.get("ColdkeySwapAnnouncements", acc("Swapper")) is None
     assert net.get("ColdkeySwapDisputes", acc("Swapper")) is None

@@ -60,22 +60,22 @@ def run_sim(blocks: int, seed: int) -> None:
                 netuid = rng.choice(subnets)
                 h = rng.choice(hot)
                 if op < 0.25:
-                    net.submit(owner_of[h], "SubtensorModule", "burned_register",
+                    net.offer(owner_of[h], "SubtensorModule", "burned_register",
                                {"netuid": netuid, "hotkey": key(h).public})
                 elif op < 0.5:
-                    net.submit(rng.choice(COLDS), "SubtensorModule", "add_stake",
+                    net.offer(rng.choice(COLDS), "SubtensorModule", "add_stake",
                                {"hotkey": key(h).public, "netuid": netuid, "amount_staked": rng.randint(1, 50) * TAO})
                 elif op < 0.6:
-                    net.submit(owner_of[h], "SubtensorModule", "remove_stake",
+                    net.offer(owner_of[h], "SubtensorModule", "remove_stake",
                                {"hotkey": key(h).public, "netuid": netuid, "amount_unstaked": rng.randint(1, 5) * TAO})
                 elif op < 0.95:
                     n = net.sm("SubnetworkN", netuid)
                     uids = rng.sample(range(n), k=min(n, rng.randint(1, 4)))
-                    net.submit(h, "SubtensorModule", "set_weights",
+                    net.offer(h, "SubtensorModule", "set_weights",
                                {"netuid": netuid, "dests": uids, "weights": [rng.randint(0, 100) for _ in uids],
                                 "version_key": 0})
                 else:
-                    net.submit(h, "SubtensorModule", "serve_axon",
+                    net.offer(h, "SubtensorModule", "serve_axon",
                                {"netuid": netuid, "version": 1, "ip": rng.randint(1, 2**32 - 2), "port": 8000,
                                 "ip_type": 4, "protocol": 4, "placeholder1": 0, "placeholder2": 0})
             net.seal(1)

@@ -282,7 +282,10 @@ def test_delegate_take(net):
     # increasing right after a change is rate limited (TxDelegateTakeRateLimit = 216,000 blocks)
     out = net.sm("Alice", "increase_take", hotkey=hot, take=6_000)
     assert (out.success, out.error) == (False, "DelegateTxRateLimitExceeded")
-    assert net.sm("Bob", "decrease_take", hotkey=hot, take=1).error == "NonAssociatedColdKey"
+    # CheckDelegateTake: the bounds and the ownership are the pool's to refuse (Custom(25)); what the
+    # call itself checks (the current take) fails in the block
+    assert net.refused("Bob", SM, "decrease_take", {"hotkey": hot, "take": 1}) == "Custom(25) NonAssociatedColdKey"
+    assert net.nested("Bob", SM, "decrease_take", {"hotkey": hot, "take": 1}).error == "NonAssociatedColdKey"
     assert net.sm("Alice", "decrease_take", hotkey=hot, take=6_000).error == "DelegateTakeTooLow"
 
 
@@ -290,7 +293,10 @@ def test_increase_take_bounds():
     n = StakeNet(subtensor={"TxDelegateTakeRateLimit": 0})
     n.subnet()
     hot = acc("owner_hk")
-    assert n.sm("Alice", "increase_take", hotkey=hot, take=11_797).error == "DelegateTakeTooHigh"
+    assert n.refused("Alice", SM, "increase_take", {"hotkey": hot, "take": 11_797}) == "Custom(27) DelegateTakeTooHigh"
+    assert n.nested("Alice", SM, "increase_take", {"hotkey": hot, "take": 11_797}).error == "DelegateTakeTooHigh"
+    n.sudo("AdminUtils", "sudo_set_min_delegate_take", {"take": 50})
+    assert n.refused("Alice", SM, "decrease_take", {"hotkey": hot, "take": 49}) == "Custom(26) DelegateTakeTooLow"
     assert n.sm("Alice", "decrease_take", hotkey=hot, take=100).success
     assert n.sm("Alice", "increase_take", hotkey=hot, take=200).success
     assert n.sm_events("TakeIncreased")[-1] == (acc("Alice"), hot, 200)

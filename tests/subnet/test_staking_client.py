@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from substrateinterface import Keypair, SubstrateInterface
+from substrateinterface.exceptions import SubstrateRequestException
 
 TAO = 10**9
 
@@ -130,5 +131,7 @@ def test_a_coldkey_swap_announcement_with_a_real_client(si):
     assert _event(rec, "ColdkeySwapAnnounced")["new_coldkey_hash"] == digest
     when, stored = si.query("SubtensorModule", "ColdkeySwapAnnouncements", [old.ss58_address]).value
     assert stored == digest and when > 0
-    rec = _send(si, old, "try_associate_hotkey", {"hotkey": new.ss58_address})
-    assert not rec.is_success and rec.error_message["name"] == "ColdkeySwapAnnounced"
+    # SubtensorTransactionExtension refuses the coldkey's other calls at submission: Custom(0)
+    with pytest.raises(SubstrateRequestException) as refused:
+        _send(si, old, "try_associate_hotkey", {"hotkey": new.ss58_address})
+    assert refused.value.args[0] == {"code": 1010, "message": "Invalid Transaction", "data": "Custom error: 0"}

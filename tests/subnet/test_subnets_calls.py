@@ -227,9 +227,14 @@ def test_a_root_validator_can_opt_out_of_parenting_new_owner_hotkeys(net):
 def test_network_rate_limit():
     n = StakeNet(subtensor={"NetworkRateLimit": 5})
     assert n.sm("Alice", "register_network", hotkey=acc("a_hk")).success
-    out = n.sm("Bob", "register_network", hotkey=acc("b_hk"))
+    # CheckRateLimits refuses register_network at the pool (Custom(6)); batched, it fails in the block.
+    # register_network_with_identity is not among the guarded calls: its own check fails it
+    assert n.refused("Bob", SM, "register_network", {"hotkey": acc("b_hk")}) == "Custom(6) RateLimitExceeded"
+    out = n.nested("Bob", SM, "register_network", {"hotkey": acc("b_hk")})
     assert (out.success, out.error) == (False, "NetworkTxRateLimitExceeded")
-    n.seal(4)
+    out = n.sm("Bob", "register_network_with_identity", hotkey=acc("b_hk"), identity=None)
+    assert (out.success, out.error) == (False, "NetworkTxRateLimitExceeded")
+    n.seal(2)
     assert n.sm("Bob", "register_network", hotkey=acc("b_hk")).success
     n.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from incentive_net import TAO, Net, key
 
+from tensornet.primitives.hashing import blake2_256
 from tensornet.subnet.weights_rules import commit_hash
 
 HOT = ("alice_hk", "v_hk", "m_hk", "m2_hk")
@@ -40,8 +41,6 @@ def test_set_weights_stores_max_upscaled_and_updates_last_update(net):
     ("v_hk", [2], [1], 0, ("sudo_set_min_allowed_weights", {"min_allowed_weights": 2}), "WeightVecLengthIsLow"),
     ("v_hk", [2, 3], [1, 1], 3, ("sudo_set_weights_version_key", {"weights_version_key": 4}),
      "IncorrectWeightVersionKey"),
-    ("v_hk", [2, 3], [1, 1], 0, ("sudo_set_weights_set_rate_limit", {"weights_set_rate_limit": 1000}),
-     "SettingWeightsTooFast"),
     ("nobody_hk", [2], [1], 0, None, "HotKeyNotRegisteredInSubNet"),
 ])
 def test_bad_weights(net, hotkey, uids, values, vk, setup, error):
@@ -55,9 +54,69 @@ def test_bad_weights(net, hotkey, uids, values, vk, setup, error):
     assert net.sm("Weights", net.netuid, 1) == before
     if setup:  # undo
         undo = {"sudo_set_min_allowed_weights": {"min_allowed_weights": 1},
-                "sudo_set_weights_version_key": {"weights_version_key": 0},
-                "sudo_set_weights_set_rate_limit": {"weights_set_rate_limit": 0}}[setup[0]]
+                "sudo_set_weights_version_key": {"weights_version_key": 0}}[setup[0]]
         net.sudo("AdminUtils", setup[0], {"netuid": net.netuid, **undo})
+
+
+def test_rate_limited_weights_are_refused_by_the_pool_and_fail_when_batched(net):
+    """CheckRateLimits: subtensor's transaction extension keeps a top-level set_weights sent too soon
+    out of the pool (Custom(6)); batched, the dispatch guard fails it with SettingWeightsTooFast."""
+    netuid = net.netuid
+    net.ok("v_hk", "SubtensorModule", "set_weights", {"netuid": netuid, "dests": [2], "weights": [1], "version_key": 0})
+    net.sudo("AdminUtils", "sudo_set_weights_set_rate_limit", {"netuid": netuid, "weights_set_rate_limit": 1000})
+    try:
+        before = net.sm("Weights", netuid, 1)
+        args = {"netuid": netuid, "dests": [2, 3], "weights": [1, 1], "version_key": 0}
+        assert net.refused("v_hk", "SubtensorModule", "set_weights", args) == "Custom(6) RateLimitExceeded"
+        assert len(net.node.pool) == 0
+        out = net.nested("v_hk", "SubtensorModule", "set_weights", args)
+        assert (out.success, out.error, out.fee) == (False, "SettingWeightsTooFast", 0)
+        assert net.sm("Weights", netuid, 1) == before
+        # a hotkey with no uid is not rate limited: its set_weights fails in the call
+        net.ok("Alice", "Balances", "transfer_keep_alive", {"dest": {"Id": key("late_hk").public}, "value": TAO})
+        assert net.set_weights("late_hk", netuid, [2], [1]).error == "HotKeyNotRegisteredInSubNet"
+    finally:
+        net.sudo("AdminUtils", "sudo_set_weights_set_rate_limit", {"netuid": netuid, "weights_set_rate_limit": 0})
+
+
+def test_a_block_leaves_out_weights_the_guard_refuses_by_then(net):
+    """Two set_weights admitted against the same head: when the block applies them the first one
+    starts the rate limit, so the transaction extension refuses the second, which is left out of
+    the block (and the pool) rather than included as a failure."""
+    netuid = net.netuid
+    net.sudo("AdminUtils", "sudo_set_weights_set_rate_limit", {"netuid": netuid, "weights_set_rate_limit": 5})
+    try:
+        net.seal(5)
+        first = net.submit("v_hk", "SubtensorModule", "set_weights",
+                           {"netuid": netuid, "dests": [2], "weights": [1], "version_key": 0})
+        net.submit("v_hk", "SubtensorModule", "set_weights",
+                   {"netuid": netuid, "dests": [3], "weights": [1], "version_key": 0})
+        built = net.node.seal_block()
+        assert [(applied in (first, blake2_256(first)), outcome.success) for applied, outcome in built.applied] \
+            == [(True, True)]
+        assert len(net.node.pool) == 0 and net.sm("Weights", netuid, 1) == [(2, 65535)]
+    finally:
+        net.sudo("AdminUtils", "sudo_set_weights_set_rate_limit", {"netuid": netuid, "weights_set_rate_limit": 0})
+
+
+def test_weights_min_stake_is_checked_by_the_pool(net):
+    """CheckWeights: below StakeThreshold a weights call is refused at submission with Custom(1)."""
+    netuid = net.netuid
+    net.sudo("AdminUtils", "sudo_set_stake_threshold", {"min_stake": 10**18})
+    try:
+        args = {"netuid": netuid, "dests": [2], "weights": [1], "version_key": 0}
+        assert net.refused("m_hk", "SubtensorModule", "set_weights", args) == "Custom(1) StakeAmountTooLow"
+        batch = {"netuids": [netuid], "weights": [[(2, 1)]], "version_keys": [0]}
+        assert net.refused("m_hk", "SubtensorModule", "batch_set_weights", batch) == "Custom(1) StakeAmountTooLow"
+        assert net.nested("m_hk", "SubtensorModule", "set_weights", args).error == "NotEnoughStakeToSetWeights"
+        # the subnet owner's hotkey needs no stake
+        assert net.offer("alice_hk", "SubtensorModule", "set_weights", args) is None
+        net.seal(1)
+        unequal = {"netuids": [netuid, netuid], "weights": [[(2, 1)]], "version_keys": [0]}
+        assert net.refused("alice_hk", "SubtensorModule", "batch_set_weights", unequal) == \
+            "Custom(18) InputLengthsUnequal"
+    finally:
+        net.sudo("AdminUtils", "sudo_set_stake_threshold", {"min_stake": 0})
 
 
 def test_self_weight_needs_no_permit(net):
@@ -83,12 +142,17 @@ def test_commit_reveal_v2_round_trip(net):
     commits = net.sm("WeightCommits", netuid, key("v_hk").public)
     assert commits[0][0] == h and commits[0][2] == net.block
     reveal = {"netuid": netuid, "uids": uids, "values": values, "salt": salt, "version_key": 0}
-    assert net.call("v_hk", "SubtensorModule", "reveal_weights", reveal).error == "RevealTooEarly"
+    # CheckWeights refuses a reveal outside its epoch at the pool (Custom(17)); batched, it fails
+    assert net.refused("v_hk", "SubtensorModule", "reveal_weights", reveal) == \
+        "Custom(17) CommitBlockNotInRevealRange"
+    assert net.nested("v_hk", "SubtensorModule", "reveal_weights", reveal).error == "RevealTooEarly"
     wrong = dict(reveal, salt=[9])
     # next epoch: the reveal window
     while net.sm("SubnetEpochIndex", netuid) == commits[0][1]:
         net.seal(1)
-    assert net.call("v_hk", "SubtensorModule", "reveal_weights", wrong).error == "InvalidRevealCommitHashNotMatch"
+    # a reveal matching no commit: the guard answers before the call compares hashes
+    assert net.refused("v_hk", "SubtensorModule", "reveal_weights", wrong) == "Custom(16) CommitNotFound"
+    assert net.nested("v_hk", "SubtensorModule", "reveal_weights", wrong).error == "NoWeightsCommitFound"
     net.ok("v_hk", "SubtensorModule", "reveal_weights", reveal)
     assert net.sm("Weights", netuid, 1) == [(2, 50972), (3, 65535)]
     assert net.sm("WeightCommits", netuid, key("v_hk").public) is None
@@ -98,8 +162,9 @@ def test_commit_reveal_v2_round_trip(net):
     start = net.sm("SubnetEpochIndex", netuid)
     while net.sm("SubnetEpochIndex", netuid) < start + 3:
         net.seal(1)
-    assert net.call("v_hk", "SubtensorModule", "reveal_weights", dict(reveal, salt=[4])).error in (
-        "ExpiredWeightCommit", "NoWeightsCommitFound")
+    # the expired commit is still stored: its epoch is not the reveal epoch any more
+    assert net.refused("v_hk", "SubtensorModule", "reveal_weights", dict(reveal, salt=[4])) == \
+        "Custom(17) CommitBlockNotInRevealRange"
     out = net.call("v_hk", "SubtensorModule", "commit_timelocked_weights",
                    {"netuid": netuid, "commit": b"x", "reveal_round": 1, "commit_reveal_version": 4})
     assert out.error == "CallDisabled"
@@ -114,22 +179,31 @@ def test_serving_rules(net):
     net.ok("m2_hk", "SubtensorModule", "serve_axon", {"netuid": netuid, **AXON})
     axon = net.sm("Axons", netuid, key("m2_hk").public)
     assert axon["ip"] == 0x0A000001 and axon["block"] == net.block
-    assert net.call("m2_hk", "SubtensorModule", "serve_axon", {"netuid": netuid, **AXON, "port": 9}).error == \
+    # CheckServingEndpoints: the pool refuses what serve_axon would fail with (Custom codes; an unknown
+    # ip type maps to BadRequest); batched, the guard fails the call with its own error
+    assert net.refused("m2_hk", "SubtensorModule", "serve_axon", {"netuid": netuid, **AXON, "port": 9}) == \
+        "Custom(12) ServingRateLimitExceeded"
+    assert net.nested("m2_hk", "SubtensorModule", "serve_axon", {"netuid": netuid, **AXON, "port": 9}).error == \
         "ServingRateLimitExceeded"
     net.sudo("AdminUtils", "sudo_set_serving_rate_limit", {"netuid": netuid, "serving_rate_limit": 0})
-    for bad, error in (({"ip_type": 5}, "InvalidIpType"), ({"ip": 2**32 - 1}, "InvalidIpAddress"),
-                       ({"port": 0}, "InvalidPort"), ({"ip_type": 6, "ip": 2**128 - 1}, "InvalidIpAddress")):
-        assert net.call("m2_hk", "SubtensorModule", "serve_axon", {"netuid": netuid, **AXON, **bad}).error == error
-    assert net.call("nobody_hk", "SubtensorModule", "serve_axon", {"netuid": netuid, **AXON}).error == \
-        "HotKeyNotRegisteredInNetwork"
+    for bad, refusal, error in (({"ip_type": 5}, "Custom(255) BadRequest", "InvalidIpType"),
+                                ({"ip": 2**32 - 1}, "Custom(11) InvalidIpAddress", "InvalidIpAddress"),
+                                ({"port": 0}, "Custom(13) InvalidPort", "InvalidPort"),
+                                ({"ip_type": 6, "ip": 2**128 - 1}, "Custom(11) InvalidIpAddress", "InvalidIpAddress")):
+        args = {"netuid": netuid, **AXON, **bad}
+        assert net.refused("m2_hk", "SubtensorModule", "serve_axon", args) == refusal
+        assert net.nested("m2_hk", "SubtensorModule", "serve_axon", args).error == error
+    assert net.refused("nobody_hk", "SubtensorModule", "serve_axon", {"netuid": netuid, **AXON}) == \
+        "Custom(10) HotKeyNotRegisteredInNetwork"
     # the test preset allows loopback (a devnet convenience the real chain refuses)
     net.ok("m2_hk", "SubtensorModule", "serve_axon", {"netuid": netuid, **AXON, "ip": 0x7F000001})
     net.ok("m2_hk", "SubtensorModule", "serve_axon_tls", {"netuid": netuid, **AXON, "certificate": b"\x01" + b"k" * 32})
     assert net.sm("NeuronCertificates", netuid, key("m2_hk").public)["algorithm"] == 1
     net.ok("m2_hk", "SubtensorModule", "serve_prometheus",
            {"netuid": netuid, "version": 1, "ip": 0x0A000002, "port": 9090, "ip_type": 4})
-    assert net.call("m2_hk", "SubtensorModule", "serve_prometheus",
-                    {"netuid": netuid, "version": 1, "ip": 0, "port": 9090, "ip_type": 4}).error == "InvalidIpAddress"
+    assert net.refused("m2_hk", "SubtensorModule", "serve_prometheus",
+                       {"netuid": netuid, "version": 1, "ip": 0, "port": 9090, "ip_type": 4}) == \
+        "Custom(11) InvalidIpAddress"
 
 
 def test_loopback_refused_without_the_devnet_flag():
