@@ -21,7 +21,6 @@ from .types import TaoBalance
 
 KEY_SWAP_COST = 100_000_000
 """``KeySwapCost`` (SubtensorInitialKeySwapCost): 0.1 TAO."""
-_U128_MAX = 2**128 - 1
 #: what a coldkey with a standing announcement may still call
 _ALLOWED_DURING_SWAP = frozenset({
     ("SubtensorModule", "announce_coldkey_swap"), ("SubtensorModule", "swap_coldkey_announced"),
@@ -98,10 +97,7 @@ class ColdkeySwapCalls:
             self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, old, netuid, alpha)
             self.increase_stake_for_hotkey_and_coldkey_on_subnet(hotkey, new, netuid, alpha)
             if self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, new, netuid):
-                claimed = self.RootClaimed.get(netuid, hotkey, old)  # transfer_root_claimed_for_new_keys
-                self.RootClaimed.remove(netuid, hotkey, old)
-                self.RootClaimed.set(netuid, hotkey, new, min(claimed + self.RootClaimed.get(netuid, hotkey, new),
-                                                              _U128_MAX))
+                self.transfer_root_claimed_for_new_keys(netuid, hotkey, hotkey, old, new)
                 if netuid == ROOT:
                     self.maybe_add_coldkey_index(new)
         if netuid == ROOT:

@@ -26,6 +26,7 @@ from .constants import CONSTANTS
 from .errors import ERRORS
 from .events import EVENTS
 from .guards import CallGuards
+from .hotkey_swap import HotkeySwapCalls
 from .identity import IdentityCalls
 from .incentive import INCENTIVE_PARTS
 from .recycle import RecycleCalls
@@ -48,7 +49,7 @@ GENESIS_SUBNET = 1
 ALICE_HOTKEY_URI = "//Alice_hk"
 
 
-class SubtensorModule(CallGuards, SubnetCalls, StakingCalls, RecycleCalls, ColdkeySwapCalls, IdentityCalls, VotingPowerPart,
+class SubtensorModule(CallGuards, SubnetCalls, StakingCalls, RecycleCalls, ColdkeySwapCalls, HotkeySwapCalls, IdentityCalls, VotingPowerPart,
                       AlphaFees, StakeOps, *INCENTIVE_PARTS,
                       GlobalStorage, SubnetStorage, NeuronStorage, AccountStorage, ClientCompatStorage,
                       Pallet):

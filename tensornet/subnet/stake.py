@@ -498,6 +498,15 @@ class StakeOps:
         else:
             self.remove_stake_adjust_root_claimed_for_hotkey_and_coldkey(hotkey, coldkey, -delta)
 
+    def transfer_root_claimed_for_new_keys(self, netuid: int, old_hotkey: bytes, new_hotkey: bytes,
+                                           old_coldkey: bytes, new_coldkey: bytes) -> None:
+        """Move a RootClaimed watermark to new keys, adding it to theirs (merged positions have
+        claimed both amounts)."""
+        claimed = self.RootClaimed.get(netuid, old_hotkey, old_coldkey)
+        self.RootClaimed.remove(netuid, old_hotkey, old_coldkey)
+        self.RootClaimed.set(netuid, new_hotkey, new_coldkey,
+                             min(claimed + self.RootClaimed.get(netuid, new_hotkey, new_coldkey), 2**128 - 1))
+
     def maybe_add_coldkey_index(self, coldkey: bytes) -> None:
         if not self.StakingColdkeys.contains(coldkey):
             n = self.NumStakingColdkeys.get()
