@@ -10,7 +10,8 @@ checks that on chain. Each step also checks chain state through substrate-interf
 that claims success without an extrinsic cannot pass.
 
 The tests of this module run in order and share one devnet: create → start → register → stake add / list /
-remove / move / transfer / swap → axon → show / metagraph → hyperparameters and sudo set → weights (commit-reveal, then direct set_weights).
+remove / move / transfer / swap → axon → show / metagraph → hyperparameters and sudo set → weights (commit-reveal, then direct set_weights)
+→ wallet swap-hotkey.
 Not covered because it cannot work here: ``subnets price`` on a subnet
 younger than its history window (btcli raises on the ``get_dynamic_info`` = None of blocks before the
 subnet existed, as it would on a real chain).
@@ -263,6 +264,23 @@ def test_sudo_set_owner_param_then_weights_without_commit_reveal(env):
                                            "--salt", "1", "--no-prompt"))
     assert "Weights set successfully" in out
     assert chain.sm("Weights", [NETUID, 0]) == [(1, 65535)]
+
+
+def test_wallet_swap_hotkey_on_all_subnets(env):
+    """btcli's `wallet swap-hotkey` (SubtensorModule.swap_hotkey without a netuid): the miner's
+    registration and ownership move to a fresh hotkey of the same wallet; KeySwapCost is recycled."""
+    cli, chain, _ = env
+    cli("wallet", "new-hotkey", "--wallet-name", "miner", "--hotkey", "swapped", "--n-words", "12", network=False)
+    old, new = cli.address("miner", "default"), cli.address("miner", "swapped")
+    uid = chain.sm("Uids", [NETUID, old])
+    free = chain.si.query("System", "Account", [cli.address("miner")]).value["data"]["free"]
+    cli("wallet", "swap-hotkey", "swapped", "--wallet-name", "miner", "--hotkey", "default", "--all-netuids",
+        "--no-prompt")
+    assert chain.sm("Uids", [NETUID, new]) == uid and chain.sm("Uids", [NETUID, old]) is None
+    assert chain.sm("Owner", [new]) == cli.address("miner")
+    assert chain.sm("OwnedHotkeys", [cli.address("miner")]) == [new]
+    paid = free - chain.si.query("System", "Account", [cli.address("miner")]).value["data"]["free"]
+    assert 10**8 < paid < 10**8 + 10**7  # KeySwapCost and the transaction fee
 
 
 if __name__ == "__main__":  # pragma: no cover
