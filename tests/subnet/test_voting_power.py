@@ -118,3 +118,23 @@ def test_a_validator_that_falls_below_the_stake_threshold_loses_its_permit_and_i
     stake = _next_epoch(net)
     assert stake["bob_hk"] < 10 * TAO and _power(net, "bob_hk") is None
     assert not net.sm("ValidatorPermit", netuid)[net.sm("Uids", netuid, key("bob_hk").public)]
+
+
+@pytest.mark.parametrize("keep_stake", [False, True])
+def test_a_swapped_hotkey_takes_its_power_along_or_leaves_it_to_be_dropped(net, keep_stake):
+    """A hotkey swap moves the power with the stake; with ``keep_stake`` the old hotkey keeps its
+    entry, and the next epoch drops it because that hotkey is no longer a member of the subnet."""
+    netuid = net.netuid
+    net.ok("Alice", "SubtensorModule", "enable_voting_power_tracking", {"netuid": netuid})
+    net.sudo("SubtensorModule", "sudo_set_voting_power_ema_alpha", {"netuid": netuid, "alpha": 10**18})  # α = 1
+    stake = _next_epoch(net)
+    power = _power(net, "bob_hk")
+    assert power == stake["bob_hk"] > 0
+    net.ok("Bob", "SubtensorModule", "swap_hotkey_v2", {"hotkey": key("bob_hk").public, "netuid": netuid,
+                                                          "new_hotkey": key("bob_new").public, "keep_stake": keep_stake})
+    if keep_stake:
+        assert _power(net, "bob_hk") == power and _power(net, "bob_new") is None
+        _next_epoch(net)
+        assert _power(net, "bob_hk") is None
+    else:
+        assert _power(net, "bob_new") == power and _power(net, "bob_hk") is None
