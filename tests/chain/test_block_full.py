@@ -4,7 +4,7 @@ a few that do not fit, the rest wait for the next block, and ``System.BlockWeigh
 block consumed."""
 from __future__ import annotations
 
-from tensornet.chain.builder import MAX_SKIPPED_WHEN_FULL
+from tensornet.chain.builder import BLOCK_SIZE_LIMIT, MAX_SKIPPED_WHEN_FULL
 from tensornet.primitives.keys import dev_keypair, keypair_from_uri
 from tensornet.runtime.block_limits import BASE_BLOCK, PER_CLASS
 from tensornet.runtime.dispatch import EXTRINSIC_BASE_WEIGHT
@@ -55,3 +55,15 @@ def test_a_transaction_refused_while_the_block_is_built_leaves_no_trace(node, tn
     assert tn.free(node, poor.public) == 500  # the existential deposit: no second fee came out
     phases = {e["phase"]["ApplyExtrinsic"] for e in tn.events(node) if isinstance(e["phase"], dict)}
     assert phases == {0, 1, 2}  # the two inherents and the one transfer: nothing from the refused one
+
+
+def test_a_block_stops_at_the_proposers_size_limit(node, tn):
+    """Three 1.5 MiB remarks fit the runtime's Normal BlockLength (7.5 MiB) but not the proposer's 4 MiB
+    + 512: two go in, the third waits for the next block."""
+    remarks = [tn.signed(node, "System", "remark", {"remark": bytes([i]) * (3 << 19)}, nonce=i) for i in range(3)]
+    assert all(err is None for err in node.submit_many(remarks))
+    first = node.seal_block()
+    assert len(first.applied) == 2 and first.deferred == 1
+    assert sum(map(len, first.block.extrinsics)) <= BLOCK_SIZE_LIMIT < sum(map(len, remarks))
+    second = node.seal_block()
+    assert len(second.applied) == 1 and len(node.pool) == 0
