@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Sequence
 
 from tensornet.primitives.scale import Enum, Field, ScaleType, Variant, _as_fields
-from tensornet.storage.items import BoundItem, StorageItem
+from tensornet.storage.items import StorageItem
 
 from .dispatch import DispatchError, DispatchInfo, Origin, Weight
 

@@ -25,22 +25,20 @@ from tensornet.runtime.validity import InvalidTransaction
 from . import weights_rules as wr
 from .registration import mech_index
 
+#: pallet errors whose CustomTransactionError has the same name
+_SAME_NAMED = ("SubnetNotExists", "NotEnoughStakeToWithdraw", "InsufficientLiquidity", "SlippageTooHigh",
+               "TransferDisallowed", "HotKeyNotRegisteredInNetwork", "InvalidIpAddress", "ServingRateLimitExceeded",
+               "InvalidPort", "NonAssociatedColdKey", "DelegateTakeTooLow", "DelegateTakeTooHigh",
+               "InputLengthsUnequal", "InvalidRevealRound", "EvmKeyAssociateRateLimitExceeded", "ColdkeySwapDisputed")
 #: pallet error → CustomTransactionError (``From<Error<T>> for CustomTransactionError``); others are BadRequest
 CUSTOM_ERROR_OF = {
+    **{name: name for name in _SAME_NAMED},
     "AmountTooLow": "StakeAmountTooLow", "NotEnoughStakeToSetWeights": "StakeAmountTooLow",
-    "SubnetNotExists": "SubnetNotExists", "NotEnoughBalanceToStake": "BalanceTooLow",
-    "HotKeyAccountNotExists": "HotkeyAccountDoesntExist", "NotEnoughStakeToWithdraw": "NotEnoughStakeToWithdraw",
-    "InsufficientLiquidity": "InsufficientLiquidity", "SlippageTooHigh": "SlippageTooHigh",
-    "TransferDisallowed": "TransferDisallowed", "HotKeyNotRegisteredInNetwork": "HotKeyNotRegisteredInNetwork",
-    "InvalidIpAddress": "InvalidIpAddress", "ServingRateLimitExceeded": "ServingRateLimitExceeded",
-    "InvalidPort": "InvalidPort", "NonAssociatedColdKey": "NonAssociatedColdKey",
-    "DelegateTakeTooLow": "DelegateTakeTooLow", "DelegateTakeTooHigh": "DelegateTakeTooHigh",
-    "InputLengthsUnequal": "InputLengthsUnequal", "NoWeightsCommitFound": "CommitNotFound",
-    "RevealTooEarly": "CommitBlockNotInRevealRange", "InvalidRevealRound": "InvalidRevealRound",
+    "NotEnoughBalanceToStake": "BalanceTooLow", "HotKeyAccountNotExists": "HotkeyAccountDoesntExist",
+    "NoWeightsCommitFound": "CommitNotFound", "RevealTooEarly": "CommitBlockNotInRevealRange",
     "CommittingWeightsTooFast": "RateLimitExceeded", "SettingWeightsTooFast": "RateLimitExceeded",
     "NetworkTxRateLimitExceeded": "RateLimitExceeded", "HotKeyNotRegisteredInSubNet": "UidNotFound",
-    "EvmKeyAssociateRateLimitExceeded": "EvmKeyAssociateRateLimitExceeded",
-    "ColdkeySwapAnnounced": "ColdkeyInSwapSchedule", "ColdkeySwapDisputed": "ColdkeySwapDisputed",
+    "ColdkeySwapAnnounced": "ColdkeyInSwapSchedule",
 }
 
 _WEIGHT_CALLS = frozenset((

@@ -65,6 +65,24 @@ def _remove_edge(edges: list, who: bytes) -> list:
     return [(p, other) for p, other in edges if other != who]
 
 
+def _set_edges(item, key: bytes, netuid: int, edges: list) -> None:
+    """``set_childkeys`` / ``set_parentkeys``: an empty vector is removed, not stored."""
+    if edges:
+        item.set(key, netuid, edges)
+    else:
+        item.remove(key, netuid)
+
+
+def _move_entry(item, old_keys: tuple, new_keys: tuple) -> bool:
+    """Move a stored entry (not a default) to new keys, as subtensor's take-and-insert; False if absent."""
+    value = item.try_get(*old_keys)
+    if value is None:
+        return False
+    item.remove(*old_keys)
+    item.set(*new_keys, value)
+    return True
+
+
 class HotkeySwapCalls:
     """Part class: hotkey swaps (see the module docstring)."""
 
@@ -165,10 +183,7 @@ class HotkeySwapCalls:
         for kind in ("LastTxBlock", "LastTxBlockDelegateTake", "LastTxBlockChildKeyTake"):
             self.LastRateLimitedBlock.remove({kind: old})
             tally.add(1, 2)
-        take = self.Delegates.try_get(old)
-        if take is not None:
-            self.Delegates.remove(old)
-            self.Delegates.set(new, take)
+        if _move_entry(self.Delegates, (old,), (new,)):
             tally.add(2, 2)
         if not keep_stake:
             for staker, share in shares:
@@ -226,10 +241,7 @@ class HotkeySwapCalls:
         tally.add(1, 2)
         if member:
             self._swap_member_items(old, new, netuid, tally)
-        take = self.ChildkeyTake.try_get(old, netuid)
-        if take is not None:
-            self.ChildkeyTake.remove(old, netuid)
-            self.ChildkeyTake.set(new, netuid, take)
+        if _move_entry(self.ChildkeyTake, (old, netuid), (new, netuid)):
             tally.add(1, 2)
         self._swap_parent_child_relations(old, new, netuid, tally)
         for (parent,), (children, cooldown) in list(self.PendingChildKeys.iter(netuid)):
@@ -266,26 +278,17 @@ class HotkeySwapCalls:
             self.Keys.set(netuid, uid, new)
             tally.add(0, 1)
         for item in (self.Prometheus, self.Axons):
-            value = item.try_get(netuid, old)
-            if value is not None:
-                item.remove(netuid, old)
-                item.set(netuid, new, value)
+            if _move_entry(item, (netuid, old), (netuid, new)):
                 tally.add(1, 2)
         for mecid in range(self.MechanismCountCurrent.get(netuid)):
             index = mech_index(netuid, mecid)
-            commits = self.WeightCommits.try_get(index, old)
-            if commits is not None:
-                self.WeightCommits.remove(index, old)
-                self.WeightCommits.set(index, new, commits)
+            if _move_entry(self.WeightCommits, (index, old), (index, new)):
                 tally.add(1, 2)
         loaded = self.LoadedEmission.try_get(netuid)
         if loaded is not None:
             self.LoadedEmission.set(netuid, [(new if h == old else h, s, v) for h, s, v in loaded])
             tally.add(1, 2)
-        certificate = self.NeuronCertificates.try_get(netuid, old)
-        if certificate is not None:
-            self.NeuronCertificates.remove(netuid, old)
-            self.NeuronCertificates.set(netuid, new, certificate)
+        if _move_entry(self.NeuronCertificates, (netuid, old), (netuid, new)):
             tally.add(1, 2)
 
     def _swap_hotkey_stake(self, old: bytes, new: bytes, netuid: int, tally: _Tally) -> None:
@@ -335,10 +338,7 @@ class HotkeySwapCalls:
             for staker in stakers:
                 self.transfer_root_claimed_for_new_keys(n, old, new, staker, staker)
                 tally.add(2, 2)
-        enabled = self.AutoParentDelegationEnabled.try_get(old)
-        if enabled is not None:
-            self.AutoParentDelegationEnabled.remove(old)
-            self.AutoParentDelegationEnabled.set(new, enabled)
+        if _move_entry(self.AutoParentDelegationEnabled, (old,), (new,)):
             tally.add(1, 2)
 
     # --- parents and children (``parent_child_swap_hotkey``) ----------------------------------------------
@@ -351,13 +351,13 @@ class HotkeySwapCalls:
             raise self.error("ChildParentInconsistency")
         tally.add(2, 0)
         for child in children:
-            self._set_parent_keys(child, netuid, _remove_edge(self.ParentKeys.get(child, netuid), old))
+            _set_edges(self.ParentKeys, child, netuid, _remove_edge(self.ParentKeys.get(child, netuid), old))
             tally.add(1, 1)
         for parent in parents:
             self.ChildKeys.set(parent, netuid, _remove_edge(self.ChildKeys.get(parent, netuid), old))
             tally.add(1, 1)
         self.ChildKeys.set(old, netuid, [])
-        self._set_parent_keys(old, netuid, [])
+        _set_edges(self.ParentKeys, old, netuid, [])
         tally.add(0, 2)
         if new in children or new in parents:
             raise self.error("InvalidChild")
@@ -386,35 +386,23 @@ class HotkeySwapCalls:
                 out[other] = proportion
         return dict(sorted(out.items()))
 
-    def _set_parent_keys(self, child: bytes, netuid: int, edges: list) -> None:
-        if edges:
-            self.ParentKeys.set(child, netuid, edges)
-        else:
-            self.ParentKeys.remove(child, netuid)
-
-    def _set_child_keys(self, parent: bytes, netuid: int, edges: list) -> None:
-        if edges:
-            self.ChildKeys.set(parent, netuid, edges)
-        else:
-            self.ChildKeys.remove(parent, netuid)
-
     def _persist_relations(self, pivot: bytes, netuid: int, children: dict, parents: dict, tally: _Tally) -> None:
-        """``persist_child_parent_relations``: the pivot's vectors, then each counterpart's edge."""
-        previous = {child for _, child in self.ChildKeys.get(pivot, netuid)}
-        tally.add(1, 0)
-        self._set_child_keys(pivot, netuid, [(p, child) for child, p in children.items()])
-        tally.add(0, 1)
-        for child in sorted(set(children) - previous) + sorted(set(children) & previous):
-            self._set_parent_keys(child, netuid, _upsert_edge(self.ParentKeys.get(child, netuid), children[child], pivot))
+        """``persist_child_parent_relations``: the pivot's children, then its parents."""
+        self._persist_side(pivot, netuid, self.ChildKeys, self.ParentKeys, children, tally, weighed=True)
+        self._persist_side(pivot, netuid, self.ParentKeys, self.ChildKeys, parents, tally, weighed=False)
+
+    @staticmethod
+    def _persist_side(pivot: bytes, netuid: int, own, other, linked: dict, tally: _Tally, weighed: bool) -> None:
+        """The pivot's vector in ``own`` becomes ``linked``; each counterpart's vector in ``other`` gains,
+        updates (added, then common, in key order) or loses its edge to the pivot. Subtensor weighs the
+        pivot's own read and write on the children side only (``weighed``)."""
+        previous = {key for _, key in own.get(pivot, netuid)}
+        _set_edges(own, pivot, netuid, [(p, key) for key, p in linked.items()])
+        if weighed:
             tally.add(1, 1)
-        for child in sorted(previous - set(children)):
-            self._set_parent_keys(child, netuid, _remove_edge(self.ParentKeys.get(child, netuid), pivot))
+        for key in sorted(set(linked) - previous) + sorted(set(linked) & previous):
+            _set_edges(other, key, netuid, _upsert_edge(other.get(key, netuid), linked[key], pivot))
             tally.add(1, 1)
-        previous = {parent for _, parent in self.ParentKeys.get(pivot, netuid)}
-        self._set_parent_keys(pivot, netuid, [(p, parent) for parent, p in parents.items()])
-        for parent in sorted(set(parents) - previous) + sorted(set(parents) & previous):
-            self._set_child_keys(parent, netuid, _upsert_edge(self.ChildKeys.get(parent, netuid), parents[parent], pivot))
-            tally.add(1, 1)
-        for parent in sorted(previous - set(parents)):
-            self._set_child_keys(parent, netuid, _remove_edge(self.ChildKeys.get(parent, netuid), pivot))
+        for key in sorted(previous - set(linked)):
+            _set_edges(other, key, netuid, _remove_edge(other.get(key, netuid), pivot))
             tally.add(1, 1)

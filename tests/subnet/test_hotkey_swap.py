@@ -97,10 +97,14 @@ def test_children_and_parents_follow_the_swapped_hotkey(net):
     old, new, child = acc("bob_hk"), acc("bob_new"), acc("child_hk")
     quiet = net.subnet(owner="Alice", hotkey="owner_hk", start=False)  # before start_call children apply at once
     net.ok("Bob", SM, "set_children", {"hotkey": old, "netuid": quiet, "children": [(U64_MAX // 2, child)]})
+    net.ok("Alice", SM, "set_children", {"hotkey": acc("owner_hk"), "netuid": quiet, "children": [(7, old)]})
     assert net.get("ChildKeys", old, quiet) == [(U64_MAX // 2, child)]
+    assert net.get("ParentKeys", old, quiet) == [(7, acc("owner_hk"))]
     net.ok("Bob", SM, "swap_hotkey_v2", {"hotkey": old, "new_hotkey": new, "netuid": None, "keep_stake": True})
     assert net.get("ChildKeys", new, quiet) == [(U64_MAX // 2, child)]
     assert net.get("ParentKeys", child, quiet) == [(U64_MAX // 2, new)]
+    assert net.get("ParentKeys", new, quiet) == [(7, acc("owner_hk"))]
+    assert net.get("ChildKeys", acc("owner_hk"), quiet) == [(7, new)]
     assert net.get("ChildKeys", old, quiet) == [] and net.get("ParentKeys", old, quiet) == []
     # a parent (not a member) on the quiet subnet: the swap starts its per-subnet cooldown there too
     assert net.get("LastHotkeySwapOnNetuid", quiet, acc("Bob")) == net.block
