@@ -50,6 +50,10 @@ _RATE_LIMITED_CALLS = frozenset(("commit_weights", "commit_mechanism_weights", "
                                  "set_mechanism_weights", "register_network"))
 _TAKE_CALLS = frozenset(("increase_take", "decrease_take"))
 _SERVING_CALLS = frozenset(("serve_axon", "serve_axon_tls", "serve_prometheus"))
+#: the batch calls' arguments that must be as long as one another (``check_input_lengths``)
+_PARALLEL_LISTS = {"batch_commit_weights": ("netuids", "commit_hashes"),
+                   "batch_reveal_weights": ("uids_list", "values_list", "salts_list", "version_keys"),
+                   "batch_set_weights": ("netuids", "weights", "version_keys")}
 #: every SubtensorModule call some guard after CheckColdkeySwap looks at
 GUARDED_CALLS = _WEIGHT_CALLS | _RATE_LIMITED_CALLS | _TAKE_CALLS | _SERVING_CALLS
 
@@ -86,9 +90,7 @@ class CallGuards:
     # --- CheckWeights -----------------------------------------------------------------------------
     def _check_weights_guard(self, who: bytes, call_name: str, args: dict[str, Any]) -> None:
         """Input lengths, then the weights minimum stake on each subnet, then commit–reveal."""
-        lists = {"batch_commit_weights": ("netuids", "commit_hashes"),
-                 "batch_reveal_weights": ("uids_list", "values_list", "salts_list", "version_keys"),
-                 "batch_set_weights": ("netuids", "weights", "version_keys")}.get(call_name)
+        lists = _PARALLEL_LISTS.get(call_name)
         if lists and len({len(args[name]) for name in lists}) > 1:
             raise self.error("InputLengthsUnequal")
         for netuid in args["netuids"] if "netuids" in args else (args["netuid"],):
