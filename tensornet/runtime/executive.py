@@ -82,7 +82,8 @@ class Checked:
     @property
     def resolved(self) -> tuple:
         """``Runtime.resolve_call(xt.call)`` against the checking runtime: (pallet, call declaration,
-        args), for the dispatch. Resolved when first asked: validating a transaction never does."""
+        args), for the pallets' transaction extensions and the dispatch. Resolved when first asked
+        (a runtime without transaction extensions never asks while validating)."""
         if self._resolved is None:
             self._resolved = self._runtime.resolve_call(self.xt.call)
         return self._resolved

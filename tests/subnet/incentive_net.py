@@ -139,6 +139,15 @@ class Net(PoolRefusals):
                       {"netuid": netuid, "weights_set_rate_limit": rate_limit})
         return netuid
 
+    def staked_subnet(self, validator: tuple[str, str], miners: list[tuple[str, str]], stake: int) -> int:
+        """A new subnet (as ``subnet``) with the ``validator`` (coldkey, hotkey) and the ``miners``
+        registered in that order, and ``stake`` TAO staked by the validator's coldkey; its netuid."""
+        netuid = self.subnet()
+        for coldkey, hotkey in [validator, *miners]:
+            self.register(coldkey, hotkey, netuid)
+        self.add_stake(*validator, netuid, stake)
+        return netuid
+
     def register(self, coldkey: str, hotkey: str, netuid: int) -> int:
         self.ok(coldkey, "SubtensorModule", "burned_register", {"netuid": netuid, "hotkey": key(hotkey).public})
         return self.sm("Uids", netuid, key(hotkey).public)

@@ -15,10 +15,7 @@ from tensornet.subnet import apis_subnet_info as asi
 @pytest.fixture(scope="module")
 def net():
     n = Net(fund={"alice_hk": TAO, "v_hk": TAO, "m_hk": TAO})
-    n.netuid = n.subnet()
-    n.register("Bob", "v_hk", n.netuid)
-    n.register("Charlie", "m_hk", n.netuid)
-    n.add_stake("Bob", "v_hk", n.netuid, 10 * TAO)
+    n.netuid = n.staked_subnet(("Bob", "v_hk"), [("Charlie", "m_hk")], 10 * TAO)
     n.seal(n.sm("Tempo", n.netuid) + 1)
     assert n.set_weights("v_hk", n.netuid, [2], [1]).success
     n.seal(n.sm("Tempo", n.netuid) + 1)

@@ -23,10 +23,7 @@ def test_the_ema_is_the_chains_integer_formula():
 @pytest.fixture
 def net():
     n = Net(fund={"bob_hk": TAO, "m1_hk": TAO, "alice_hk": TAO})
-    n.netuid = n.subnet()
-    n.register("Bob", "bob_hk", n.netuid)
-    n.register("Dave", "m1_hk", n.netuid)
-    n.add_stake("Bob", "bob_hk", n.netuid, 100 * TAO)
+    n.netuid = n.staked_subnet(("Bob", "bob_hk"), [("Dave", "m1_hk")], 100 * TAO)
     yield n
     n.close()
 

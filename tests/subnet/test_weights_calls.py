@@ -13,11 +13,7 @@ HOT = ("alice_hk", "v_hk", "m_hk", "m2_hk")
 @pytest.fixture(scope="module")
 def net():
     n = Net(fund={h: TAO for h in HOT})
-    n.netuid = n.subnet()
-    n.register("Bob", "v_hk", n.netuid)
-    n.register("Charlie", "m_hk", n.netuid)
-    n.register("Dave", "m2_hk", n.netuid)
-    n.add_stake("Bob", "v_hk", n.netuid, 10 * TAO)
+    n.netuid = n.staked_subnet(("Bob", "v_hk"), [("Charlie", "m_hk"), ("Dave", "m2_hk")], 10 * TAO)
     n.seal(n.sm("Tempo", n.netuid) + 1)  # an epoch gives v_hk its permit
     assert n.sm("ValidatorPermit", n.netuid)[1]
     yield n
