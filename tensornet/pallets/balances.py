@@ -7,7 +7,7 @@ falls below it. Transfers fail with ``Token`` errors exactly where FRAME's do.
 """
 from __future__ import annotations
 
-from tensornet.primitives.scale import AccountId, Bool, Compact, U32, U64
+from tensornet.primitives.scale import U32, U64, AccountId, Bool, Compact
 from tensornet.runtime.dispatch import DispatchError, Weight
 from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call
 from tensornet.runtime.types import MULTI_ADDRESS, NEW_LOGIC_FLAG, lookup_address
@@ -15,6 +15,8 @@ from tensornet.storage.items import StorageValue
 
 EXISTENTIAL_DEPOSIT = 500
 U64_MAX = 2**64 - 1
+#: frame_system's MaxConsumers in subtensor's runtime: references an account may hold (a reserve is one)
+MAX_CONSUMERS = 16
 # Call weights are pallet_balances::weights::SubstrateWeight (polkadot-sdk, benchmarked 2024-05-06) plus
 # RocksDbWeight reads/writes, the WeightInfo subtensor's runtime configures; force_set_balance charges the
 # larger of its creating/killing benchmarks, as the pallet does.
@@ -73,7 +75,8 @@ class Balances(Pallet):
         return self.pallet("System").Account.get(who)["data"]["free"]
 
     def reducible_balance(self, who: bytes, keep_alive: bool) -> int:
-        return self._reducible(self.pallet("System").Account.get(who)["data"], keep_alive)
+        info = self.pallet("System").Account.get(who)
+        return self._reducible(info["data"], keep_alive or _pinned(info))
 
     @staticmethod
     def _reducible(data: dict, keep_alive: bool) -> int:
@@ -142,6 +145,8 @@ class Balances(Pallet):
         src_free = src_data["free"]
         if self._reducible(src_data, False) < value:
             raise DispatchError.token("FundsUnavailable")
+        if src_free - value < EXISTENTIAL_DEPOSIT and _pinned(src):
+            raise DispatchError.token("Frozen")  # can_withdraw: beyond what a pinned account may spend
         if keep_alive and src_free - value < EXISTENTIAL_DEPOSIT:
             raise DispatchError.token("NotExpendable")
         dst = account.try_get(dest)
@@ -165,7 +170,7 @@ class Balances(Pallet):
             info = self.pallet("System").Account.try_get(who)
         data = info["data"] if info is not None else _EMPTY_DATA
         free = data["free"]
-        if self._reducible(data, keep_alive) < amount:
+        if self._reducible(data, keep_alive or _pinned(info)) < amount:
             raise DispatchError.token("FundsUnavailable" if free < amount else "NotExpendable")
         dust = self._set_free(who, free - amount, info)
         burned = (amount if issuance else 0) + dust
@@ -203,6 +208,61 @@ class Balances(Pallet):
             return self.deposit(who, amount, issuance=False)
         except DispatchError:  # (BestEffort: an overflowing refund is not taken)
             return False
+
+    # --- reserves (ReservableCurrency), as deposits use them -------------------------------------
+    def reserve(self, who: bytes, amount: int) -> None:
+        """``reserve``: move ``amount`` from free to reserved, or raise and change nothing.
+
+        As FRAME's ``try_mutate_account``: an account holding a reserve takes a consumer reference
+        (refused without a provider, or beyond MaxConsumers), and one whose free balance the reserve
+        would take below the existential deposit is refused (``ConsumerRemaining``: it would lose
+        its provider while consumed)."""
+        if amount == 0:
+            return
+        system = self.pallet("System")
+        info = system.Account.try_get(who)
+        data = info["data"] if info is not None else _EMPTY_DATA
+        free, reserved = data["free"], data["reserved"]
+        if free < amount:
+            raise self.error("InsufficientBalance")
+        if reserved + amount > U64_MAX:
+            raise DispatchError.arithmetic("Overflow")
+        if free - amount < data["frozen"]:
+            raise self.error("LiquidityRestrictions")
+        assert info is not None  # (free >= amount > 0: the account exists)
+        if not reserved and not data["frozen"]:  # it starts consuming
+            if info["providers"] == 0:
+                raise DispatchError("NoProviders")
+            if info["consumers"] >= MAX_CONSUMERS:
+                raise DispatchError("TooManyConsumers")
+            info["consumers"] += 1
+        if free >= EXISTENTIAL_DEPOSIT > free - amount and info["providers"] <= 1:
+            raise DispatchError("ConsumerRemaining")
+        data["free"], data["reserved"] = free - amount, reserved + amount
+        system.Account.set(who, info)
+        self.deposit_event("Reserved", {"who": who, "amount": amount})
+
+    def unreserve(self, who: bytes, amount: int) -> int:
+        """``unreserve``: move up to ``amount`` from reserved back to free; returns what could not be
+        (``amount`` beyond the reserve). The consumer reference goes with the last of the reserve."""
+        if amount == 0:
+            return 0
+        system = self.pallet("System")
+        info = system.Account.try_get(who)
+        if info is None or info["data"]["free"] + info["data"]["reserved"] == 0:
+            return amount
+        data = info["data"]
+        actual = min(data["reserved"], amount)
+        data["reserved"] -= actual
+        data["free"] = min(data["free"] + actual, U64_MAX)
+        if actual and not data["reserved"] and not data["frozen"]:
+            info["consumers"] = max(info["consumers"] - 1, 0)
+        system.Account.set(who, info)
+        self.deposit_event("Unreserved", {"who": who, "amount": actual})
+        return amount - actual
+
+    def reserved_balance(self, who: bytes) -> int:
+        return self.pallet("System").Account.get(who)["data"]["reserved"]
 
     def settle_fee(self, author: bytes | None, fee: int) -> None:
         """Resolve a fee withdrawn with ``issuance=False`` to ``author`` (the block author, as subtensor's
@@ -268,3 +328,9 @@ class Balances(Pallet):
     def build_genesis(self, config: dict) -> None:
         for account, amount in config.get("balances", []):
             self.set_free_balance(account, amount)
+
+
+def _pinned(info: dict | None) -> bool:
+    """An account that cannot lose its (only) provider while something consumes it, e.g. a reserve
+    (``!can_dec_provider``): it may not spend below the existential deposit, even expendably."""
+    return info is not None and info["consumers"] > 0 and info["providers"] <= 1

@@ -46,6 +46,12 @@ def _part_builder(hasher: str, key_type: ScaleType) -> Callable[[Any], bytes]:
     return part
 
 
+def _mutable(value: Any) -> bool:
+    if isinstance(value, tuple):
+        return any(_mutable(v) for v in value)
+    return isinstance(value, (dict, list))
+
+
 class StorageItem:
     """A storage declaration. ``keys`` is a list of (hasher name, key type); empty for a value."""
 
@@ -69,8 +75,9 @@ class StorageItem:
         else:
             self._default = default
         self._default_bytes = b"\x00" if optional else value.encode(self._default)
-        # a mutable default (dict/list) is decoded afresh on every read so callers may change it
-        self._default_is_mutable = isinstance(self._default, (dict, list))
+        # a mutable default (dict/list, or a tuple holding one) is decoded afresh on every read so
+        # callers may change it
+        self._default_is_mutable = _mutable(self._default)
         self._parts = tuple(_part_builder(h, t) for h, t in keys)
         self._key_cache: dict[tuple, bytes] = {}
         self._enc = value.encode
