@@ -1,27 +1,22 @@
 """pallet_sudo (index 12): one key (Alice on a devnet) may dispatch any call as Root."""
 from __future__ import annotations
 
-from tensornet.primitives.scale import AccountId, Enum, Field, Option, Tuple, Variant
-from tensornet.runtime.dispatch import DISPATCH_ERROR_TYPE, WEIGHT_TYPE, DispatchError, Origin, PostDispatchInfo, Weight
+from tensornet.primitives.scale import AccountId, Option
+from tensornet.runtime.dispatch import (
+    DISPATCH_RESULT,
+    WEIGHT_TYPE,
+    Origin,
+    PostDispatchInfo,
+    Weight,
+    dispatch_result,
+)
 from tensornet.runtime.outer import RUNTIME_CALL, call_class, call_weight
 from tensornet.runtime.pallet import EventDef, Pallet, call
 from tensornet.runtime.types import MULTI_ADDRESS, lookup_address
 from tensornet.storage.items import StorageValue
 
-DISPATCH_RESULT = Enum(("Result",), [Variant("Ok", (Field(None, Tuple()),), 0),
-                                      Variant("Err", (Field(None, DISPATCH_ERROR_TYPE),), 1)],
-                       params=(("T", Tuple()), ("E", DISPATCH_ERROR_TYPE)), type_name="DispatchResult")
 #: what a successful sudo call reports: ``Pays::No``, the sudo key pays no fee
 _NO_FEE = PostDispatchInfo(pays_fee="No")
-
-
-def dispatch_result(runtime, call_value, origin: Origin) -> dict:
-    """Dispatch ``call_value`` in its own layer and return a ``DispatchResult`` value."""
-    try:
-        runtime.dispatch(call_value, origin)
-        return {"Ok": ()}
-    except DispatchError as exc:
-        return {"Err": exc.value}
 
 
 class Sudo(Pallet):

@@ -7,10 +7,20 @@ the module error up by (pallet index, error index).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Callable
 
-from tensornet.primitives.scale import Array, Compact, Enum, Field, Struct, U8, U64, Variant
+from tensornet.primitives.scale import (
+    U8,
+    U64,
+    Array,
+    Compact,
+    Enum,
+    Field,
+    Struct,
+    Tuple,
+    Variant,
+)
 
 # ---------------------------------------------------------------------------------------------
 # origins
@@ -21,10 +31,15 @@ _SIGNED_ORIGINS: dict[bytes, "Origin"] = {}
 
 @dataclass(frozen=True)
 class Origin:
-    """Who dispatches a call: ``Root``, ``Signed(account)`` or ``None`` (unsigned)."""
+    """Who dispatches a call: ``Root``, ``Signed(account)`` or ``None`` (unsigned).
+
+    ``call_filter`` is the origin's own call filter (FRAME's ``OriginTrait::add_filter``), as a
+    proxy dispatches with: ``call_filter(pallet, call, args)`` must allow every call dispatched
+    with this origin, nested ones included, else the call fails with ``System.CallFiltered``."""
 
     kind: str  # "Root" | "Signed" | "None"
     who: bytes | None = None
+    call_filter: Callable[[str, str, dict], bool] | None = None
 
     @classmethod
     def root(cls) -> "Origin":
@@ -43,6 +58,10 @@ class Origin:
     @classmethod
     def none(cls) -> "Origin":
         return cls("None")
+
+    def filtered(self, call_filter: Callable[[str, str, dict], bool]) -> "Origin":
+        """This origin, allowed only the calls ``call_filter`` lets through."""
+        return replace(self, call_filter=call_filter)
 
     @property
     def is_root(self) -> bool:
@@ -141,6 +160,21 @@ class DispatchError(Exception):
     @classmethod
     def module(cls, pallet_index: int, error_index: int, pallet: str, name: str, docs: str = "") -> "DispatchError":
         return cls({"Module": {"index": pallet_index, "error": bytes((error_index, 0, 0, 0))}}, pallet, name, docs)
+
+
+#: ``DispatchResult`` as events carry it (Sudo's ``Sudid``, Proxy's ``ProxyExecuted``)
+DISPATCH_RESULT = Enum(("Result",), [Variant("Ok", (Field(None, Tuple()),), 0),
+                                      Variant("Err", (Field(None, DISPATCH_ERROR_TYPE),), 1)],
+                       params=(("T", Tuple()), ("E", DISPATCH_ERROR_TYPE)), type_name="DispatchResult")
+
+
+def dispatch_result(runtime, call_value, origin: Origin) -> dict:
+    """Dispatch ``call_value`` in its own layer and return a ``DispatchResult`` value."""
+    try:
+        runtime.dispatch(call_value, origin)
+        return {"Ok": ()}
+    except DispatchError as exc:
+        return {"Err": exc.value}
 
 
 # ---------------------------------------------------------------------------------------------

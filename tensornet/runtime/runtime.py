@@ -363,6 +363,8 @@ class Runtime:
         mark = env.event_mark()
         state.begin()
         try:
+            if origin.call_filter is not None and not origin.call_filter(pallet.NAME, calldef.name, args):
+                raise self.pallets["System"].error("CallFiltered")
             for check in self._dispatch_checks:
                 check(origin, pallet.NAME, calldef.name, args)
             post = calldef.fn(pallet, origin, **args)

@@ -6,7 +6,6 @@ value for a single field); named ones keep subtensor's names.
 """
 from __future__ import annotations
 
-from tensornet.pallets.sudo import DISPATCH_RESULT
 from tensornet.primitives.scale import (
                                         H160,
                                         H256,
@@ -24,7 +23,7 @@ from tensornet.primitives.scale import (
                                         Tuple,
                                         Vec,
 )
-from tensornet.runtime.dispatch import DISPATCH_ERROR_TYPE
+from tensornet.runtime.dispatch import DISPATCH_ERROR_TYPE, DISPATCH_RESULT
 from tensornet.runtime.pallet import EventDef
 
 from .types import (
