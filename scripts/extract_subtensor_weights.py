@@ -31,6 +31,7 @@ SUBTENSOR_PALLETS = [
     ("Swap", "pallets/swap/src/pallet/mod.rs", "pallets/swap/src/weights.rs"),
     ("Utility", "pallets/utility/src/lib.rs", "pallets/utility/src/weights.rs"),
     ("Commitments", "pallets/commitments/src/lib.rs", "pallets/commitments/src/weights.rs"),
+    ("Proxy", "pallets/proxy/src/lib.rs", "pallets/proxy/src/weights.rs"),
 ]
 
 #: polkadot-sdk ``SubstrateWeight`` values at opentensor/polkadot-sdk rev 7cc54bf2 (frame-support 41,
@@ -175,7 +176,7 @@ def _total(part: dict) -> int:
 def _resolve(expr: str, winfo: dict[str, dict]) -> dict:
     """Weight entry for one ``#[pallet::weight(..)]`` expression (class/pays filled by the caller)."""
     flat = " ".join(expr.split())
-    m = re.fullmatch(r"\(?\s*(?:<T as [\w:]+>|T)::WeightInfo::(\w+)\(([^()]*(?:\([^()]*\))?[^()]*)\)\s*\)?", flat)
+    m = re.fullmatch(r"\(?\s*(?:<T as [\w:]+>|T)::WeightInfo::(\w+)\(((?:[^()]|\([^()]*\))*)\)\s*\)?", flat)
     if m:
         fn = winfo[m.group(1)]
         if fn["terms"] is None:
@@ -196,7 +197,7 @@ def _dynamic(block: str, winfo: dict[str, dict]) -> dict:
     """Weights built from inner calls (utility): the pallet's own ``WeightInfo`` part plus a note."""
     flat = " ".join(block.split())
     entry: dict = {"note": flat, "plus_inner_calls": True}
-    m = re.search(r"T::WeightInfo::(\w+)\(([^()]*(?:\([^()]*\))?[^()]*)\)", flat)
+    m = re.search(r"T::WeightInfo::(\w+)\(((?:[^()]|\([^()]*\))*)\)", flat)
     if m:
         own = _resolve(f"T::WeightInfo::{m.group(1)}({m.group(2)})", winfo)
         own.pop("weight_info", None)

@@ -172,6 +172,8 @@ class Executive:
         self.codec = codec or ExtensionCodec()
         #: who takes a fee the payer's TAO cannot cover (SubtensorModule: alpha, for stake calls)
         self._fee_fallback = runtime.pallets.get("SubtensorModule")
+        #: who may make a real account pay a delegate's fee (Proxy's RealPaysFee)
+        self._fee_payers = runtime.pallets.get("Proxy")
         self._consumed = ConsumedWeight()  # System.BlockWeight of the block being executed
         self._success_payloads: dict[tuple, bytes] = {}
         self._block_length = 0
@@ -291,13 +293,24 @@ class Executive:
                 raise InvalidTransaction("ExhaustsResources")
         else:
             fit = None
-        if checked.fee:
-            # the account just read is the payer's current state (the limits check writes nothing)
+        if checked.fee and nonce == account["nonce"]:
             balances = self.runtime.pallets["Balances"]
-            if nonce == account["nonce"] and balances._reducible(account["data"], True) < checked.fee \
-                    and not self._can_pay_in_alpha(checked):
+            payer = self._fee_payer(checked)
+            if payer != who:
+                if balances.reducible_balance(payer, True) < checked.fee:
+                    raise InvalidTransaction("Payment")
+            # the account just read is the payer's current state (the limits check writes nothing)
+            elif balances._reducible(account["data"], True) < checked.fee and not self._can_pay_in_alpha(checked):
                 raise InvalidTransaction("Payment")
         return account, fit
+
+    def _fee_payer(self, checked: Checked) -> bytes:
+        """Who pays the fee: the signer, unless a real account it proxies for opted in to pay."""
+        who, call_value = checked.xt.signer, checked.xt.call
+        payers = self._fee_payers
+        if payers is None or "Proxy" not in call_value:
+            return who
+        return payers.fee_payer(who, call_value) or who
 
     def _check_extensions(self, checked: Checked) -> None:
         """The pallets' own transaction extensions (subtensor's SubtensorTransactionExtension), which
@@ -434,7 +447,14 @@ class Executive:
         # pre_dispatch, outside the call's storage layer: nonce bump and fee withdrawal, written together
         account["nonce"] = (account["nonce"] + 1) & 0xFFFFFFFF
         paid_in_alpha = None
-        if checked.fee:
+        payer = self._fee_payer(checked) if checked.fee else who
+        if payer != who:  # a real account pays its delegate's fee: it cannot fall back on alpha
+            try:
+                balances.withdraw(payer, checked.fee, keep_alive=True, issuance=False)
+            except DispatchError:  # (refused before writing anything)
+                raise InvalidTransaction("Payment") from None
+            system.Account.set(who, account)
+        elif checked.fee:
             try:
                 balances.withdraw(who, checked.fee, keep_alive=True, info=account, issuance=False)
             except DispatchError:  # (refused before writing anything)
@@ -452,14 +472,14 @@ class Executive:
         # post_dispatch: the fee goes to the author, what the call did not use back to the payer
         ref, proof, pays, actual_fee = self._post_dispatch(checked, post)
         if paid_in_alpha is None:
-            self._correct_fee(who, checked.fee, actual_fee)
+            self._correct_fee(payer, checked.fee, actual_fee)
         else:  # the author was paid by the sale, which is final
             alpha, tao, netuid = paid_in_alpha
             self._fee_fallback.deposit_event("TransactionFeePaidWithAlpha", {
                 "who": who, "netuid": netuid, "alpha_fee": alpha, "tao_amount": tao})
         # pallet_transaction_payment records the fee of every signed extrinsic, zero (Pays::No) included
         rt.pallets["TransactionPayment"].deposit_event(
-            "TransactionFeePaid", {"who": who, "actual_fee": actual_fee, "tip": checked.extra.tip})
+            "TransactionFeePaid", {"who": payer, "actual_fee": actual_fee, "tip": checked.extra.tip})
         if error is None:
             env.deposit_encoded_event("System", "ExtrinsicSuccess",
                                       self._success_payload(ref, proof, info.dispatch_class, pays))

@@ -11,7 +11,7 @@ that claims success without an extrinsic cannot pass.
 
 The tests of this module run in order and share one devnet: create → start → register → stake add / list /
 remove / move / transfer / swap → axon → show / metagraph → hyperparameters and sudo set → weights (commit-reveal, then direct set_weights)
-→ wallet swap-hotkey.
+→ wallet swap-hotkey → proxy add and stake add --proxy.
 Not covered because it cannot work here: ``subnets price`` on a subnet
 younger than its history window (btcli raises on the ``get_dynamic_info`` = None of blocks before the
 subnet existed, as it would on a real chain).
@@ -281,6 +281,30 @@ def test_wallet_swap_hotkey_on_all_subnets(env):
     assert chain.sm("OwnedHotkeys", [cli.address("miner")]) == [new]
     paid = free - chain.si.query("System", "Account", [cli.address("miner")]).value["data"]["free"]
     assert 10**8 < paid < 10**8 + 10**7  # KeySwapCost and the transaction fee
+
+
+def test_proxy_add_then_stake_through_the_delegate(env):
+    """btcli's `proxy add` and `stake add --proxy`: Alice lets a fresh coldkey stake for her (Staking
+    proxy, deposit reserved from Alice); the delegate signs Proxy.proxy(add_stake) and pays its fee,
+    the stake is Alice's."""
+    cli, chain, _ = env
+    cli("wallet", "new-coldkey", "--wallet-name", "bot", "--n-words", "12", "--no-use-password", network=False)
+    alice, bot, hotkey = ALICE_SS58, cli.address("bot"), cli.address("alice", "default")
+    cli("wallet", "transfer", "--dest", bot, "--amount", "5", "--wallet-name", "alice", "--no-prompt")
+    out = cli("proxy", "add", "--delegate", bot, "--proxy-type", "Staking", "--delay", "0", "--wallet-name", "alice",
+              "--no-prompt")
+    assert f"Added proxy delegatee '{bot}'" in out
+    proxies, deposit = chain.si.query("Proxy", "Proxies", [alice]).value
+    assert proxies == [{"delegate": bot, "proxy_type": "Staking", "delay": 0}] and deposit == 93_000_000
+    assert chain.si.query("System", "Account", [alice]).value["data"]["reserved"] == deposit
+    alpha_before = chain.sm("TotalHotkeyAlpha", [hotkey, NETUID])
+    bot_before = chain.si.query("System", "Account", [bot]).value["data"]["free"]
+    cli("stake", "add", "--wallet-name", "bot", "--proxy", alice, "--netuid", str(NETUID), "--amount", "1",
+        "--include-hotkeys", hotkey, "--tolerance", "0.5", "--no-prompt")
+    assert chain.sm("TotalHotkeyAlpha", [hotkey, NETUID]) - alpha_before > 9 * 10**8
+    assert not chain.sm("StakingHotkeys", [bot])  # the stake is Alice's, not the delegate's
+    paid = bot_before - chain.si.query("System", "Account", [bot]).value["data"]["free"]
+    assert 0 < paid < 10**7  # the delegate paid only its fee; the TAO came from Alice
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,19 +19,30 @@ RUNTIME = build_runtime()
 OURS = [(cls.NAME, c) for cls in RUNTIME.pallet_classes for c in cls.calls]
 INNER = {"System": {"remark": {"remark": b"\x01" * 10}}}
 SIZES = (0, 1, 7)
+#: benchmark parameters the runtime fixes to a pallet constant (Proxy weighs at MaxProxies / MaxPending)
+CONSTANT_PARAMS = {f"T::{c.name}::get()": c.value for cls in RUNTIME.pallet_classes for c in cls.CONSTANTS}
 
 
-def _weight(part: dict, n: int = 0, per: dict | None = None) -> Weight:
-    """Total ref_time (DB ops priced as RocksDbWeight) and proof size of a table entry at size ``n``."""
+def _weight(part: dict, n: int | dict = 0, per: dict | None = None) -> Weight:
+    """Total ref_time (DB ops priced as RocksDbWeight) and proof size of a table entry at size ``n``
+    (one size for every parameter, or a size per parameter name)."""
     def total(p: dict) -> int:
         return p["ref_time"] + p["reads"] * DB_READ + p["writes"] * DB_WRITE
     w = Weight(total(part), part["proof_size"])
-    for p in (per or {}).values():
-        w = w + Weight(total(p) * n, p["proof_size"] * n)
+    for name, p in (per or {}).items():
+        k = n[name] if isinstance(n, dict) else n
+        w = w + Weight(total(p) * k, p["proof_size"] * k)
     return w
 
 
-def _expected(entry: dict, n: int = 0) -> Weight:
+def _constant_sizes(param_of: dict) -> dict | None:
+    """The sizes of parameters that are all runtime constants, else None."""
+    if all(expr in CONSTANT_PARAMS for expr in param_of.values()):
+        return {name: CONSTANT_PARAMS[expr] for name, expr in param_of.items()}
+    return None
+
+
+def _expected(entry: dict, n: int | dict = 0) -> Weight:
     if "base" in entry:
         return _weight(entry["base"], n, entry["per"])
     return _weight(entry)
@@ -64,7 +75,11 @@ def _check_call(pallet: str, c) -> None:
         own = entry["own"]
         extra = entry.get("extra_reads_writes", [0, 0])
         extra_w = Weight(extra[0] * DB_READ + extra[1] * DB_WRITE)
-        if "base" in own:
+        if "base" in own and _constant_sizes(own["param_of"]) is not None:
+            args = {**dict.fromkeys(f.name for f in c.fields), "call": INNER}
+            want = _expected(own, _constant_sizes(own["param_of"])) + extra_w + call_weight(INNER)
+            assert c.info(args).weight == want, f"{pallet}.{c.name}"
+        elif "base" in own:
             for n in SIZES:
                 args, k = LINEAR_ARGS[own["param_of"]["c"]](n)
                 want = _expected(own, k) + extra_w + _inner_weight(n)
@@ -76,6 +91,10 @@ def _check_call(pallet: str, c) -> None:
         return
     if "note" in entry and "base" not in entry and "ref_time" not in entry:
         return  # declared weight is an argument (sudo_unchecked_weight, with_weight) or not modelled
+    if "base" in entry and _constant_sizes(entry["param_of"]) is not None:
+        assert not callable(c.weight), f"{pallet}.{c.name}: subtensor's weight is constant"
+        assert c.weight == _expected(entry, _constant_sizes(entry["param_of"])), f"{pallet}.{c.name}"
+        return
     if "base" in entry:
         (param,) = entry["param_of"].values()
         if param not in LINEAR_ARGS:
