@@ -69,6 +69,26 @@ async def main(url: str) -> dict:
         fee = await s.get_payment_info(call, alice)
         out["payment_info_fee"] = fee["partial_fee"]
 
+        # Proxy: Charlie lets Bob transfer for him; Bob's Proxy.proxy moves Charlie's TAO, a staking
+        # call through the same delegation is filtered; the filter API says why
+        add = await s.compose_call("Proxy", "add_proxy", {"delegate": bob.ss58_address, "proxy_type": "Transfer",
+                                                          "delay": 0})
+        rec = await s.submit_extrinsic(await s.create_signed_extrinsic(add, charlie), wait_for_inclusion=True)
+        out["proxy_added"] = [e["event"]["event_id"] for e in await rec.triggered_events
+                              if e["event"]["module_id"] == "Proxy"]
+        out["proxies"] = str((await s.query("Proxy", "Proxies", [charlie.ss58_address])).value)
+        inner = await s.compose_call("Balances", "transfer_keep_alive", {"dest": alice.ss58_address, "value": TAO})
+        for name, call in (("transfer", inner), ("stake", await s.compose_call(
+                "SubtensorModule", "add_stake", {"hotkey": alice.ss58_address, "netuid": 1, "amount_staked": TAO}))):
+            proxied = await s.compose_call("Proxy", "proxy", {"real": charlie.ss58_address, "force_proxy_type": None,
+                                                              "call": call})
+            rec = await s.submit_extrinsic(await s.create_signed_extrinsic(proxied, bob), wait_for_inclusion=True)
+            executed = [e["event"]["attributes"] for e in await rec.triggered_events
+                        if e["event"]["event_id"] == "ProxyExecuted"]
+            out[f"proxy_{name}"] = str(executed[0])
+        filters = await s.runtime_call("ProxyFilterRuntimeApi", "get_proxy_filter", [10])
+        out["transfer_filter"] = [c["call_name"] for c in getattr(filters, "value", filters)[0]["calls"]]
+
         heads: list[int] = []
 
         async def on_head(obj, *_):

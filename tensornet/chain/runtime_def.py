@@ -21,16 +21,17 @@ from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
 from tensornet.subnet.pallet import SubtensorModule
 
-SPEC_VERSION = 450
+SPEC_VERSION = 451
 
 PALLETS = [System, Timestamp, Aura, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Proxy, Commitments, AdminUtils, Swap, MevShield]
 
 
 def build_runtime(config: RuntimeConfig | None = None) -> Runtime:
     from tensornet.chain.runtime_apis import core_apis
+    from tensornet.pallets.proxy_api import proxy_filter_api
 
     from tensornet.subnet.apis_stake import dtao_apis, dynamic_info_methods
     from tensornet.subnet.apis_subnet_info import incentive_apis
 
     return Runtime(PALLETS, SPEC_VERSION, config,
-                   apis=core_apis() + incentive_apis(dynamic_info_methods()) + dtao_apis())
+                   apis=core_apis() + incentive_apis(dynamic_info_methods()) + dtao_apis() + [proxy_filter_api()])

@@ -42,3 +42,7 @@ def test_async_substrate_interface_flow(tmp_path, tn):
     assert out["runtime_call_nonce"] == out["next_index"] >= 1
     assert out["payment_info_fee"] == out["transfer_fee"]
     assert len(out["heads"]) == 3 and out["heads"] == sorted(set(out["heads"]))
+    assert out["proxy_added"] == ["ProxyAdded"] and "'proxy_type': 'Transfer'" in out["proxies"]
+    assert "Ok" in out["proxy_transfer"]
+    assert "'index': 0, 'error': '0x05000000'" in out["proxy_stake"]  # System.CallFiltered
+    assert out["transfer_filter"] == ["transfer_keep_alive", "transfer_allow_death", "transfer_all", "transfer_stake"]

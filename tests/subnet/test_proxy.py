@@ -314,3 +314,27 @@ def test_the_pool_refuses_a_proxy_call_whose_paying_real_account_cannot_pay():
         assert net.refused("delegate", "Proxy", "proxy", proxied("broke", transfer("Bob", 1))) == "Payment"
     finally:
         net.close()
+
+
+def test_the_proxy_filter_runtime_api_describes_what_the_chain_filters(net):
+    from tensornet.pallets.proxy_api import PROXY_FILTER_INFO, PROXY_TYPE_INFO
+    from tensornet.primitives.scale import U8, Option, Vec
+
+    types = Vec(PROXY_TYPE_INFO).decode_all(net.node.call_api("ProxyFilterRuntimeApi_get_proxy_types", b""))
+    assert [(t["index"], t["name"].decode(), t["deprecated"]) for t in types][:3] == [
+        (0, "Any", False), (1, "Owner", False), (2, "NonCritical", False)]
+    assert [t["name"].decode() for t in types if t["deprecated"]] == ["Senate", "Triumvirate", "Governance",
+                                                                     "RootWeights"]
+    everything = Vec(PROXY_FILTER_INFO).decode_all(
+        net.node.call_api("ProxyFilterRuntimeApi_get_proxy_filter", Option(U8).encode(None)))
+    assert [f["name"].decode() for f in everything][:4] == ["Any", "NonTransfer", "NonFungible", "Transfer"]
+    (small,) = Vec(PROXY_FILTER_INFO).decode_all(
+        net.node.call_api("ProxyFilterRuntimeApi_get_proxy_filter", Option(U8).encode(11)))
+    assert small["name"] == b"SmallTransfer" and small["filter_mode"] == "Allow" and small["exceptions"] == []
+    assert small["calls"][0] == {"pallet_name": b"Balances", "pallet_index": 5, "call_name": b"transfer_keep_alive",
+                                 "call_index": 3, "condition": {"ParamLessThan": {"param_name": b"value",
+                                                                                  "limit": 500_000_000}}}
+    (non_transfer,) = Vec(PROXY_FILTER_INFO).decode_all(
+        net.node.call_api("ProxyFilterRuntimeApi_get_proxy_filter", Option(U8).encode(3)))
+    assert non_transfer["filter_mode"] == "Deny" and non_transfer["calls"][0] == {
+        "pallet_name": b"Balances", "pallet_index": 5, "call_name": None, "call_index": None, "condition": None}
