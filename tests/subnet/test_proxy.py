@@ -338,3 +338,13 @@ def test_the_proxy_filter_runtime_api_describes_what_the_chain_filters(net):
         net.node.call_api("ProxyFilterRuntimeApi_get_proxy_filter", Option(U8).encode(3)))
     assert non_transfer["filter_mode"] == "Deny" and non_transfer["calls"][0] == {
         "pallet_name": b"Balances", "pallet_index": 5, "call_name": None, "call_index": None, "condition": None}
+
+
+def test_a_coldkey_with_an_announced_swap_cannot_act_through_its_proxies(net):
+    """CheckColdkeySwap is a dispatch extension: it judges the proxied call by its real origin."""
+    add(net, "Charlie", "delegate", "Any")
+    net.sm("Charlie", "announce_coldkey_swap", new_coldkey_hash=blake2_256(acc("other")))
+    out = net.ok("delegate", "Proxy", "proxy", proxied("Charlie", transfer("Bob", TAO)))
+    swap_announced = net.node.runtime.pallets[SM].error("ColdkeySwapAnnounced").value
+    assert executed(out) == {"Err": swap_announced}
+    assert net.get("LastCallResult", acc("Charlie"), pallet="Proxy") is None  # kept for its block only
