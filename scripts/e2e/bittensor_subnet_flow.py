@@ -91,6 +91,21 @@ def main(url: str) -> dict:
         return {"neurons": len(graph), "commitment": repr(found)[:300]}
 
     step("metagraph_commitment", commitment_of_bob)
+    # proxies: Bob lets Charlie stake for him (AddProxy intent), Charlie stakes Bob's TAO with
+    # proxy_for=Bob; a transfer through the same Staking delegation is filtered by the chain
+    if hasattr(sub, "close"):
+        sub.close()
+    sub = bt.Subtensor(url)
+    charlie = Keypair.create_from_uri("//Charlie")
+    charlie_wallet = _wallet(charlie, charlie)
+    step("add_proxy", lambda: result(sub.execute(bt.intents.AddProxy(charlie.ss58_address, "Staking"), bob_wallet)))
+    step("proxies", lambda: repr(sub.query(bt.storage.Proxy.Proxies, [bob.ss58_address])))
+    step("proxied_stake", lambda: result(sub.execute(
+        bt.intents.AddStake(bob_hot.ss58_address, 1, 1, rate_tolerance=0.5), charlie_wallet,
+        proxy_for=bob.ss58_address)))
+    step("stake_after_proxy", lambda: [(n.uid, _rao(n.alpha_stake)) for n in sub.subnets.metagraph(1, commitments=False)])
+    step("proxied_transfer", lambda: result(sub.execute(
+        bt.intents.Transfer(charlie.ss58_address, 1), charlie_wallet, proxy_for=bob.ss58_address)))
     step("neurons_lite", lambda: [(n.uid, n.hotkey) for n in sub.neurons.neurons(1)])
     step("neurons_full", lambda: [(n.uid, n.hotkey) for n in sub.neurons.neurons(1, lite=False)])
     step("neuron_uid", lambda: sub.neurons.uid(bob_hot.ss58_address, 1))

@@ -81,6 +81,18 @@ def test_set_weights_intent(flow):
     assert _ok(flow, "weights_on_chain") == [[1, 65535]]
 
 
+def test_staking_through_a_proxy(flow):
+    """AddProxy, then AddStake with proxy_for: the delegate (//Charlie) signs Proxy.proxy, the stake is
+    //Bob's; a Transfer through the Staking delegation fails with the chain's CallFiltered."""
+    assert _ok(flow, "add_proxy")["fee_rao"] > 0
+    assert "Staking" in _ok(flow, "proxies") and "93000000" in _ok(flow, "proxies")
+    assert _ok(flow, "proxied_stake")["fee_rao"] > 0
+    before, after = dict(_ok(flow, "stake_after")), dict(_ok(flow, "stake_after_proxy"))
+    assert after[1] - before[1] > 0.5 * TAO
+    refused = flow["proxied_transfer"]
+    assert not refused["ok"] and "origin filter prevent the call" in refused["error"], refused  # CallFiltered
+
+
 def test_neuron_reads(flow):
     hotkeys = dict(_ok(flow, "neurons_lite"))
     assert sorted(hotkeys) == [0, 1]
