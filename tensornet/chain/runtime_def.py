@@ -21,7 +21,7 @@ from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
 from tensornet.subnet.pallet import SubtensorModule
 
-SPEC_VERSION = 451
+SPEC_VERSION = 452
 
 PALLETS = [System, Timestamp, Aura, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Proxy, Commitments, AdminUtils, Swap, MevShield]
 

@@ -263,12 +263,11 @@ def pallet_storage_items(runtime, cls) -> list:
 
 
 def pallet_constants(runtime, cls) -> list:
-    """``CONSTANTS`` plus whatever ``constants(runtime)`` computes from the runtime's configuration."""
-    out = list(cls.CONSTANTS)
+    """``CONSTANTS`` plus whatever ``constants(runtime)`` computes from the runtime's configuration; a
+    computed constant of a declared name takes its place (a ``prod_or_fast!`` value, say)."""
     fn = getattr(cls, "constants", None)
-    if callable(fn):
-        out.extend(fn(runtime))
-    return out
+    computed = {c.name: c for c in fn(runtime)} if callable(fn) else {}
+    return [computed.pop(c.name, c) for c in cls.CONSTANTS] + list(computed.values())
 
 
 def build_model(runtime, extensions: Sequence[SignedExtension] = SIGNED_EXTENSIONS) -> MetadataModel:

@@ -80,3 +80,13 @@ CONSTANTS = (
     ConstantDef("BurnAccountId", PalletId, b"burntnsr", "Burn account ID"),
     ConstantDef("InitialMaxEpochsPerBlock", U8, 2, "Initial default per-block cap on number of subnet epochs that may execute in a single `block_step`; the rest are deferred 1 block forward via `PendingEpochAt`."),
 )
+
+#: the constants subtensor's runtime sets with ``prod_or_fast!``: their values in a fast-runtime build
+FAST_RUNTIME_VALUES = {
+    "InitialTempo": 10,
+    "InitialTxChildKeyTakeRateLimit": 5,
+    "InitialColdkeySwapAnnouncementDelay": 50,
+    "InitialColdkeySwapReannouncementDelay": 10,
+    "HotkeySwapOnSubnetInterval": 1,
+    "InitialMaxEpochsPerBlock": 32,
+}

@@ -15,6 +15,7 @@ Balances; ``migrate_set_subtoken_enabled``: root staking is enabled). The chain 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tensornet.primitives.scale import AccountId
@@ -22,7 +23,7 @@ from tensornet.runtime.pallet import Pallet
 
 from .alpha_fees import AlphaFees
 from .coldkey_swap import ColdkeySwapCalls
-from .constants import CONSTANTS
+from .constants import CONSTANTS, FAST_RUNTIME_VALUES
 from .errors import ERRORS
 from .events import EVENTS
 from .guards import CallGuards
@@ -59,6 +60,13 @@ class SubtensorModule(CallGuards, SubnetCalls, StakingCalls, RecycleCalls, Coldk
     EVENTS = EVENTS
     ERRORS = ERRORS
     CONSTANTS = CONSTANTS
+
+    @classmethod
+    def constants(cls, runtime) -> list:
+        """The fast runtime's ``prod_or_fast!`` values, in place of the production ones."""
+        if not runtime.config.fast:
+            return []
+        return [replace(c, value=FAST_RUNTIME_VALUES[c.name]) for c in CONSTANTS if c.name in FAST_RUNTIME_VALUES]
 
     def __init__(self, env) -> None:
         super().__init__(env)

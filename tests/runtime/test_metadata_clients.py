@@ -206,3 +206,15 @@ def test_runtime_constants_through_the_client(node, runtime):
     assert node.get_constant("System", "SS58Prefix").value == 42
     assert node.get_constant("System", "Version").value["spec_version"] == runtime.spec_version
     assert node.get_constant("Timestamp", "MinimumPeriod").value == runtime.minimum_period_ms
+
+
+def test_a_fast_runtime_declares_subtensors_prod_or_fast_constants():
+    """A fast-runtime subtensor build carries its ``prod_or_fast!`` values in the metadata too."""
+    from tensornet.runtime.runtime import RuntimeConfig
+
+    for fast, want in ((False, (360, 7200, 36000, 2)), (True, (10, 1, 50, 32))):
+        client = FakeNode(build_runtime(RuntimeConfig(fast=fast)))
+        got = tuple(client.get_constant("SubtensorModule", name).value for name in (
+            "InitialTempo", "HotkeySwapOnSubnetInterval", "InitialColdkeySwapAnnouncementDelay",
+            "InitialMaxEpochsPerBlock"))
+        assert got == want, fast
