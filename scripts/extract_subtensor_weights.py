@@ -78,6 +78,12 @@ def _sdk_table() -> dict[str, dict[str, dict]]:
             "remove_key": _c(4, 9_127_000, 1517, 1, 1),
         },
         "Timestamp": {"set": _c(0, 8_684_000, 1493, 2, 1, cls="Mandatory")},
+        # pallet_multisig's weights take the call length and the signatory count (polkadot-sdk's
+        # 2025-02-25 benchmark, the release line with poke_deposit): tests/subnet/test_multisig.py
+        "Multisig": {name: {"index": i, "class": "inner" if i == 0 else "Normal", "pays": "Yes",
+                            "note": "pallet_multisig SubstrateWeight of (signatories, call length)"}
+                     for i, name in enumerate(("as_multi_threshold_1", "as_multi", "approve_as_multi",
+                                               "cancel_as_multi", "poke_deposit"))},
         "System": {
             "remark": _lin(0, (2_119_000, 0, 0, 0), (390, 0, 0, 0), "remark.len() as u32"),
             "set_heap_pages": _c(1, 4_782_000, 1485, 1, 2, cls="Operational"),

@@ -106,6 +106,28 @@ def main(url: str) -> dict:
     step("stake_after_proxy", lambda: [(n.uid, _rao(n.alpha_stake)) for n in sub.subnets.metagraph(1, commitments=False)])
     step("proxied_transfer", lambda: result(sub.execute(
         bt.intents.Transfer(charlie.ss58_address, 1), charlie_wallet, proxy_for=bob.ss58_address)))
+    # multisig: a 2-of-3 account (Bob, Charlie, Dave) pays Ferdie; Bob opens with the call, Charlie
+    # approves last and the call runs from the multisig account
+    import bittensor_core as core
+
+    dave, ferdie = (Keypair.create_from_uri(f"//{n}") for n in ("Dave", "Ferdie"))
+    multisig = core.ss58_encode(bytes(core.multisig_account_id(
+        [bob.public_key, charlie.public_key, dave.public_key], 2)[0]), 42)
+    pay_ferdie = {"op": "transfer", "dest_ss58": ferdie.ss58_address, "amount_tao": 1}
+    step("multisig_account", lambda: multisig)
+    step("fund_multisig", lambda: result(sub.execute(bt.intents.Transfer(multisig, 5), bob_wallet)))
+    ferdie_before = step("ferdie_before", lambda: _rao(sub.balances.balance(ferdie.ss58_address)))
+    opened = step("multisig_open", lambda: sub.execute(bt.intents.MultisigExecute(
+        2, [charlie.ss58_address, dave.ss58_address], pay_ferdie), bob_wallet).data)
+    if isinstance(opened, dict):
+        pending = step("multisig_pending", lambda: sub.read(
+            "multisig", account_ss58=multisig, call_hash=opened["multisig_call_hash"]))
+        if isinstance(pending, dict):
+            step("multisig_execute", lambda: result(sub.execute(bt.intents.MultisigExecute(
+                2, [bob.ss58_address, dave.ss58_address], pay_ferdie, timepoint=pending["timepoint"]),
+                charlie_wallet)))
+    step("ferdie_after", lambda: _rao(sub.balances.balance(ferdie.ss58_address)) - (ferdie_before or 0))
+    step("multisig_after", lambda: _rao(sub.balances.balance(multisig)))
     step("neurons_lite", lambda: [(n.uid, n.hotkey) for n in sub.neurons.neurons(1)])
     step("neurons_full", lambda: [(n.uid, n.hotkey) for n in sub.neurons.neurons(1, lite=False)])
     step("neuron_uid", lambda: sub.neurons.uid(bob_hot.ss58_address, 1))

@@ -11,6 +11,7 @@ from tensornet.pallets.admin_utils import AdminUtils
 from tensornet.pallets.aura import Aura
 from tensornet.pallets.balances import Balances
 from tensornet.pallets.commitments import Commitments
+from tensornet.pallets.multisig import Multisig
 from tensornet.pallets.proxy import Proxy
 from tensornet.pallets.shield import MevShield
 from tensornet.pallets.sudo import Sudo
@@ -21,9 +22,9 @@ from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
 from tensornet.subnet.pallet import SubtensorModule
 
-SPEC_VERSION = 452
+SPEC_VERSION = 453
 
-PALLETS = [System, Timestamp, Aura, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Proxy, Commitments, AdminUtils, Swap, MevShield]
+PALLETS = [System, Timestamp, Aura, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Multisig, Proxy, Commitments, AdminUtils, Swap, MevShield]
 
 
 def build_runtime(config: RuntimeConfig | None = None) -> Runtime:

@@ -93,6 +93,16 @@ def test_staking_through_a_proxy(flow):
     assert not refused["ok"] and "origin filter prevent the call" in refused["error"], refused  # CallFiltered
 
 
+def test_a_two_of_three_multisig_pays_out(flow):
+    """MultisigExecute opens (Bob) and completes (Charlie, with the timepoint read back through the
+    SDK's multisig read): the account the SDK derives is the chain's, and the transfer runs from it."""
+    assert _ok(flow, "multisig_account").startswith("5")
+    pending = _ok(flow, "multisig_pending")
+    assert pending["depositor"] == "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"  # //Bob
+    assert _ok(flow, "multisig_execute")["fee_rao"] > 0
+    assert _ok(flow, "ferdie_after") == TAO and _ok(flow, "multisig_after") == 4 * TAO
+
+
 def test_neuron_reads(flow):
     hotkeys = dict(_ok(flow, "neurons_lite"))
     assert sorted(hotkeys) == [0, 1]
