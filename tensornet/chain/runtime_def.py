@@ -22,7 +22,7 @@ from tensornet.pallets.utility import Utility
 from tensornet.runtime.runtime import Runtime, RuntimeConfig
 from tensornet.subnet.pallet import SubtensorModule
 
-SPEC_VERSION = 453
+SPEC_VERSION = 454
 
 PALLETS = [System, Timestamp, Aura, Balances, TransactionPayment, SubtensorModule, Utility, Sudo, Multisig, Proxy, Commitments, AdminUtils, Swap, MevShield]
 

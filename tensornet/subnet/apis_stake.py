@@ -9,6 +9,7 @@ from __future__ import annotations
 from tensornet.amm.staking import approx_fee_amount
 from tensornet.primitives.scale import (
     I96F32,
+    U64F64,
     U8,
     U16,
     U64,
@@ -80,7 +81,7 @@ def stake_info_for_coldkeys(sm, coldkeys: list[bytes]) -> list[tuple[bytes, list
 
 
 def stake_availability(sm, coldkeys: list[bytes], netuids: list[int] | None) -> list:
-    """Without locks on this chain, available = total stake of the coldkey on each subnet."""
+    """(total, locked, available) per coldkey and subnet; a subnet with neither stake nor lock is left out."""
     existing = sm.get_all_subnet_netuids()
     if netuids is not None:
         requested = sorted(set(netuids))
@@ -91,10 +92,9 @@ def stake_availability(sm, coldkeys: list[bytes], netuids: list[int] | None) -> 
     for coldkey in coldkeys:
         entries = []
         for netuid in existing:
-            total = sum(sm.get_stake_for_hotkey_and_coldkey_on_subnet(h, coldkey, netuid)
-                        for h in sm.StakingHotkeys.get(coldkey))
-            if total:
-                entries.append((netuid, {"total": total, "locked": 0, "available": total}))
+            total, locked, available = sm.stake_availability(coldkey, netuid)
+            if total or locked:
+                entries.append((netuid, {"total": total, "locked": locked, "available": available}))
         out[coldkey] = entries
     return sorted(out.items())
 
@@ -107,12 +107,9 @@ def stake_fee(sm, origin, _origin_coldkey, destination, _destination_coldkey, am
 
 
 def coldkey_lock(sm, coldkey: bytes, netuid: int) -> dict | None:
-    """``get_coldkey_lock``: the coldkey's first lock row on the subnet (``read_conviction_model`` takes the
-    first hotkey under ``Lock(coldkey, netuid, *)``). This chain has no ``lock_stake`` call, so no row is
-    ever written and the answer is None; btcli's ``stake list`` asks for it for every staked subnet."""
-    for _key, state in sm.Lock.iter(coldkey, netuid):
-        return state
-    return None
+    """``get_coldkey_lock``: the coldkey's lock on the subnet rolled forward to the block asked about
+    (btcli's ``stake list`` asks for it for every staked subnet)."""
+    return sm.get_coldkey_lock(coldkey, netuid)
 
 
 def dynamic_info(sm, netuid: int) -> dict | None:
@@ -170,6 +167,10 @@ def stake_info_api() -> RuntimeApi:
                   U64, lambda ctx, *args: stake_fee(_sm(ctx), *args)),
         ApiMethod("get_coldkey_lock", [("coldkey", AccountId), ("netuid", NetUid)], Option(LockState),
                   lambda ctx, coldkey, netuid: coldkey_lock(_sm(ctx), coldkey, netuid)),
+        ApiMethod("get_hotkey_conviction", [("hotkey", AccountId), ("netuid", NetUid)], U64F64,
+                  lambda ctx, hotkey, netuid: _sm(ctx).hotkey_conviction(hotkey, netuid)),
+        ApiMethod("get_most_convicted_hotkey_on_subnet", [("netuid", NetUid)], Option(AccountId),
+                  lambda ctx, netuid: _sm(ctx).subnet_king(netuid)),
     ])
 
 

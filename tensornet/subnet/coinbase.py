@@ -352,6 +352,7 @@ class CoinbasePart:
                                self._take(self.PendingRootAlphaDivs, netuid),
                                self._take(self.PendingOwnerCut, netuid))
                 ran += 1
+                self.change_subnet_owner_if_needed(netuid)  # conviction may hand the subnet over
             else:
                 self.deposit_event("EpochSkipped", {"netuid": netuid, "block": block})
             self.LastEpochBlock.set(netuid, block)

@@ -59,6 +59,8 @@ class ColdkeySwapCalls:
             if identity is not None:
                 self.IdentitiesV2.remove(old)
                 self.IdentitiesV2.set(new, identity)
+        # the new coldkey may receive locked stake here; swap_coldkey_locks then copies the old flags
+        self.set_accept_locked_alpha(new, True)
         for netuid in self.get_all_subnet_netuids():
             if self.SubnetOwner.get(netuid) == old:
                 self.SubnetOwner.set(netuid, new)
@@ -76,6 +78,7 @@ class ColdkeySwapCalls:
                 owned = owned + [hotkey]
         self.OwnedHotkeys.remove(old)
         self.OwnedHotkeys.set(new, owned)
+        self.swap_coldkey_locks(old, new)
         spendable = self.pallet("Balances").reducible_balance(old, False)  # transfer_all_tao_and_kill
         if spendable:
             self.transfer_tao(old, new, spendable)

@@ -395,6 +395,7 @@ class EpochPart:
         owner_hot = self.SubnetOwnerHotkey.try_get(netuid)
         if owner_cold is not None and owner_hot is not None and owner_cut:
             self.increase_stake_for_hotkey_and_coldkey_on_subnet(owner_hot, owner_cold, netuid, owner_cut)
+            self.auto_lock_owner_cut(netuid, owner_cut)
         owners = set(self.owner_hotkeys(netuid, self.SubnetOwner.get(netuid)))
         total_inc = withheld = 0
         for hk in sorted(incentives):

@@ -168,6 +168,7 @@ class HotkeySwapCalls:
         shares = [(ck, SafeFloat.from_u64f64(v)) for (ck, _), v in self.Alpha.iter(old)]
         shares += [(ck, SafeFloat.from_value(v)) for (ck, _), v in self.AlphaV2.iter(old)]
         tally.add(reads=len(shares))
+        tally.add(*self.swap_hotkey_locks(old, new))
         self.Owner.remove(old)
         if self.is_subnet_account_id(new) is not None:
             raise self.error("CannotUseSystemAccount")
@@ -224,6 +225,7 @@ class HotkeySwapCalls:
         if new not in owned:
             self.OwnedHotkeys.set(coldkey, owned + [new])
             tally.add(1, 1)
+        tally.add(*self.swap_hotkey_locks(old, new, [netuid]))
         self._swap_hotkey_on_one_subnet(old, new, netuid, keep_stake, tally)
         self.LastRateLimitedBlock.set({"LastTxBlock": coldkey}, block)
         self.LastHotkeySwapOnNetuid.set(netuid, coldkey, block)

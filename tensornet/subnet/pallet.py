@@ -30,6 +30,7 @@ from .guards import CallGuards
 from .hotkey_swap import HotkeySwapCalls
 from .identity import IdentityCalls
 from .incentive import INCENTIVE_PARTS
+from .locks import LockOps
 from .recycle import RecycleCalls
 from .stake import StakeOps
 from .staking import StakingCalls
@@ -51,7 +52,7 @@ ALICE_HOTKEY_URI = "//Alice_hk"
 
 
 class SubtensorModule(CallGuards, SubnetCalls, StakingCalls, RecycleCalls, ColdkeySwapCalls, HotkeySwapCalls, IdentityCalls, VotingPowerPart,
-                      AlphaFees, StakeOps, *INCENTIVE_PARTS,
+                      AlphaFees, LockOps, StakeOps, *INCENTIVE_PARTS,
                       GlobalStorage, SubnetStorage, NeuronStorage, AccountStorage, ClientCompatStorage,
                       Pallet):
     NAME, INDEX = "SubtensorModule", 7

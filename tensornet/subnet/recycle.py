@@ -38,6 +38,7 @@ class RecycleCalls:
         amount = min(amount, self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, shares))
         if self.SubnetAlphaOut.get(netuid) < amount:
             raise self.error("InsufficientLiquidity")
+        self.ensure_available_to_unstake(coldkey, netuid, amount)  # locked alpha stays
         self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, amount, shares)
         return amount
 

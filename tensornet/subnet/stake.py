@@ -428,6 +428,7 @@ class StakeOps:
         else:
             self.burn_tao(self.get_subnet_account_id(netuid), result.fee_to_block_author)
         self.record_tao_flow(netuid, result.amount_paid_in)
+        self.cleanup_lock_if_zero(coldkey, netuid)
         self.LastColdkeyHotkeyStakeBlock.set(coldkey, hotkey, self.block_number)
         if netuid == ROOT:
             self.add_stake_adjust_root_claimed_for_hotkey_and_coldkey(hotkey, coldkey, alpha)
@@ -467,6 +468,7 @@ class StakeOps:
             if not self.coldkey_has_root_stake(coldkey):
                 self.maybe_remove_coldkey_index(coldkey)
         self.record_tao_flow(netuid, -tao_out)
+        self.cleanup_lock_if_zero(coldkey, netuid)
         self.LastColdkeyHotkeyStakeBlock.set(coldkey, hotkey, self.block_number)
         self.deposit_event("StakeRemoved", (coldkey, hotkey, result.amount_paid_out, result.amount_paid_in,
                                             netuid, result.fee_paid))

@@ -146,6 +146,7 @@ class StakingCalls:
             raise self.error("SlippageTooHigh")
         if not self.hotkey_account_exists(hotkey):
             raise self.error("HotKeyAccountNotExists")
+        self.ensure_available_to_unstake(coldkey, netuid, alpha)  # locked alpha stays
 
     def validate_stake_transition(self, origin_coldkey: bytes, destination_coldkey: bytes, origin_hotkey: bytes,
                                   destination_hotkey: bytes, origin_netuid: int, destination_netuid: int,
@@ -177,6 +178,8 @@ class StakingCalls:
                 raise self.error("TransferDisallowed")
             if origin_netuid != destination_netuid and not self.TransferToggle.get(destination_netuid):
                 raise self.error("TransferDisallowed")
+        if origin_netuid != destination_netuid:  # a move to another subnet must leave the lock covered
+            self.ensure_available_to_unstake(origin_coldkey, origin_netuid, alpha)
 
     # --- add -----------------------------------------------------------------------------------
     def do_add_stake(self, coldkey: bytes, hotkey: bytes, netuid: int, amount: int) -> int:
@@ -238,6 +241,7 @@ class StakingCalls:
         if not self._try(lambda: self.unstake_from_subnet(hotkey, coldkey, coldkey, netuid, stake, MIN_PRICE_RAO)):
             left = self.get_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid)
             self.decrease_stake_for_hotkey_and_coldkey_on_subnet(hotkey, coldkey, netuid, left)
+        self.force_reduce_lock(coldkey, netuid, stake)  # the cleaned stake leaves the lock too
 
     def _unstake_everywhere(self, coldkey: bytes, hotkey: bytes, include_root: bool) -> int:
         if not self.hotkey_account_exists(hotkey):
@@ -286,7 +290,9 @@ class StakingCalls:
 
     def transfer_stake_within_subnet(self, origin_coldkey: bytes, origin_hotkey: bytes, destination_coldkey: bytes,
                                      destination_hotkey: bytes, netuid: int, alpha: int) -> int:
-        """Move shares' value between (hotkey, coldkey) pairs on one subnet: no swap, no fee."""
+        """Move shares' value between (hotkey, coldkey) pairs on one subnet: no swap, no fee; the
+        lock follows the alpha it covers."""
+        self.transfer_lock(origin_coldkey, destination_coldkey, netuid, alpha)
         self.decrease_stake_for_hotkey_and_coldkey_on_subnet(origin_hotkey, origin_coldkey, netuid, alpha)
         self.root_stake_changed(origin_hotkey, origin_coldkey, netuid, -alpha)
         self.increase_stake_for_hotkey_and_coldkey_on_subnet(destination_hotkey, destination_coldkey, netuid, alpha)

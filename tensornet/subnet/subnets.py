@@ -410,6 +410,7 @@ class SubnetCalls:
             self.SubnetLeases.remove(lease)
             self.SubnetLeaseShares.clear_prefix(lease)
             self.AccumulatedLeaseDividends.remove(lease)
+        self.destroy_lock_maps(netuid)
 
     # --- calls ------------------------------------------------------------------------------------
     @call(59, [("hotkey", AccountIdType, "T::AccountId")], weight=Weight.db(277_125_000, reads=40, writes=48, proof_size=9947))

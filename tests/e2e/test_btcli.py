@@ -11,7 +11,7 @@ that claims success without an extrinsic cannot pass.
 
 The tests of this module run in order and share one devnet: create → start → register → stake add / list /
 remove / move / transfer / swap → axon → show / metagraph → hyperparameters and sudo set → weights (commit-reveal, then direct set_weights)
-→ wallet swap-hotkey → proxy add and stake add --proxy.
+→ wallet swap-hotkey → proxy add and stake add --proxy → lock add and list.
 Not covered because it cannot work here: ``subnets price`` on a subnet
 younger than its history window (btcli raises on the ``get_dynamic_info`` = None of blocks before the
 subnet existed, as it would on a real chain).
@@ -305,6 +305,20 @@ def test_proxy_add_then_stake_through_the_delegate(env):
     assert not chain.sm("StakingHotkeys", [bot])  # the stake is Alice's, not the delegate's
     paid = bot_before - chain.si.query("System", "Account", [bot]).value["data"]["free"]
     assert 0 < paid < 10**7  # the delegate paid only its fee; the TAO came from Alice
+
+
+def test_lock_add_and_list(env):
+    """btcli's `lock add` (SubtensorModule.lock_stake) locks 1 alpha of Alice's stake to her hotkey;
+    `lock list` reads it back; the chain holds the lock and refuses to unstake it."""
+    cli, chain, _ = env
+    alice, hotkey = ALICE_SS58, cli.address("alice", "default")
+    cli("lock", "add", "--wallet-name", "alice", "--netuid", str(NETUID), "--hotkey-ss58", hotkey, "--amount", "1",
+        "--mode", "decaying", "--no-graph", "--no-prompt")
+    lock = chain.sm("Lock", [alice, NETUID, hotkey])
+    assert 0.99 * 10**9 < lock["locked_mass"] <= 10**9
+    out = cli("lock", "list", "--wallet-name", "alice", "--no-prompt")
+    assert str(NETUID) in out and hotkey[:6] in out
+    assert chain.sm("LockingColdkeys", [NETUID, hotkey, alice]) is not None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -68,8 +68,9 @@ def test_a_swap_on_one_subnet_moves_the_neuron_and_its_stakers(net):
     # swap_hotkey.rs: the checks 7 reads, 3 writes; the subnet path 8 reads, 3 writes; the membership,
     # uid, key and axon 3 reads, 7 writes; the parent/child relations 3 reads, 3 writes; the owner
     # hotkey 1 read; the dividend books 6 reads, 6 writes; one AlphaV2 entry 1 read, 1 write and its
-    # staker 3 reads, 2 writes; the cooldown and last-tx blocks 2 writes
-    assert outcome.fee == _fee(length, call_value, 32, 27)
+    # staker 3 reads, 2 writes; the cooldown and last-tx blocks 2 writes; the stake locks on the subnet
+    # (swap_hotkey_locks_on_subnet: none to move) 5 reads
+    assert outcome.fee == _fee(length, call_value, 37, 27)
     assert net.free("Bob") == free - outcome.fee - KEY_SWAP_ON_SUBNET_COST
     assert net.get("TotalIssuance") == issuance - KEY_SWAP_ON_SUBNET_COST
 
