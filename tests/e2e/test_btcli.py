@@ -316,7 +316,7 @@ def test_lock_add_and_list(env):
         "--mode", "decaying", "--no-graph", "--no-prompt")
     lock = chain.sm("Lock", [alice, NETUID, hotkey])
     assert 0.99 * 10**9 < lock["locked_mass"] <= 10**9
-    out = cli("lock", "list", "--wallet-name", "alice", "--no-prompt")
+    out = cli("lock", "list", "--wallet-name", "alice")
     assert str(NETUID) in out and hotkey[:6] in out
     assert chain.sm("LockingColdkeys", [NETUID, hotkey, alice]) is not None
 
