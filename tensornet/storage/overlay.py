@@ -41,6 +41,8 @@ class Overlay:
         # order, and only a rollback removes keys: it drops the index). put/delete pay nothing.
         self._by_item: dict[bytes, list[bytes]] | None = None
         self._indexed = 0  # leading entries of _writes (insertion order) already in _by_item
+        #: storage items (32-byte prefixes) known to have no entry in ``base``, which never changes
+        self._base_empty: dict[bytes, bool] = {}
 
     # reads ------------------------------------------------------------------------------------
     def get(self, key: bytes) -> bytes | None:
@@ -51,6 +53,20 @@ class Overlay:
 
     def contains(self, key: bytes) -> bool:
         return self.get(key) is not None
+
+    def item_is_empty(self, item_prefix: bytes) -> bool:
+        """No entry of the storage item with this 32-byte prefix exists: an O(1) answer (after the
+        first question per item) for items that are usually empty, such as stake locks. The base
+        is asked once per overlay; the writes since are looked up in the per-item index."""
+        writes = self._writes
+        if any(writes[k] is not None for k in self._item_writes(item_prefix)):
+            return False
+        empty = self._base_empty.get(item_prefix)
+        if empty is None:
+            empty = self._base_empty[item_prefix] = next(iter(self.base.iterate(item_prefix)), None) is None
+        if empty:
+            return True
+        return next(self.iterate(item_prefix), None) is None  # the base's entries may all be deleted
 
     def iterate(self, prefix: bytes, start: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
         """Ascending (key, value) of the merged view for keys with ``prefix`` and ``>= start``."""

@@ -53,9 +53,16 @@ class LockOps:
 
     def _model(self, coldkey: bytes, netuid: int, now: int) -> tuple[bytes, lm.ConvictionModel] | None:
         """The coldkey's lock on the subnet (its first ``Lock`` row) as a model, or None."""
+        if self._no_locks():
+            return None  # every stake and unstake asks: the common answer without a prefix scan
         for (hotkey,), _lock in self.Lock.iter(coldkey, netuid):
             return hotkey, self._model_for_hotkey(coldkey, netuid, hotkey, now)
         return None
+
+    def _no_locks(self) -> bool:
+        """No ``Lock`` row exists at all (answered cheaply by an overlay; false when unsure)."""
+        is_empty = getattr(self.env.state, "item_is_empty", None)
+        return is_empty is not None and is_empty(self.Lock.item.prefix)
 
     def _save_model(self, coldkey: bytes, netuid: int, hotkey: bytes, model: lm.ConvictionModel) -> None:
         dirty, aggregates = model.dirty, model.aggregates
