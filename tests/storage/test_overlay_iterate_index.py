@@ -69,3 +69,29 @@ def test_iterate_matches_a_full_scan(seed: int) -> None:
             prefix = _prefix(rng)
             start = rng.choice([None, _key(rng)])
             assert list(ov.iterate(prefix, start)) == _expected(_merged(ov, base), prefix, start), step
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_item_is_empty_matches_a_full_scan(seed: int) -> None:
+    """``item_is_empty`` (the base asked once, the writes through the index) after random writes,
+    deletes, layers and rollbacks, including a base whose entries the overlay deletes."""
+    rng = random.Random(seed)
+    backend = MemoryBackend()
+    base = {rng.choice(ITEMS[1:]) + bytes([rng.randrange(4), rng.randrange(6)]): b"v" for _ in range(6)}
+    backend.write(base)
+    ov = Overlay(backend)
+    for _ in range(300):
+        op = rng.random()
+        key = rng.choice(ITEMS) + bytes([rng.randrange(4), rng.randrange(6)])
+        if op < 0.3:
+            ov.put(key, b"x")
+        elif op < 0.55:
+            ov.delete(key)
+        elif op < 0.65:
+            ov.begin()
+        elif op < 0.75 and ov.depth:
+            ov.rollback()
+        elif op < 0.8 and ov.depth:
+            ov.commit()
+        for item in ITEMS:
+            assert ov.item_is_empty(item) == (_expected(_merged(ov, base), item, None) == [])
