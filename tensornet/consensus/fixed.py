@@ -53,7 +53,7 @@ def checked_mul(a: int, b: int) -> int | None:
     return r if I64_MIN <= r <= I64_MAX else None
 
 
-def _trunc_div(num: int, den: int) -> int:
+def trunc_div(num: int, den: int) -> int:
     q = abs(num) // abs(den)
     return q if (num >= 0) == (den > 0) else -q
 
@@ -61,7 +61,7 @@ def _trunc_div(num: int, den: int) -> int:
 def checked_div(a: int, b: int) -> int | None:
     if b == 0:
         return None
-    q = _trunc_div(a << FRAC_BITS, b)
+    q = trunc_div(a << FRAC_BITS, b)
     return q if I64_MIN <= q <= I64_MAX else None
 
 
@@ -75,7 +75,7 @@ def saturating_div(a: int, b: int) -> int:
     """``saturating_div`` (the divisor is never zero at the call sites)."""
     if b == 0:
         return I64_MAX if a >= 0 else I64_MIN
-    return sat(_trunc_div(a << FRAC_BITS, b))
+    return sat(trunc_div(a << FRAC_BITS, b))
 
 
 def u16_proportion(x: int) -> int:
@@ -117,34 +117,42 @@ def normalize_stake(stake: list[int], stake_fraction: list[int] | None,
     return [((r << 64) // total) >> 32 for r in raw]
 
 
-def exp(x: int) -> int | None:
-    """``substrate_fixed::transcendental::exp`` for I32F32 (Taylor series, 2..31); None = error."""
+def exp_bits(x: int, frac_bits: int, total_bits: int) -> int | None:
+    """``substrate_fixed::transcendental::exp`` on a signed fixed type of ``total_bits`` bits with
+    ``frac_bits`` fractional ones, on raw values: the Taylor series to the term 1/frac_bits! (terms 2
+    .. frac_bits − 1, each a flooring multiply then a truncating divide), then 1/result for a
+    negative input; None where the crate errs (an overflow)."""
+    one, top = 1 << frac_bits, (1 << (total_bits - 1)) - 1
     if x == 0:
-        return ONE
-    if x == ONE:
-        return E_I32F32
+        return one
+    if x == one:
+        return E_I32F32 << (frac_bits - FRAC_BITS)  # the crate's e (I9F23) widened
     neg = x < 0
     if neg:
         x = -x
-        if x > I64_MAX:
+        if x > top:
             return None
-    result = x + ONE
-    if result > I64_MAX:
+    result = x + one
+    if result > top:
         return None
     term = x
-    for i in range(2, FRAC_BITS):
-        term = checked_mul(term, x)
-        if term is None:
+    for i in range(2, frac_bits):
+        term = (term * x) >> frac_bits
+        if term > top:
             return None
-        term = checked_div(term, from_int(i))
-        if term is None:
-            return None
+        term //= i  # (term << f) / (i << f), both non-negative: a floor
         result += term
-        if result > I64_MAX:
+        if result > top:
             return None
     if neg:
-        return checked_div(ONE, result)
+        q = (one << frac_bits) // result
+        return q if q <= top else None
     return result
+
+
+def exp(x: int) -> int | None:
+    """``substrate_fixed::transcendental::exp`` for I32F32; None = error."""
+    return exp_bits(x, FRAC_BITS, 64)
 
 
 def exp_safe(x: int) -> int:

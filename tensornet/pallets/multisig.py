@@ -16,9 +16,25 @@ from __future__ import annotations
 from typing import Any
 
 from tensornet.primitives.hashing import blake2_256
-from tensornet.primitives.scale import U8, U16, U32, U64, AccountId, Array, Field, Option, Struct, Vec
+from tensornet.primitives.scale import (
+    U8,
+    U16,
+    U32,
+    U64,
+    AccountId,
+    Array,
+    Field,
+    Option,
+    Struct,
+    Vec,
+)
 from tensornet.runtime.dispatch import (
-    DISPATCH_RESULT, WEIGHT_TYPE, DispatchError, Origin, PostDispatchInfo, Weight,
+    DISPATCH_RESULT,
+    WEIGHT_TYPE,
+    DispatchError,
+    Origin,
+    PostDispatchInfo,
+    Weight,
 )
 from tensornet.runtime.outer import RUNTIME_CALL, call_class, call_weight
 from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call

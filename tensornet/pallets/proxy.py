@@ -14,10 +14,27 @@ from typing import Any
 
 from tensornet.primitives.hashing import blake2_256
 from tensornet.primitives.scale import (
-    H256, U16, U32, U64, AccountId, Bool, Compact, Enum, Field, Option, Struct, Tuple, Vec,
+    H256,
+    U16,
+    U32,
+    U64,
+    AccountId,
+    Bool,
+    Compact,
+    Enum,
+    Field,
+    Option,
+    Struct,
+    Tuple,
+    Vec,
 )
 from tensornet.runtime.dispatch import (
-    DISPATCH_RESULT, DispatchError, Origin, PostDispatchInfo, Weight, dispatch_result,
+    DISPATCH_RESULT,
+    DispatchError,
+    Origin,
+    PostDispatchInfo,
+    Weight,
+    dispatch_result,
 )
 from tensornet.runtime.outer import RUNTIME_CALL, call_pays, call_weight
 from tensornet.runtime.pallet import ConstantDef, EventDef, Pallet, call

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from tensornet.primitives.scale import U8, U128, Bool, Bytes, Enum, Field, Option, Struct, Variant, Vec
+from tensornet.primitives.scale import (
+    U8,
+    U128,
+    Bool,
+    Bytes,
+    Enum,
+    Field,
+    Option,
+    Struct,
+    Variant,
+    Vec,
+)
 from tensornet.runtime.apis import ApiMethod, RuntimeApi
 
 from .proxy_filter import DEPRECATED, PROXY_TYPES, RULES, CallRef

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tensornet.consensus.fixed import exp_bits, trunc_div
+
 FRAC = 64
 ONE = 1 << FRAC
 U128_MAX = (1 << 128) - 1
@@ -35,47 +37,15 @@ def is_empty(lock: dict) -> bool:
 
 
 # --- fixed point -------------------------------------------------------------------------------
-def _trunc_div(num: int, den: int) -> int:
-    q = abs(num) // abs(den)
-    return q if (num >= 0) == (den > 0) else -q
-
-
-def _i_checked_mul(a: int, b: int) -> int | None:
-    r = (a * b) >> FRAC
-    return r if I128_MIN <= r <= I128_MAX else None
-
-
 def _i_checked_div(a: int, b: int) -> int | None:
     if b == 0:
         return None
-    q = _trunc_div(a << FRAC, b)
+    q = trunc_div(a << FRAC, b)
     return q if I128_MIN <= q <= I128_MAX else None
 
 
 def _i_sat(x: int) -> int:
     return I128_MAX if x > I128_MAX else (I128_MIN if x < I128_MIN else x)
-
-
-def _exp_i64f64(x: int) -> int | None:
-    """``substrate_fixed::transcendental::exp`` on I64F64 (terms 2..63); None on overflow."""
-    if x == 0:
-        return ONE
-    neg = x < 0
-    if neg:
-        x = -x
-    result = x + ONE
-    if result > I128_MAX:
-        return None
-    term = x
-    for i in range(2, FRAC):
-        term = _i_checked_mul(term, x)
-        if term is None:
-            return None
-        term = _trunc_div(term, i)  # checked_div by the integer i: (term << 64) / (i << 64)
-        result += term
-        if result > I128_MAX:
-            return None
-    return _i_checked_div(ONE, result) if neg else result
 
 
 def u_mul(a: int, b: int) -> int:
@@ -108,7 +78,7 @@ def exp_decay(dt: int, tau: int) -> int:
     min_ratio = -40 << FRAC
     ratio = _i_checked_div(_i_sat(-dt << FRAC), tau << FRAC)
     ratio = min_ratio if ratio is None else max(ratio, min_ratio)
-    decay = _exp_i64f64(ratio)
+    decay = exp_bits(ratio, FRAC, 128)  # I64F64
     return 0 if decay is None or decay < 0 else decay
 
 

@@ -39,6 +39,20 @@ def _prefix(rng: random.Random) -> bytes:
     return rng.choice([item, item + bytes([rng.randrange(4)]), item[:rng.randrange(1, 32)], b""])
 
 
+def _write_or_layer(ov: Overlay, rng: random.Random, op: float, key: bytes) -> None:
+    """One random change for ``op`` in [0, 1): a put, a delete, or opening / undoing / folding a layer."""
+    if op < 0.5:
+        ov.put(key, bytes([rng.randrange(256)]))
+    elif op < 0.71:
+        ov.delete(key)
+    elif op < 0.83:
+        ov.begin()
+    elif op < 0.91 and ov.depth:
+        ov.rollback()
+    elif ov.depth:
+        ov.commit()
+
+
 @pytest.mark.parametrize("seed", range(25))
 def test_iterate_matches_a_full_scan(seed: int) -> None:
     rng = random.Random(seed)
@@ -48,16 +62,8 @@ def test_iterate_matches_a_full_scan(seed: int) -> None:
     ov = Overlay(backend)
     for step in range(400):
         op = rng.random()
-        if op < 0.35:
-            ov.put(_key(rng), bytes([rng.randrange(256)]))
-        elif op < 0.5:
-            ov.delete(_key(rng))
-        elif op < 0.58:
-            ov.begin()
-        elif op < 0.64 and ov.depth:
-            ov.rollback()
-        elif op < 0.70 and ov.depth:
-            ov.commit()
+        if op < 0.70:
+            _write_or_layer(ov, rng, op / 0.70, _key(rng))
         elif op < 0.75:
             prefix = _prefix(rng)
             expected = len(_expected(_merged(ov, base), prefix, None))
@@ -81,17 +87,6 @@ def test_item_is_empty_matches_a_full_scan(seed: int) -> None:
     backend.write(base)
     ov = Overlay(backend)
     for _ in range(300):
-        op = rng.random()
-        key = rng.choice(ITEMS) + bytes([rng.randrange(4), rng.randrange(6)])
-        if op < 0.3:
-            ov.put(key, b"x")
-        elif op < 0.55:
-            ov.delete(key)
-        elif op < 0.65:
-            ov.begin()
-        elif op < 0.75 and ov.depth:
-            ov.rollback()
-        elif op < 0.8 and ov.depth:
-            ov.commit()
+        _write_or_layer(ov, rng, rng.random(), rng.choice(ITEMS) + bytes([rng.randrange(4), rng.randrange(6)]))
         for item in ITEMS:
             assert ov.item_is_empty(item) == (_expected(_merged(ov, base), item, None) == [])

@@ -11,8 +11,8 @@ from __future__ import annotations
 from decimal import Decimal, getcontext
 
 import pytest
-
 from stake_net import SM, TAO, StakeNet, acc, subnet_net
+
 from tensornet.subnet import lock_model as lm
 
 getcontext().prec = 60

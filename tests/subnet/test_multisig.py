@@ -8,10 +8,16 @@ from pallet_multisig's benchmark (see tensornet/pallets/multisig.py for their pr
 from __future__ import annotations
 
 import pytest
-
 from stake_net import TAO, StakeNet, acc
+
 from tensornet.primitives.hashing import blake2_256
-from tensornet.runtime.dispatch import DB_READ, DB_WRITE, Weight, compute_fee_raw, transaction_extension_weight
+from tensornet.runtime.dispatch import (
+    DB_READ,
+    DB_WRITE,
+    Weight,
+    compute_fee_raw,
+    transaction_extension_weight,
+)
 
 DEPOSIT_BASE, DEPOSIT_FACTOR = 132_000_000, 32_000_000
 TRANSFER = Weight(38_159_000 + DB_READ + DB_WRITE, 3593)  # Balances.transfer_keep_alive

@@ -8,8 +8,8 @@ plus 0.001 TAO per byte.
 from __future__ import annotations
 
 import pytest
-
 from stake_net import SM, TAO, StakeNet, acc, subnet_net
+
 from tensornet.pallets.proxy_filter import PROXY_TYPES
 from tensornet.primitives.hashing import blake2_256
 
