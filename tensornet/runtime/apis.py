@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from tensornet.primitives.scale import ScaleError, ScaleType
+from tensornet.runtime.extrinsic import MAX_EXTRINSIC_DEPTH, nesting_depth
 
 
 class ApiNotFound(LookupError):
@@ -88,6 +89,11 @@ class ApiRegistry:
                 values.append(v)
         except ScaleError as exc:
             raise ApiCallFailed(f"Could not decode the arguments of {full_name}: {exc}") from None
+        except RecursionError:
+            values = None
+        if values is None or nesting_depth(values) > MAX_EXTRINSIC_DEPTH:
+            raise ApiCallFailed(f"Could not decode the arguments of {full_name}: nested deeper than "
+                                f"{MAX_EXTRINSIC_DEPTH} levels")
         if offset != len(args):
             raise ApiCallFailed(f"{len(args) - offset} trailing byte(s) in the arguments of {full_name}")
         return m.output.encode(m.fn(ctx, *values))

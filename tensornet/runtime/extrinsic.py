@@ -96,9 +96,36 @@ def decode_extrinsic(raw: bytes, runtime, extensions) -> Extrinsic:
         call = runtime.call_type.decode_all(call_bytes)
     except MalformedExtrinsic:
         raise
+    except RecursionError:
+        raise MalformedExtrinsic(f"call nested deeper than {MAX_EXTRINSIC_DEPTH} levels") from None
     except (ScaleError, IndexError, ValueError) as exc:
         raise MalformedExtrinsic(f"could not decode extrinsic: {exc}") from None
+    if nesting_depth(call) > MAX_EXTRINSIC_DEPTH:
+        raise MalformedExtrinsic(f"call nested deeper than {MAX_EXTRINSIC_DEPTH} levels")
     return Extrinsic(raw, call, call_bytes, signer, signature, extra, raw[extra_start:extra_end])
+
+
+#: sp_api's MAX_EXTRINSIC_DEPTH: Substrate decodes an extrinsic with this nesting limit. It counts the
+#: nested types it decodes; here the nested containers (dicts, lists) of the decoded value count, so a
+#: level of ``Utility.batch`` (the call, its pallet's call, its arguments, the list) costs 4
+MAX_EXTRINSIC_DEPTH = 256
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply containers nest in a decoded value (iteratively: no recursion to exhaust)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, tuple)))
+    return deepest
 
 
 def signer_of(raw: bytes) -> bytes | None:
