@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "subnet": ("tensornet.cli.subnet_cmd", "subnet", "Subnets: create, start, list, show, hyperparams, set, emissions."),
     "register": ("tensornet.cli.neuron_cmd", "register", "Register a hotkey on a subnet (burned)."),
     "stake": ("tensornet.cli.stake_cmd", "stake", "Stake: add, remove, move, transfer, list."),
+    "proxy": ("tensornet.cli.proxy_cmd", "proxy", "Let another key sign for a coldkey: add, remove, list."),
     "weights": ("tensornet.cli.neuron_cmd", "weights", "Weights: set, commit, reveal."),
     "axon": ("tensornet.cli.neuron_cmd", "axon", "Serve an axon endpoint."),
     "metagraph": ("tensornet.cli.neuron_cmd", "metagraph", "A subnet's neurons: stake, incentive, dividends…"),

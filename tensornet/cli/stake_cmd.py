@@ -32,16 +32,26 @@ def _hotkey_target(keys: Keys, hotkey: str | None):
     return resolve_target(hotkey, keys.wallet_path) if hotkey else keys.hotkey_account()
 
 
-def _send(url, pallet_call: str, params: dict, keys: Keys, yes: bool, as_json: bool, description: str) -> None:
+def _proxy_option(func):
+    return click.option("--proxy", default=None, metavar="ADDRESS|WALLET|//URI",
+                        help="Act for this coldkey, signing as its proxy delegate (see `tnet proxy`).")(func)
+
+
+def _send(url, pallet_call: str, params: dict, keys: Keys, yes: bool, as_json: bool, description: str,
+          proxy: str | None = None) -> None:
     from tensornet.cli.subtensor_reads import require_subnet
     from tensornet.cli.tx import compose, connect, submit
 
+    real = resolve_target(proxy, keys.wallet_path) if proxy else None
     signer = keys.coldkey()
     substrate = connect(url)
     for key in ("netuid", "origin_netuid", "destination_netuid"):
         if key in params:
             require_subnet(substrate, params[key])
     call = compose(substrate, "SubtensorModule", pallet_call, params)
+    if real is not None:
+        call = compose(substrate, "Proxy", "proxy", {"real": real.ss58, "force_proxy_type": None, "call": call})
+        description += f", for {real.ss58} (Proxy.proxy)"
     submit(substrate, call, signer, yes=yes, as_json=as_json, description=description)
 
 
@@ -51,10 +61,11 @@ def _send(url, pallet_call: str, params: dict, keys: Keys, yes: bool, as_json: b
 @click.option("--hotkey", default=None, metavar="ADDRESS|//URI", help="Stake to this hotkey (default: the wallet's).")
 @signer_options
 @_limit_options
+@_proxy_option
 @url_option
 @yes_option
 @json_option
-def add(netuid, amount, hotkey, limit_price, allow_partial, url, yes, as_json, **kw):
+def add(netuid, amount, hotkey, limit_price, allow_partial, proxy, url, yes, as_json, **kw):
     """Stake TAO from the coldkey to a hotkey on a subnet (buys alpha from the pool)."""
     keys = Keys.from_kwargs(kw)
     rao = parse_tao(amount, "TAO")
@@ -65,7 +76,7 @@ def add(netuid, amount, hotkey, limit_price, allow_partial, url, yes, as_json, *
         params.update(limit_price=parse_tao(limit_price, "--limit-price"), allow_partial=allow_partial)
         name = "add_stake_limit"
     _send(url, name, params, keys, yes, as_json,
-          f"Stake {format_tao(rao)} TAO to {target.ss58} on subnet {netuid}")
+          f"Stake {format_tao(rao)} TAO to {target.ss58} on subnet {netuid}", proxy)
 
 
 @stake.command("remove")
@@ -74,10 +85,11 @@ def add(netuid, amount, hotkey, limit_price, allow_partial, url, yes, as_json, *
 @click.option("--hotkey", default=None, metavar="ADDRESS|//URI", help="Unstake from this hotkey (default: the wallet's).")
 @signer_options
 @_limit_options
+@_proxy_option
 @url_option
 @yes_option
 @json_option
-def remove(netuid, amount, hotkey, limit_price, allow_partial, url, yes, as_json, **kw):
+def remove(netuid, amount, hotkey, limit_price, allow_partial, proxy, url, yes, as_json, **kw):
     """Unstake alpha from a hotkey on a subnet (sells it to the pool for TAO)."""
     keys = Keys.from_kwargs(kw)
     alpha = parse_tao(amount, "ALPHA")
@@ -88,7 +100,7 @@ def remove(netuid, amount, hotkey, limit_price, allow_partial, url, yes, as_json
         params.update(limit_price=parse_tao(limit_price, "--limit-price"), allow_partial=allow_partial)
         name = "remove_stake_limit"
     _send(url, name, params, keys, yes, as_json,
-          f"Unstake {format_tao(alpha)} α from {target.ss58} on subnet {netuid}")
+          f"Unstake {format_tao(alpha)} α from {target.ss58} on subnet {netuid}", proxy)
 
 
 @stake.command("move")
@@ -98,10 +110,11 @@ def remove(netuid, amount, hotkey, limit_price, allow_partial, url, yes, as_json
 @click.option("--hotkey", default=None, metavar="ADDRESS|//URI", help="Origin hotkey (default: the wallet's).")
 @click.option("--to-hotkey", "to_hotkey", required=True, metavar="ADDRESS|//URI", help="Destination hotkey.")
 @signer_options
+@_proxy_option
 @url_option
 @yes_option
 @json_option
-def move(origin_netuid, destination_netuid, amount, hotkey, to_hotkey, url, yes, as_json, **kw):
+def move(origin_netuid, destination_netuid, amount, hotkey, to_hotkey, proxy, url, yes, as_json, **kw):
     """Move your stake to another hotkey and/or subnet (same coldkey)."""
     keys = Keys.from_kwargs(kw)
     alpha = parse_tao(amount, "ALPHA")
@@ -110,7 +123,7 @@ def move(origin_netuid, destination_netuid, amount, hotkey, to_hotkey, url, yes,
     _send(url, "move_stake", {"origin_hotkey": origin.ss58, "destination_hotkey": dest.ss58,
                               "origin_netuid": origin_netuid, "destination_netuid": destination_netuid,
                               "alpha_amount": alpha}, keys, yes, as_json,
-          f"Move {format_tao(alpha)} α from {origin.ss58}@{origin_netuid} to {dest.ss58}@{destination_netuid}")
+          f"Move {format_tao(alpha)} α from {origin.ss58}@{origin_netuid} to {dest.ss58}@{destination_netuid}", proxy)
 
 
 @stake.command("transfer")
@@ -120,10 +133,11 @@ def move(origin_netuid, destination_netuid, amount, hotkey, to_hotkey, url, yes,
 @click.option("--dest", "dest_coldkey", required=True, metavar="ADDRESS|WALLET|//URI", help="The new owner (coldkey).")
 @click.option("--hotkey", default=None, metavar="ADDRESS|//URI", help="The hotkey staked to (default: the wallet's).")
 @signer_options
+@_proxy_option
 @url_option
 @yes_option
 @json_option
-def transfer(origin_netuid, destination_netuid, amount, dest_coldkey, hotkey, url, yes, as_json, **kw):
+def transfer(origin_netuid, destination_netuid, amount, dest_coldkey, hotkey, proxy, url, yes, as_json, **kw):
     """Give stake to another coldkey (same hotkey), optionally into another subnet."""
     keys = Keys.from_kwargs(kw)
     alpha = parse_tao(amount, "ALPHA")
@@ -133,7 +147,7 @@ def transfer(origin_netuid, destination_netuid, amount, dest_coldkey, hotkey, ur
                                   "origin_netuid": origin_netuid, "destination_netuid": destination_netuid,
                                   "alpha_amount": alpha}, keys, yes, as_json,
           f"Transfer {format_tao(alpha)} α on {hot.ss58} from subnet {origin_netuid} to {dest.ss58} "
-          f"on subnet {destination_netuid}")
+          f"on subnet {destination_netuid}", proxy)
 
 
 @stake.command("list")

@@ -124,16 +124,24 @@ def _pallet_name(substrate, index: int) -> str | None:
 
 
 def find_failure(substrate, events: list[dict]) -> dict | None:
-    """The error of a failed extrinsic, or of the call a successful ``Sudo.sudo`` wrapped."""
+    """The error of a failed extrinsic, or of the call a successful wrapper (Sudo, Proxy, Multisig) ran."""
     for e in events:
         attrs = e.get("attributes")
         if e["pallet"] == "System" and e["name"] == "ExtrinsicFailed":
             return dispatch_error_json(substrate, attrs.get("dispatch_error") if isinstance(attrs, dict) else attrs[0])
-        if e["pallet"] == "Sudo" and e["name"] in ("Sudid", "SudoAsDone"):
-            result = attrs.get("sudo_result") if isinstance(attrs, dict) else attrs
+        wrapped = _WRAPPER_RESULTS.get((e["pallet"], e["name"]))
+        if wrapped is not None:
+            field_name, via = wrapped
+            result = attrs.get(field_name) if isinstance(attrs, dict) else attrs
             if isinstance(result, dict) and "Err" in result:
-                return {**dispatch_error_json(substrate, result["Err"]), "via": "Sudo.sudo"}
+                return {**dispatch_error_json(substrate, result["Err"]), "via": via}
     return None
+
+
+#: events that carry the result of a call dispatched inside a successful wrapper: (field, wrapper)
+_WRAPPER_RESULTS = {("Sudo", "Sudid"): ("sudo_result", "Sudo.sudo"), ("Sudo", "SudoAsDone"): ("sudo_result", "Sudo.sudo_as"),
+                    ("Proxy", "ProxyExecuted"): ("result", "Proxy.proxy"),
+                    ("Multisig", "MultisigExecuted"): ("result", "Multisig")}
 
 
 def submit(substrate, call, keypair, *, description: str, yes: bool, as_json: bool) -> TxResult:
