@@ -38,27 +38,23 @@ def _change(call: str, delegate: str, proxy_type: str, delay: int, url, yes, as_
            description=f"{verb} {target.ss58} sign for {signer.ss58_address} as a {proxy_type} proxy (delay {delay})")
 
 
+def _delegation_options(func):
+    """DELEGATE, its type and delay, the signing coldkey, the node and the confirmations."""
+    for option in (json_option, yes_option, url_option, signer_options, _DELAY, _TYPE,
+                   click.argument("delegate", metavar="DELEGATE")):
+        func = option(func)
+    return func
+
+
 @proxy.command("add")
-@click.argument("delegate", metavar="DELEGATE")
-@_TYPE
-@_DELAY
-@signer_options
-@url_option
-@yes_option
-@json_option
+@_delegation_options
 def add(delegate, proxy_type, delay, url, yes, as_json, **kw):
     """Let DELEGATE (address, //URI or wallet) sign for the coldkey; reserves the proxy deposit."""
     _change("add_proxy", delegate, proxy_type, delay, url, yes, as_json, kw)
 
 
 @proxy.command("remove")
-@click.argument("delegate", metavar="DELEGATE")
-@_TYPE
-@_DELAY
-@signer_options
-@url_option
-@yes_option
-@json_option
+@_delegation_options
 def remove(delegate, proxy_type, delay, url, yes, as_json, **kw):
     """Revoke one delegation (type and delay as it was added); the deposit comes back."""
     _change("remove_proxy", delegate, proxy_type, delay, url, yes, as_json, kw)
