@@ -1,8 +1,9 @@
 """dTAO invariants after random sequences of signed staking extrinsics (some succeed, some fail),
-recycling and burning included.
+recycling and burning, stake locks, and staking through proxies (with their deposits) included.
 
 After every block:
-- Σ free balances of all accounts (subnet accounts included) = Balances.TotalIssuance;
+- Σ free + reserved balances of all accounts (subnet accounts included) = Balances.TotalIssuance;
+- the LockingColdkeys index and the Lock rows name the same (coldkey, netuid, hotkey) triples;
 - SubnetTAO[n] = free balance of subnet n's account, for every subnet (root included);
 - for every (hotkey, netuid) pool, Σ value of the coldkeys' shares ≤ TotalHotkeyAlpha, short by at
   most one rao per staker (rounding dust stays in the pool, never with a staker);
@@ -26,6 +27,32 @@ def _setup(emission: bool) -> tuple[StakeNet, list[int]]:
     a = n.subnet("Alice", "owner_hk")
     b = n.subnet("Charlie", "hk3")
     return n, [0, a, b]
+
+
+def _random_extrinsic(rng: random.Random, n: StakeNet, netuids: list[int], signer: str) -> tuple[str, str, dict]:
+    """(pallet, call, args): mostly staking calls, some stake locks, some proxy delegations and stake
+    sent through them for another coldkey."""
+    draw = rng.random()
+    if draw < 0.08:
+        staked = [(h, x) for h in HOTKEYS for x in netuids if n.stake(h, signer, x)]
+        hot, netuid = rng.choice(staked) if staked and rng.random() < 0.8 else (rng.choice(HOTKEYS), rng.choice(netuids))
+        stake = n.stake(hot, signer, netuid)
+        return SM, "lock_stake", {"hotkey": acc(hot), "netuid": netuid,
+                                  "amount": rng.choice([0, stake // 2, stake // 4, stake // 4, 10**18])}
+    if draw < 0.11:
+        return SM, "set_perpetual_lock", {"netuid": rng.choice(netuids), "enabled": rng.random() < 0.5}
+    if draw < 0.13:
+        return SM, "set_reject_locked_alpha", {"enabled": rng.random() < 0.5}
+    if draw < 0.17:
+        call = rng.choice(["add_proxy", "add_proxy", "remove_proxy"])
+        return "Proxy", call, {"delegate": {"Id": acc(rng.choice(COLDKEYS))}, "proxy_type": "Staking", "delay": 0}
+    if draw < 0.24:  # mostly for a coldkey that made the signer its delegate
+        reals = [c for c in COLDKEYS
+                 if any(d["delegate"] == acc(signer) for d in n.get("Proxies", acc(c), pallet="Proxy")[0])]
+        real = rng.choice(reals) if reals and rng.random() < 0.8 else rng.choice(COLDKEYS)
+        call, args = _random_call(rng, n, netuids, real)
+        return "Proxy", "proxy", {"real": {"Id": acc(real)}, "force_proxy_type": None, "call": {SM: {call: args}}}
+    return (SM, *_random_call(rng, n, netuids, signer))
 
 
 def _random_call(rng: random.Random, n: StakeNet, netuids: list[int], signer: str) -> tuple[str, dict]:
@@ -87,6 +114,8 @@ def check_invariants(n: StakeNet, netuids: list[int]) -> int:
         pools: dict[tuple[bytes, int], list[bytes]] = {}
         for (hot, cold, netuid), _ in sm.AlphaV2.iter():
             pools.setdefault((hot, netuid), []).append(cold)
+        locks = {(cold, netuid, hot) for (cold, netuid, hot), _ in sm.Lock.iter()}
+        assert locks == {(cold, netuid, hot) for (netuid, hot, cold), _ in sm.LockingColdkeys.iter()}
         for (hot, netuid), total in sm.TotalHotkeyAlpha.iter():
             colds = pools.get((hot, netuid), [])
             values = sum(sm.get_stake_for_hotkey_and_coldkey_on_subnet(hot, c, netuid) for c in colds)
@@ -99,21 +128,22 @@ def run_random(ops: int, seed: int, per_block: int = 4, emission: bool = False) 
     rng = random.Random(seed)
     n, netuids = _setup(emission)
     offset = check_invariants(n, netuids)
-    outcomes = {"ok": 0, "failed": 0}
+    outcomes = {"ok": 0, "failed": 0, "locked": 0, "proxied": 0}
     buy_fees = 0
     done = 0
     while done < ops:
         signers = rng.sample(COLDKEYS, k=min(per_block, ops - done))
         xts = []
         for signer in signers:
-            call, args = _random_call(rng, n, netuids, signer)
-            xt = n.ext(signer, SM, call, args)
+            xt = n.ext(signer, *_random_extrinsic(rng, n, netuids, signer))
             n.node.submit(xt)
             xts.append(xt)
         built = n.node.seal_block()
         for _, outcome in built.applied:
             outcomes["ok" if outcome.success else "failed"] += 1
         buy_fees += sum(f[5] for f in n.sm_events("StakeAdded"))
+        outcomes["locked"] += len(n.sm_events("StakeLocked"))
+        outcomes["proxied"] += sum(1 for e in n.events() if e["name"] == "ProxyExecuted" and "Ok" in e["fields"]["result"])
         done += len(xts)
         drift = check_invariants(n, netuids) - offset
         if not emission:  # emission moves TotalStake and SubnetTAO by its own rules
@@ -131,7 +161,8 @@ def test_invariants_after_200_random_operations():
 
 def test_invariants_after_1000_random_operations():
     outcomes = run_random(1000, seed=11)
-    assert outcomes["ok"] > 400 and outcomes["failed"] > 50
+    assert outcomes["ok"] > 350 and outcomes["failed"] > 50
+    assert outcomes["locked"] > 5 and outcomes["proxied"] > 5  # locks and proxied stakes happened
 
 
 def test_invariants_with_emission_and_epochs_running():
