@@ -128,6 +128,14 @@ def main(url: str) -> dict:
                 charlie_wallet)))
     step("ferdie_after", lambda: _rao(sub.balances.balance(ferdie.ss58_address)) - (ferdie_before or 0))
     step("multisig_after", lambda: _rao(sub.balances.balance(multisig)))
+    # stake locks: Bob locks half an alpha of his stake on netuid 1 to his hotkey; the SDK's lock reads
+    # see the lock, the hotkey's conviction and the subnet's most convicted hotkey
+    step("lock_stake", lambda: result(sub.execute(
+        bt.intents.LockStake(1, 0.5, hotkey_ss58=bob_hot.ss58_address), bob_wallet)))
+    step("coldkey_lock", lambda: repr(sub.read("coldkey_lock", coldkey_ss58=bob.ss58_address, netuid=1)))
+    step("locks_for_coldkey", lambda: repr(sub.read("locks_for_coldkey", coldkey_ss58=bob.ss58_address)))
+    step("most_convicted", lambda: sub.read("most_convicted_hotkey", netuid=1))
+    step("accepts_locked_alpha", lambda: sub.read("accepts_locked_alpha", coldkey_ss58=bob.ss58_address))
     step("neurons_lite", lambda: [(n.uid, n.hotkey) for n in sub.neurons.neurons(1)])
     step("neurons_full", lambda: [(n.uid, n.hotkey) for n in sub.neurons.neurons(1, lite=False)])
     step("neuron_uid", lambda: sub.neurons.uid(bob_hot.ss58_address, 1))

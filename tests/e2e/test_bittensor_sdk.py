@@ -103,6 +103,16 @@ def test_a_two_of_three_multisig_pays_out(flow):
     assert _ok(flow, "ferdie_after") == TAO and _ok(flow, "multisig_after") == 4 * TAO
 
 
+def test_stake_lock_intent_and_reads(flow):
+    """LockStake, then the SDK's lock reads decode the chain's Lock rows and StakeInfoRuntimeApi."""
+    assert _ok(flow, "lock_stake")["fee_rao"] > 0
+    lock = _ok(flow, "coldkey_lock")
+    assert "'netuid': 1, 'locked_alpha': 0.500000000" in lock and "'is_perpetual': False" in lock
+    assert _ok(flow, "locks_for_coldkey") == "[" + lock + "]"
+    assert _ok(flow, "accepts_locked_alpha") is False  # coldkeys reject locked alpha by default
+    assert f"'hotkey': '{_ok(flow, 'most_convicted')}'" in lock  # Bob's hotkey, the only one locked to
+
+
 def test_neuron_reads(flow):
     hotkeys = dict(_ok(flow, "neurons_lite"))
     assert sorted(hotkeys) == [0, 1]
