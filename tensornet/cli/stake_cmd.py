@@ -1,4 +1,4 @@
-"""`tnet stake add | remove | move | transfer | list`: dTAO staking.
+"""`tnet stake add | remove | move | transfer | lock | list`: dTAO staking.
 
 Amounts: ``add`` takes TAO; ``remove``, ``move`` and ``transfer`` take alpha of the origin subnet
 (both 9 decimals, parsed exactly). ``--limit-price`` (TAO per alpha) with ``--allow-partial``
@@ -150,6 +150,25 @@ def transfer(origin_netuid, destination_netuid, amount, dest_coldkey, hotkey, pr
           f"on subnet {destination_netuid}", proxy)
 
 
+@stake.command("lock")
+@click.argument("netuid", type=click.IntRange(0, 65535))
+@click.argument("amount", metavar="ALPHA")
+@click.option("--hotkey", default=None, metavar="ADDRESS|//URI",
+              help="The hotkey the lock's conviction goes to (default: the wallet's).")
+@signer_options
+@_proxy_option
+@url_option
+@yes_option
+@json_option
+def lock(netuid, amount, hotkey, proxy, url, yes, as_json, **kw):
+    """Lock alpha of the coldkey on a subnet (it cannot be unstaked until it decays)."""
+    keys = Keys.from_kwargs(kw)
+    alpha = parse_tao(amount, "ALPHA")
+    target = _hotkey_target(keys, hotkey)
+    _send(url, "lock_stake", {"hotkey": target.ss58, "netuid": netuid, "amount": alpha}, keys, yes, as_json,
+          f"Lock {format_tao(alpha)} α on subnet {netuid}, conviction to {target.ss58}", proxy)
+
+
 @stake.command("list")
 @click.argument("coldkey", required=False, metavar="[ADDRESS|WALLET|//URI]")
 @click.option("--wallet.name", "--wallet-name", "-w", "wallet_name", default="default", show_default=True)
@@ -166,13 +185,15 @@ def list_cmd(coldkey, wallet_name, wallet_path, url, as_json):
 
     path = wallet_path or DEFAULT_WALLET_PATH
     acc = resolve_target(coldkey, path) if coldkey else wallet_coldkey_account(wallet_name, path)
-    raw = RpcClient(url).call("state_call", "StakeInfoRuntimeApi_get_stake_info_for_coldkey", "0x" + acc.public.hex())
+    rpc = RpcClient(url)
+    raw = rpc.call("state_call", "StakeInfoRuntimeApi_get_stake_info_for_coldkey", "0x" + acc.public.hex())
     infos = Vec(StakeInfo).decode_all(bytes.fromhex(raw[2:]))
     rows = [{"hotkey": ss58_encode(i["hotkey"], 42), "netuid": i["netuid"], "stake_alpha_rao": i["stake"],
              "stake": tao_str(i["stake"]), "emission_rao": i["emission"], "registered": i["is_registered"]}
             for i in infos]
+    locks = _locks(rpc, acc.public)
     if as_json:
-        click.echo(json.dumps({"coldkey": acc.ss58, "stakes": rows}, indent=2))
+        click.echo(json.dumps({"coldkey": acc.ss58, "stakes": rows, "locks": locks}, indent=2))
         return
     from rich.table import Table
 
@@ -185,3 +206,22 @@ def list_cmd(coldkey, wallet_name, wallet_path, url, as_json):
         table.add_row(str(r["netuid"]), r["hotkey"], format_tao(r["stake_alpha_rao"]), format_tao(r["emission_rao"]),
                       "yes" if r["registered"] else "no")
     console().print(table)
+    for row in locks:
+        console().print(f"subnet {row['netuid']}: {format_tao(row['locked_rao'])} α locked, "
+                        f"{format_tao(row['available_rao'])} α free to unstake")
+
+
+def _locks(rpc: RpcClient, coldkey: bytes) -> list[dict]:
+    """Per subnet where the coldkey has a lock: locked and free alpha (StakeInfoRuntimeApi)."""
+    from tensornet.primitives.scale import U16, AccountId, Option, Vec
+    from tensornet.subnet.apis_stake import stake_info_api
+
+    method = next(m for m in stake_info_api().methods if m.name == "get_stake_availability_for_coldkeys")
+    args = Vec(AccountId).encode([coldkey]) + Option(Vec(U16)).encode(None)
+    raw = rpc.call("state_call", "StakeInfoRuntimeApi_get_stake_availability_for_coldkeys", "0x" + args.hex())
+    rows = []
+    for _coldkey, per_subnet in method.output.decode_all(bytes.fromhex(raw[2:])):
+        for netuid, row in per_subnet:
+            if row["locked"]:
+                rows.append({"netuid": netuid, "locked_rao": row["locked"], "available_rao": row["available"]})
+    return rows

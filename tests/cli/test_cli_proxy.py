@@ -51,3 +51,20 @@ def test_a_staking_proxy_stakes_for_the_coldkey_and_nothing_else(net):
     removed = run_json("proxy", "remove", "//Bob", "--type", "Staking", "--uri", "//Alice", "--yes", url=net.url)
     assert removed["success"]
     assert run_json("proxy", "list", "//Alice", url=net.url)["proxies"] == []
+
+
+def test_stake_lock_then_list_shows_it_and_unstaking_it_fails(net):
+    hotkey = owner_hotkey(net)
+    assert run_json("stake", "add", str(NETUID), "3", "--hotkey", hotkey, "--uri", "//Charlie", "--yes",
+                    url=net.url)["success"]
+    locked = run_json("stake", "lock", str(NETUID), "1", "--hotkey", hotkey, "--uri", "//Charlie", "--yes",
+                      url=net.url)
+    assert locked["success"] and any(e["name"] == "StakeLocked" for e in locked["events"])
+    listed = run_json("stake", "list", "//Charlie", url=net.url)
+    (row,) = listed["locks"]
+    stake = sum(s["stake_alpha_rao"] for s in listed["stakes"] if s["netuid"] == NETUID)
+    assert row["netuid"] == NETUID and 0.99 * 10**9 < row["locked_rao"] <= 10**9
+    assert row["available_rao"] == stake - row["locked_rao"]
+    res = run("stake", "remove", str(NETUID), str(stake / 10**9), "--hotkey", hotkey, "--uri", "//Charlie", "--yes",
+              "--json", url=net.url)
+    assert res.returncode == 1 and json.loads(res.stdout)["error"]["name"] == "StakeUnavailable"
