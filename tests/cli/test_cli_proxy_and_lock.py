@@ -1,5 +1,6 @@
 """`tnet proxy` and `tnet stake … --proxy`: Alice lets Bob stake for her; Bob's stake lands on Alice's
-coldkey; a call outside the proxy type is reported as the chain's CallFiltered, with exit status 1."""
+coldkey; a call outside the proxy type is reported as the chain's CallFiltered, with exit status 1.
+`tnet stake lock`: the lock shows in `tnet stake list`, and unstaking it fails with StakeUnavailable."""
 from __future__ import annotations
 
 import json
