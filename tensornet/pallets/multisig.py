@@ -205,10 +205,7 @@ class Multisig(Pallet):
                         call_hash: bytes) -> None:
         """Cancel a pending multisig operation (its first approver only); the deposit is returned."""
         who = origin.ensure_signed()
-        multisig = self._account(who, threshold, other_signatories)
-        pending = self.Multisigs.try_get(multisig, call_hash)
-        if pending is None:
-            raise self.error("NotFound")
+        multisig, pending = self._pending(who, threshold, other_signatories, call_hash)
         if pending["when"] != timepoint:
             raise self.error("WrongTimepoint")
         if pending["depositor"] != who:
@@ -223,10 +220,7 @@ class Multisig(Pallet):
     def poke_deposit(self, origin, threshold: int, other_signatories: list, call_hash: bytes) -> PostDispatchInfo:
         """Re-price the deposit of a pending operation (its depositor only); free when it changed."""
         who = origin.ensure_signed()
-        multisig = self._account(who, threshold, other_signatories)
-        pending = self.Multisigs.try_get(multisig, call_hash)
-        if pending is None:
-            raise self.error("NotFound")
+        multisig, pending = self._pending(who, threshold, other_signatories, call_hash)
         if pending["depositor"] != who:
             raise self.error("NotOwner")
         old, new = pending["deposit"], self.deposit(threshold)
@@ -275,6 +269,14 @@ class Multisig(Pallet):
         if len(others) >= MAX_SIGNATORIES:
             raise self.error("TooManySignatories")
         return multi_account_id(self._with_sender(others, who), threshold)
+
+    def _pending(self, who: bytes, threshold: int, others: list[bytes], call_hash: bytes) -> tuple[bytes, dict]:
+        """The multisig account and its pending operation for ``call_hash``, or NotFound."""
+        multisig = self._account(who, threshold, others)
+        pending = self.Multisigs.try_get(multisig, call_hash)
+        if pending is None:
+            raise self.error("NotFound")
+        return multisig, pending
 
     def _operate(self, who: bytes, threshold: int, others: list, maybe_timepoint, call_value,
                  call_hash: bytes | None, max_weight: dict) -> PostDispatchInfo:

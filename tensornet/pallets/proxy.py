@@ -75,6 +75,10 @@ _DELAY = ("delay", U32, "BlockNumberFor<T>")
 _FORCE = ("force_proxy_type", Option(PROXY_TYPE), "Option<T::ProxyType>")
 _CALL = ("call", RUNTIME_CALL, "Box<<T as Config>::RuntimeCall>")
 _HASH = ("call_hash", H256, "CallHashOf<T>")
+#: the fields ProxyAdded and ProxyRemoved share, and the tail PureCreated and PureKilled share
+_DELEGATION = [("delegator", AccountId, "T::AccountId"), ("delegatee", AccountId, "T::AccountId"),
+               ("proxy_type", PROXY_TYPE, "T::ProxyType"), ("delay", U32, "BlockNumberFor<T>")]
+_PURE_TAIL = [("proxy_type", PROXY_TYPE, "T::ProxyType"), ("disambiguation_index", U16, "u16")]
 
 
 # --- weights: pallet_subtensor_proxy::weights::SubstrateWeight at p = MaxProxies, a = MaxPending ---------
@@ -115,21 +119,15 @@ class Proxy(Pallet):
     EVENTS = [
         EventDef("ProxyExecuted", [("result", DISPATCH_RESULT, "DispatchResult")],
                  "A proxy was executed correctly, with the given."),
-        EventDef("PureCreated", [("pure", AccountId, "T::AccountId"), ("who", AccountId, "T::AccountId"),
-                                 ("proxy_type", PROXY_TYPE, "T::ProxyType"), ("disambiguation_index", U16, "u16")],
+        EventDef("PureCreated", [("pure", AccountId, "T::AccountId"), ("who", AccountId, "T::AccountId"), *_PURE_TAIL],
                  "A pure account has been created by new proxy with given disambiguation index and proxy type."),
         EventDef("PureKilled", [("pure", AccountId, "T::AccountId"), ("spawner", AccountId, "T::AccountId"),
-                                ("proxy_type", PROXY_TYPE, "T::ProxyType"), ("disambiguation_index", U16, "u16")],
-                 "A pure proxy was killed by its spawner."),
+                                *_PURE_TAIL], "A pure proxy was killed by its spawner."),
         EventDef("Announced", [("real", AccountId, "T::AccountId"), ("proxy", AccountId, "T::AccountId"),
                                ("call_hash", H256, "CallHashOf<T>")],
                  "An announcement was placed to make a call in the future."),
-        EventDef("ProxyAdded", [("delegator", AccountId, "T::AccountId"), ("delegatee", AccountId, "T::AccountId"),
-                                ("proxy_type", PROXY_TYPE, "T::ProxyType"), ("delay", U32, "BlockNumberFor<T>")],
-                 "A proxy was added."),
-        EventDef("ProxyRemoved", [("delegator", AccountId, "T::AccountId"), ("delegatee", AccountId, "T::AccountId"),
-                                  ("proxy_type", PROXY_TYPE, "T::ProxyType"), ("delay", U32, "BlockNumberFor<T>")],
-                 "A proxy was removed."),
+        EventDef("ProxyAdded", _DELEGATION, "A proxy was added."),
+        EventDef("ProxyRemoved", _DELEGATION, "A proxy was removed."),
         EventDef("DepositPoked", [("who", AccountId, "T::AccountId"), ("kind", DEPOSIT_KIND, "DepositKind"),
                                   ("old_deposit", U64, "BalanceOf<T>"), ("new_deposit", U64, "BalanceOf<T>")],
                  "A deposit stored for proxies or announcements was poked / updated."),
@@ -255,7 +253,7 @@ class Proxy(Pallet):
         origin.ensure_signed()
         delegate, real = lookup_address(delegate), lookup_address(real)
         definition = self.find_proxy(real, delegate, force_proxy_type)
-        call_hash = blake2_256(self.env.runtime.call_type.encode(call))
+        call_hash = blake2_256(RUNTIME_CALL.encode(call))
         now, delay = self.block_number, definition["delay"]
         try:
             self._edit_announcements(delegate, lambda a: a["real"] != real or a["call_hash"] != call_hash

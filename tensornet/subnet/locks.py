@@ -246,11 +246,11 @@ class LockOps:
         self.deposit_event("PerpetualLockUpdated", {"coldkey": coldkey, "netuid": netuid, "enabled": enabled})
 
     def _add_aggregate_lock(self, coldkey: bytes, hotkey: bytes, netuid: int, added: dict) -> None:
-        now = self.block_number
+        now, rates = self.block_number, self._lock_rates()
         model = self._model_for_hotkey(coldkey, netuid, hotkey, now)
-        model.roll_forward_aggregate(now, *self._lock_rates())
+        model.roll_forward_aggregate(now, *rates)
         model.add_to_aggregate(added)
-        model.roll_forward_aggregate(now, *self._lock_rates())
+        model.roll_forward_aggregate(now, *rates)
         self._save_model(coldkey, netuid, hotkey, model)
 
     def _reduce_aggregate_lock(self, coldkey: bytes, hotkey: bytes, netuid: int, mass: int, conviction: int) -> None:
@@ -265,8 +265,9 @@ class LockOps:
         found = self._model(coldkey, netuid, now)
         if found is not None:
             hotkey, model = found
-            model.roll_forward(now, *self._lock_rates())
-            model.roll_forward_aggregate(now, *self._lock_rates())
+            rates = self._lock_rates()
+            model.roll_forward(now, *rates)
+            model.roll_forward_aggregate(now, *rates)
             model.force_reduce_individual(amount, now)
             self._save_model(coldkey, netuid, hotkey, model)
 
